@@ -1,0 +1,62 @@
+package dev.trainingrun.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.CSIVolumeSource;
+import io.fabric8.kubernetes.api.model.HostPathVolumeSource;
+import io.fabric8.kubernetes.api.model.NFSVolumeSource;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
+
+/** The Kubernetes volume source that holds the data set; exactly one kind is set. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+        value = "[has(self.persistentVolumeClaim), has(self.nfs), has(self.csi), has(self.hostPath)]"
+                + ".filter(x, x).size() == 1",
+        message = "set exactly one of persistentVolumeClaim, nfs, csi or hostPath")
+public class DataVolume {
+    @JsonPropertyDescription("An existing PersistentVolumeClaim in the run's namespace.")
+    private PersistentVolumeClaimVolumeSource persistentVolumeClaim;
+
+    @JsonPropertyDescription("An NFS export.")
+    private NFSVolumeSource nfs;
+
+    @JsonPropertyDescription("A CSI driver's inline volume.")
+    private CSIVolumeSource csi;
+
+    @JsonPropertyDescription("A directory on the node; namespaces that enforce the restricted pod security "
+            + "profile refuse it, so it suits single-node development only.")
+    private HostPathVolumeSource hostPath;
+
+    public PersistentVolumeClaimVolumeSource getPersistentVolumeClaim() {
+        return persistentVolumeClaim;
+    }
+
+    public void setPersistentVolumeClaim(PersistentVolumeClaimVolumeSource persistentVolumeClaim) {
+        this.persistentVolumeClaim = persistentVolumeClaim;
+    }
+
+    public NFSVolumeSource getNfs() {
+        return nfs;
+    }
+
+    public void setNfs(NFSVolumeSource nfs) {
+        this.nfs = nfs;
+    }
+
+    public CSIVolumeSource getCsi() {
+        return csi;
+    }
+
+    public void setCsi(CSIVolumeSource csi) {
+        this.csi = csi;
+    }
+
+    public HostPathVolumeSource getHostPath() {
+        return hostPath;
+    }
+
+    public void setHostPath(HostPathVolumeSource hostPath) {
+        this.hostPath = hostPath;
+    }
+}

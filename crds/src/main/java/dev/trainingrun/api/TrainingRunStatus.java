@@ -1,0 +1,148 @@
+package dev.trainingrun.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/**
+ * What is known about a run. Two writers share it through server-side apply, each under its own field
+ * manager and owning only its own fields: the operator (phase, conditions, Job bookkeeping) and the
+ * trainer inside the pod (progress, epochs, best, checkpoints). Lists are map-lists so that the API
+ * server merges entries by key instead of replacing the whole list.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = MapListKeys.class, input = "conditions=type,epochs=epoch")
+public class TrainingRunStatus {
+    /** How many epochs the status keeps; metrics.jsonl on the checkpoint volume keeps them all. */
+    public static final int MAX_EPOCHS = 100;
+
+    // Written by the operator.
+
+    @JsonPropertyDescription("The spec generation the operator last acted on.")
+    private Long observedGeneration;
+
+    @JsonPropertyDescription("Pending, Running, Succeeded, Failed or Suspended.")
+    private Phase phase;
+
+    @JsonPropertyDescription("Standard conditions: Ready, Running, Succeeded, Failed, Suspended and Stuck, "
+            + "each with a reason that names the cause and a message with the details.")
+    private List<Condition> conditions;
+
+    @JsonPropertyDescription("Name of the Job that runs the training pod.")
+    private String jobName;
+
+    @JsonPropertyDescription("When the first training pod started (RFC 3339).")
+    private String startTime;
+
+    @JsonPropertyDescription("When the run reached Succeeded or Failed (RFC 3339).")
+    private String completionTime;
+
+    @JsonPropertyDescription("Training pods started so far, retries included.")
+    private Integer attempts;
+
+    // Written by the trainer.
+
+    @JsonPropertyDescription("Live position of the trainer within the run.")
+    private Progress progress;
+
+    @JsonPropertyDescription("Metrics of the newest finished epochs (at most 100), keyed by epoch.")
+    @Size(max = MAX_EPOCHS)
+    private List<EpochResult> epochs;
+
+    @JsonPropertyDescription("The epoch with the highest validation accuracy so far.")
+    private BestResult best;
+
+    @JsonPropertyDescription("Where the run's checkpoints and other files are.")
+    private CheckpointLocations checkpoints;
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public Phase getPhase() {
+        return phase;
+    }
+
+    public void setPhase(Phase phase) {
+        this.phase = phase;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public String getJobName() {
+        return jobName;
+    }
+
+    public void setJobName(String jobName) {
+        this.jobName = jobName;
+    }
+
+    public String getStartTime() {
+        return startTime;
+    }
+
+    public void setStartTime(String startTime) {
+        this.startTime = startTime;
+    }
+
+    public String getCompletionTime() {
+        return completionTime;
+    }
+
+    public void setCompletionTime(String completionTime) {
+        this.completionTime = completionTime;
+    }
+
+    public Integer getAttempts() {
+        return attempts;
+    }
+
+    public void setAttempts(Integer attempts) {
+        this.attempts = attempts;
+    }
+
+    public Progress getProgress() {
+        return progress;
+    }
+
+    public void setProgress(Progress progress) {
+        this.progress = progress;
+    }
+
+    public List<EpochResult> getEpochs() {
+        return epochs;
+    }
+
+    public void setEpochs(List<EpochResult> epochs) {
+        this.epochs = epochs;
+    }
+
+    public BestResult getBest() {
+        return best;
+    }
+
+    public void setBest(BestResult best) {
+        this.best = best;
+    }
+
+    public CheckpointLocations getCheckpoints() {
+        return checkpoints;
+    }
+
+    public void setCheckpoints(CheckpointLocations checkpoints) {
+        this.checkpoints = checkpoints;
+    }
+}

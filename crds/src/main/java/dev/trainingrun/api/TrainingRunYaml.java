@@ -1,0 +1,131 @@
+package dev.trainingrun.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and writes TrainingRun manifests outside the API server (the trainer's command line, tests), strictly:
+ * an unknown or mistyped field is an error that names it, as {@code kubectl apply} would report it.
+ */
+public final class TrainingRunYaml {
+    private static final ObjectMapper MAPPER = new ObjectMapper(
+                    new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private TrainingRunYaml() {}
+
+    /** Parses one TrainingRun manifest; {@code source} names it in error messages. */
+    public static TrainingRun read(String yaml, String source) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new InvalidManifestException(source + ": not valid YAML: " + e.getOriginalMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new InvalidManifestException(source + ": expected a TrainingRun manifest, found " + tree);
+        }
+        String expectedApiVersion = TrainingRun.GROUP + "/" + TrainingRun.VERSION;
+        String kind = tree.path("kind").asText(null);
+        String apiVersion = tree.path("apiVersion").asText(null);
+        if (!"TrainingRun".equals(kind) || !expectedApiVersion.equals(apiVersion)) {
+            throw new InvalidManifestException(source + ": expected kind TrainingRun of apiVersion "
+                    + expectedApiVersion + ", found kind " + kind + " of " + apiVersion);
+        }
+        try {
+            return MAPPER.treeToValue(tree, TrainingRun.class);
+        } catch (JsonMappingException e) {
+            throw new InvalidManifestException(source + ": " + fieldPath(e) + ": " + problem(e));
+        } catch (JsonProcessingException e) {
+            throw new InvalidManifestException(source + ": " + e.getOriginalMessage());
+        }
+    }
+
+    /** Reads a manifest file. */
+    public static TrainingRun read(Path file) {
+        try {
+            return read(Files.readString(file), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new InvalidManifestException(file + ": no such file");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Serialises a run as YAML. */
+    public static String write(TrainingRun run) {
+        try {
+            return MAPPER.writeValueAsString(run);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a TrainingRun always serialises", e);
+        }
+    }
+
+    /** What is wrong with the field, in terms of the manifest rather than of Java classes. */
+    private static String problem(JsonMappingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return "unknown field, expected one of " + unknown.getKnownPropertyIds();
+        }
+        if (e instanceof InvalidFormatException invalid && invalid.getTargetType().isEnum()) {
+            return "\"" + invalid.getValue() + "\" is not one of "
+                    + Arrays.toString(invalid.getTargetType().getEnumConstants());
+        }
+        if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() != null) {
+            return "expected " + describe(mismatched.getTargetType());
+        }
+        return e.getOriginalMessage();
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "an object";
+    }
+
+    /** The field a mapping error is about, in the dotted form users write ({@code spec.training.epochs}). */
+    private static String fieldPath(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining());
+        return path.isEmpty() ? "(document)" : path.substring(1);
+    }
+
+    /** A manifest that cannot be a TrainingRun; the message names the source and the field. */
+    public static final class InvalidManifestException extends RuntimeException {
+        public InvalidManifestException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.trainingrun.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The committed CRD carries the documentation and validation that users rely on at {@code kubectl apply}. */
+class CrdSchemaTest {
+    /** Kubernetes' own types, embedded as they are; their fields are documented by Kubernetes, not by us. */
+    private static final Set<String> KUBERNETES_TYPES = Set.of(
+            "spec.data.volume.persistentVolumeClaim", "spec.data.volume.nfs", "spec.data.volume.csi",
+            "spec.data.volume.hostPath", "spec.resources.tolerations", "status.conditions");
+
+    private static JsonNode crd;
+    private static JsonNode schema;
+
+    @BeforeAll
+    static void load() throws IOException {
+        crd = JsonTrees.parse(Files.readString(CrdDriftTest.COMMITTED_CRD));
+        schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
+    }
+
+    private static JsonNode property(String dottedPath) {
+        JsonNode node = schema;
+        for (String name : dottedPath.split("\\.")) {
+            node = node.path("properties").path(name);
+        }
+        assertTrue(node.isObject(), () -> "no property " + dottedPath + " in the CRD");
+        return node;
+    }
+
+    private static List<String> rules(JsonNode node) {
+        return StreamSupport.stream(node.path("x-kubernetes-validations").spliterator(), false)
+                .map(rule -> rule.get("rule").asText())
+                .toList();
+    }
+
+    @Test
+    void resourceIsNamespacedWithShortNameAndStatusSubresource() {
+        assertEquals("Namespaced", crd.at("/spec/scope").asText());
+        assertEquals("tr", crd.at("/spec/names/shortNames/0").asText());
+        assertEquals("v1alpha1", crd.at("/spec/versions/0/name").asText());
+        assertTrue(crd.at("/spec/versions/0/subresources/status").isObject());
+    }
+
+    @Test
+    void printerColumnsAreInTheOrderKubectlShowsThem() {
+        List<String> names = StreamSupport.stream(crd.at("/spec/versions/0/additionalPrinterColumns").spliterator(), false)
+                .map(column -> column.get("name").asText())
+                .toList();
+        assertEquals(List.of("Phase", "Epoch", "Val-Acc", "Best", "Age"), names);
+    }
+
+    @Test
+    void everyFieldOfOursHasADescription() {
+        List<String> undocumented = new ArrayList<>();
+        collectUndocumented(schema, "", undocumented);
+        assertEquals(List.of(), undocumented);
+    }
+
+    private static void collectUndocumented(JsonNode node, String path, List<String> out) {
+        if (!path.isEmpty() && !node.hasNonNull("description")) {
+            out.add(path);
+        }
+        if (KUBERNETES_TYPES.contains(path)) {
+            return;
+        }
+        node.path("properties").fields().forEachRemaining(field ->
+                collectUndocumented(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey(), out));
+        JsonNode items = node.path("items");
+        if (items.has("properties")) {
+            items.path("properties").fields().forEachRemaining(field ->
+                    collectUndocumented(field.getValue(), path + "[]." + field.getKey(), out));
+        }
+    }
+
+    @Test
+    void schemaDefaultsAreTheJavaDefaults() {
+        // The trainer reads manifests without an API server, so the Java initialisers must agree with the schema.
+        TrainingRunSpec spec = new TrainingRunSpec();
+        spec.setData(new DataSpec()); // required, so it has no default of its own, but its fields do
+        JsonNode javaDefaults = JsonTrees.toTree(spec);
+        List<String> mismatches = new ArrayList<>();
+        compareDefaults(property("spec"), javaDefaults, "spec", mismatches);
+        assertEquals(List.of(), mismatches);
+    }
+
+    private static void compareDefaults(JsonNode node, JsonNode javaValue, String path, List<String> out) {
+        if (node.has("default")) {
+            out.addAll(JsonTrees.differences(node.get("default"), javaValue).stream()
+                    .map(difference -> path + difference)
+                    .toList());
+        }
+        node.path("properties").fields().forEachRemaining(field -> compareDefaults(
+                field.getValue(), javaValue.path(field.getKey()), path + "." + field.getKey(), out));
+    }
+
+    @Test
+    void theSeedsDefaultsAreInTheSchema() {
+        assertEquals("ResNet18", property("spec.model.architecture").get("default").asText());
+        assertEquals(2, property("spec.model.numClasses").get("default").asInt());
+        assertEquals(256, property("spec.data.imageSize").get("default").asInt());
+        assertEquals(5, property("spec.training.epochs").get("default").asInt());
+        assertEquals(4, property("spec.training.batchSize").get("default").asInt());
+        assertEquals(4, property("spec.training.validationBatchSize").get("default").asInt());
+        assertEquals(0.001, property("spec.training.learningRate").get("default").asDouble());
+        assertEquals(1, property("spec.training.warmupEpochs").get("default").asInt());
+        assertEquals(1, property("spec.checkpoints.saveAfterEpoch").get("default").asInt());
+        assertEquals("[0.5,0.5,0.5]", property("spec.data.normalize.mean").get("default").toString());
+    }
+
+    @Test
+    void enumsListEveryChoice() {
+        assertEquals("[\"ResNet18\",\"ResNet18RandomEncoder\",\"ResNet34\",\"ResNet50\"]",
+                property("spec.model.architecture").get("enum").toString());
+        assertEquals("[\"Delete\",\"Retain\"]", property("spec.checkpoints.reclaimPolicy").get("enum").toString());
+        assertEquals("[\"Failed\",\"Pending\",\"Running\",\"Succeeded\",\"Suspended\"]",
+                property("status.phase").get("enum").toString());
+    }
+
+    @Test
+    void numbersHaveBounds() {
+        assertEquals(2, property("spec.model.numClasses").get("minimum").asInt());
+        assertEquals(1, property("spec.training.epochs").get("minimum").asInt());
+        assertEquals(1, property("spec.training.batchSize").get("minimum").asInt());
+        assertEquals(1, property("spec.training.validationBatchSize").get("minimum").asInt());
+        assertEquals(0, property("spec.training.learningRate").get("minimum").asInt());
+        assertTrue(property("spec.training.learningRate").get("exclusiveMinimum").asBoolean());
+        assertEquals(0, property("spec.resources.gpus").get("minimum").asInt());
+        assertEquals(32, property("spec.data.imageSize").get("minimum").asInt());
+        assertEquals(1, property("spec.runPolicy.activeDeadlineSeconds").get("minimum").asInt());
+    }
+
+    @Test
+    void dataAndItsVolumeAreRequired() {
+        assertEquals("[\"data\"]", property("spec").get("required").toString());
+        assertEquals("[\"volume\"]", property("spec.data").get("required").toString());
+    }
+
+    @Test
+    void celRulesCoverWhatSpansFields() {
+        assertEquals(List.of("self.warmupEpochs <= self.epochs"), rules(property("spec.training")));
+        assertTrue(rules(property("spec.data.normalize")).contains("size(self.mean) == 3 && size(self.std) == 3"));
+        assertTrue(rules(property("spec.data.volume")).get(0).endsWith(".filter(x, x).size() == 1"));
+        assertEquals(1, rules(property("spec.checkpoints")).size());
+    }
+
+    @Test
+    void trainingSettingsAreImmutableWhileRunPolicyStaysEditable() {
+        List<String> specRules = rules(property("spec"));
+        for (String field : List.of("model", "data", "training", "checkpoints", "resources")) {
+            assertTrue(specRules.contains("self." + field + " == oldSelf." + field), () -> field + " is mutable");
+        }
+        assertTrue(specRules.stream().anyMatch(rule -> rule.contains("self.image == oldSelf.image")));
+        assertTrue(specRules.stream().noneMatch(rule -> rule.contains("runPolicy")), specRules::toString);
+    }
+
+    @Test
+    void statusListsAreMapListsSoServerSideApplyMergesThem() {
+        JsonNode epochs = property("status.epochs");
+        assertEquals("map", epochs.get("x-kubernetes-list-type").asText());
+        assertEquals("[\"epoch\"]", epochs.get("x-kubernetes-list-map-keys").toString());
+        assertEquals("[\"epoch\"]", epochs.at("/items/required").toString());
+        JsonNode conditions = property("status.conditions");
+        assertEquals("map", conditions.get("x-kubernetes-list-type").asText());
+        assertEquals("[\"type\"]", conditions.get("x-kubernetes-list-map-keys").toString());
+    }
+}
