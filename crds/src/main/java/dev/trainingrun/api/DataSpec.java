@@ -5,14 +5,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where the images are and how they are prepared for the network. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DataSpec {
-    /** A relative path inside the volume that cannot climb out of it. */
-    static final String RELATIVE_PATH = "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$";
+    /** A relative path inside the volume that cannot climb out of it (the API server's regexes lack lookahead). */
+    static final String INSIDE_VOLUME = "!self.startsWith('/') && !self.split('/').exists(s, s == '..')";
+
+    static final String INSIDE_VOLUME_MESSAGE = "must be a path inside the data volume: relative, without '..'";
 
     @JsonPropertyDescription("The volume holding the images, mounted read-only into the training pod.")
     @Required
@@ -21,13 +24,15 @@ public class DataSpec {
     @JsonPropertyDescription("Training images in ImageFolder layout (one sub-folder per class), "
             + "as a path relative to the volume's root.")
     @Default("train")
-    @Pattern(RELATIVE_PATH)
+    @Size(min = 1, max = 1024)
+    @ValidationRule(value = INSIDE_VOLUME, message = INSIDE_VOLUME_MESSAGE)
     private String trainDir = "train";
 
     @JsonPropertyDescription("Validation images in ImageFolder layout, relative to the volume's root; "
             + "must hold the same class folders as trainDir.")
     @Default("val")
-    @Pattern(RELATIVE_PATH)
+    @Size(min = 1, max = 1024)
+    @ValidationRule(value = INSIDE_VOLUME, message = INSIDE_VOLUME_MESSAGE)
     private String valDir = "val";
 
     @JsonPropertyDescription("Per-channel normalisation applied after scaling pixels to [0, 1].")

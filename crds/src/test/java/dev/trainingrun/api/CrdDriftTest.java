@@ -33,7 +33,7 @@ class CrdDriftTest {
     void committedCrdMatchesTheJavaTypes() throws IOException {
         List<String> drift = drift(Files.readString(COMMITTED_CRD), CrdGenerator.generate(TrainingRun.class));
         assertTrue(drift.isEmpty(), () -> COMMITTED_CRD.toAbsolutePath().normalize()
-                + " is out of date with the Java types; run `./mvnw -pl crds -Pupdate-crds process-test-classes` "
+                + " is out of date with the Java types; run `./mvnw -pl crds -am -Pupdate-crds process-test-classes` "
                 + "and commit the result. Differences:\n  " + String.join("\n  ", drift));
     }
 

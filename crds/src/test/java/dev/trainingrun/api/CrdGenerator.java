@@ -20,11 +20,11 @@ import java.util.List;
 
 /**
  * Generates the TrainingRun CRD from the Java types. The drift test compares its output with the committed
- * files; {@code ./mvnw -pl crds -Pupdate-crds process-test-classes} writes them.
+ * files; {@code ./mvnw -pl crds -am -Pupdate-crds process-test-classes} writes them.
  */
 public final class CrdGenerator {
     static final String HEADER = "# Generated from the Java types in crds/src/main/java: do not edit.\n"
-            + "# Regenerate with: ./mvnw -pl crds -Pupdate-crds process-test-classes\n";
+            + "# Regenerate with: ./mvnw -pl crds -am -Pupdate-crds process-test-classes\n";
 
     private CrdGenerator() {}
 
