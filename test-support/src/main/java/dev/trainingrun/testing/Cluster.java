@@ -1,0 +1,60 @@
+package dev.trainingrun.testing;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+
+/**
+ * What a test class on the local cluster is given besides its {@link KubernetesClient}: its own
+ * namespace and where the cluster's registry and tools are.
+ */
+public final class Cluster {
+
+    private final LocalCluster cluster;
+    private final String namespace;
+
+    Cluster(LocalCluster cluster, String namespace) {
+        this.cluster = cluster;
+        this.namespace = namespace;
+    }
+
+    /** The namespace made for this test class (restricted Pod Security profile), deleted after it. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The admin kubeconfig of the cluster. */
+    public Path kubeconfig() {
+        return cluster.kubeconfig();
+    }
+
+    /** The cluster's image registry (plain HTTP), e.g. {@code 10.250.0.1:5000}. */
+    public String registry() {
+        return require("TRAININGRUN_REGISTRY");
+    }
+
+    /** A small shell image in the registry (static busybox), e.g. as a base for test images. */
+    public String busyboxImage() {
+        return require("TRAININGRUN_BUSYBOX_IMAGE");
+    }
+
+    /** {@code kubectl}, {@code helm} or {@code crane} as built by {@code hack/local-cluster build}. */
+    public Path tool(String name) {
+        return Path.of(require("TRAININGRUN_" + name.toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    /** A setting of {@code hack/local-cluster env}, e.g. {@code TRAININGRUN_CLUSTER_DIR}. */
+    public String setting(String name) {
+        return require(name);
+    }
+
+    /** The underlying JVM-wide cluster. */
+    public LocalCluster localCluster() {
+        return cluster;
+    }
+
+    private String require(String name) {
+        return cluster.setting(name).orElseThrow(() -> new IllegalStateException(
+                name + " is unknown: set it, or run the tests inside the repository so that "
+                        + LocalCluster.SCRIPT + " env can tell it"));
+    }
+}

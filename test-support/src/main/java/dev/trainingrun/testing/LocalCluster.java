@@ -1,0 +1,174 @@
+package dev.trainingrun.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cluster the tests of this JVM run on: the one named by {@code KUBECONFIG}, or else the one of
+ * {@code hack/local-cluster}, brought up once and taken down at the end only if this JVM started it.
+ */
+public final class LocalCluster {
+
+    /** Why the local cluster cannot be used here (not root, no network namespaces, no script...). */
+    public static final class UnavailableException extends RuntimeException {
+        UnavailableException(String reason) {
+            super(reason);
+        }
+    }
+
+    static final String SCRIPT = "hack/local-cluster";
+    /** A cold `up` builds everything first: about 11 minutes on 2 cores. */
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(40);
+    private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(3);
+
+    private static LocalCluster instance;
+
+    private final Optional<Path> repoRoot;
+    private final Map<String, String> env;
+    private final Path kubeconfig;
+    private final boolean external;
+    private boolean startedHere;
+    private long run;
+    private boolean shutdownHookAdded;
+
+    private LocalCluster(Optional<Path> repoRoot, Map<String, String> env, Path kubeconfig, boolean external) {
+        this.repoRoot = repoRoot;
+        this.env = env;
+        this.kubeconfig = kubeconfig;
+        this.external = external;
+    }
+
+    /**
+     * Returns the running cluster, starting the local one first when needed.
+     *
+     * @throws UnavailableException when no cluster is named and this machine cannot run the local one
+     */
+    public static synchronized LocalCluster obtain() {
+        if (instance == null) {
+            instance = create();
+        }
+        instance.ensureUp();
+        return instance;
+    }
+
+    private static LocalCluster create() {
+        Optional<Path> root = findRepoRoot(Path.of("").toAbsolutePath());
+        Map<String, String> env = root.map(LocalCluster::scriptEnv).orElse(Map.of());
+        String given = System.getenv("KUBECONFIG");
+        if (given != null && !given.isBlank()) {
+            return new LocalCluster(root, env, Path.of(given.split(java.io.File.pathSeparator)[0]), true);
+        }
+        Path repo = root.orElseThrow(() -> new UnavailableException(
+                "KUBECONFIG is not set and no " + SCRIPT + " was found in " + Path.of("").toAbsolutePath()
+                        + " or any folder above it"));
+        Command.Result check = Command.run(Duration.ofSeconds(30), null, Map.of(),
+                List.of(repo.resolve(SCRIPT).toString(), "check"));
+        if (!check.succeeded()) {
+            throw new UnavailableException(check.output().strip());
+        }
+        return new LocalCluster(root, env, Path.of(env.get("KUBECONFIG")), false);
+    }
+
+    /** The folder holding {@code hack/local-cluster}: this one or the nearest one above it. */
+    static Optional<Path> findRepoRoot(Path from) {
+        for (Path dir = from; dir != null; dir = dir.getParent()) {
+            if (Files.isExecutable(dir.resolve(SCRIPT))) {
+                return Optional.of(dir);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, String> scriptEnv(Path repo) {
+        String out = Command.check(Duration.ofSeconds(30), repo.resolve(SCRIPT).toString(), "env");
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            String l = line.strip();
+            if (l.startsWith("export ") && l.contains("=")) {
+                String kv = l.substring("export ".length());
+                env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        return Map.copyOf(env);
+    }
+
+    private void ensureUp() {
+        if (external || isUp()) {
+            return;
+        }
+        Path log = Path.of("target", "local-cluster.log");
+        System.out.println("[local-cluster] starting the local cluster (" + SCRIPT + " up; output in "
+                + log.toAbsolutePath() + "); a first run builds it, which takes minutes");
+        long start = System.nanoTime();
+        script("up", UP_TIMEOUT, log).orThrow();
+        startedHere = true;
+        System.out.printf("[local-cluster] up in %d s; KUBECONFIG=%s%n",
+                (System.nanoTime() - start) / 1_000_000_000L, kubeconfig);
+        if (!shutdownHookAdded) {
+            // The normal end is stopIfStartedHere() from the test run; this covers an interrupted JVM.
+            Runtime.getRuntime().addShutdownHook(new Thread(this::stopIfStartedHere, "local-cluster-down"));
+            shutdownHookAdded = true;
+        }
+    }
+
+    private boolean isUp() {
+        return script("is-up", Duration.ofSeconds(30), null).succeeded();
+    }
+
+    private Command.Result script(String command, Duration timeout, Path log) {
+        Path repo = repoRoot.orElseThrow();
+        return Command.run(timeout, log, Map.of(), List.of(repo.resolve(SCRIPT).toString(), command));
+    }
+
+    /** Runs {@code hack/local-cluster down} if this JVM brought the cluster up (a later test may bring it up again). */
+    public synchronized void stopIfStartedHere() {
+        if (!startedHere) {
+            return;
+        }
+        startedHere = false;
+        run++;
+        System.out.println("[local-cluster] taking down the cluster this JVM started");
+        script("down", DOWN_TIMEOUT, Path.of("target", "local-cluster.log")).orThrow();
+    }
+
+    /** Counts the times this JVM took the cluster down: what was made in the cluster before is gone. */
+    public synchronized long run() {
+        return run;
+    }
+
+    /** True when this JVM started the cluster (and will take it down at the end). */
+    public synchronized boolean startedHere() {
+        return startedHere;
+    }
+
+    /** True when the cluster was named by {@code KUBECONFIG} rather than started by the script. */
+    public boolean external() {
+        return external;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** The repository root (the folder holding {@code hack/local-cluster}), if found. */
+    public Optional<Path> repoRoot() {
+        return repoRoot;
+    }
+
+    /**
+     * A value printed by {@code hack/local-cluster env}, overridable by an environment variable of the
+     * same name (e.g. {@code TRAININGRUN_REGISTRY}, {@code TRAININGRUN_CRANE}).
+     */
+    public Optional<String> setting(String name) {
+        String fromEnv = System.getenv(name);
+        if (fromEnv != null && !fromEnv.isBlank() && !name.equals("KUBECONFIG")) {
+            return Optional.of(fromEnv);
+        }
+        return Optional.ofNullable(env.get(name));
+    }
+}
