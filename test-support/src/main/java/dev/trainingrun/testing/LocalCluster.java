@@ -57,21 +57,50 @@ public final class LocalCluster {
     }
 
     private static LocalCluster create() {
+        whyUnavailable().ifPresent(reason -> {
+            throw new UnavailableException(reason);
+        });
         Optional<Path> root = findRepoRoot(Path.of("").toAbsolutePath());
         Map<String, String> env = root.map(LocalCluster::scriptEnv).orElse(Map.of());
-        String given = System.getenv("KUBECONFIG");
-        if (given != null && !given.isBlank()) {
-            return new LocalCluster(root, env, Path.of(given.split(java.io.File.pathSeparator)[0]), true);
+        Optional<Path> given = givenKubeconfig();
+        return given.map(path -> new LocalCluster(root, env, path, true))
+                .orElseGet(() -> new LocalCluster(root, env, Path.of(env.get("KUBECONFIG")), false));
+    }
+
+    private static Optional<String> unavailable;
+
+    /**
+     * Why no cluster can be had here, without starting one: empty when {@code KUBECONFIG} names a
+     * cluster or when {@code hack/local-cluster check} says this machine can run the local one.
+     */
+    public static synchronized Optional<String> whyUnavailable() {
+        if (unavailable == null) {
+            unavailable = computeWhyUnavailable();
         }
-        Path repo = root.orElseThrow(() -> new UnavailableException(
-                "KUBECONFIG is not set and no " + SCRIPT + " was found in " + Path.of("").toAbsolutePath()
-                        + " or any folder above it"));
+        return unavailable;
+    }
+
+    private static Optional<String> computeWhyUnavailable() {
+        if (givenKubeconfig().isPresent()) {
+            return Optional.empty();
+        }
+        Optional<Path> root = findRepoRoot(Path.of("").toAbsolutePath());
+        if (root.isEmpty()) {
+            return Optional.of("KUBECONFIG is not set and no " + SCRIPT + " was found in "
+                    + Path.of("").toAbsolutePath() + " or any folder above it");
+        }
         Command.Result check = Command.run(Duration.ofSeconds(30), null, Map.of(),
-                List.of(repo.resolve(SCRIPT).toString(), "check"));
-        if (!check.succeeded()) {
-            throw new UnavailableException(check.output().strip());
+                List.of(root.get().resolve(SCRIPT).toString(), "check"));
+        return check.succeeded() ? Optional.empty()
+                : Optional.of(check.output().strip().replaceFirst("^cannot run the local cluster: ", ""));
+    }
+
+    private static Optional<Path> givenKubeconfig() {
+        String given = System.getenv("KUBECONFIG");
+        if (given == null || given.isBlank()) {
+            return Optional.empty();
         }
-        return new LocalCluster(root, env, Path.of(env.get("KUBECONFIG")), false);
+        return Optional.of(Path.of(given.split(java.io.File.pathSeparator)[0]));
     }
 
     /** The folder holding {@code hack/local-cluster}: this one or the nearest one above it. */

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -22,11 +24,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * it is. The namespace is deleted after the class. Where the cluster cannot run (not root, no network
  * namespaces) the class is skipped with the reason, except under {@code CI=true}, where that fails.
  */
-public final class LocalClusterExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public final class LocalClusterExtension
+        implements ExecutionCondition, BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(LocalClusterExtension.class);
     private static final String POD_SECURITY = "restricted";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String UNAVAILABLE = "the local Kubernetes cluster cannot run here: ";
 
     /** The per-class state: the namespace is deleted and the client closed after the class. */
     private record ClassScope(KubernetesClient client, Cluster cluster, long clusterRun) implements AutoCloseable {
@@ -49,6 +53,20 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
         public void close() {
             cluster.stopIfStartedHere();
         }
+    }
+
+    /** Skips (with the reason) where the cluster cannot run; under CI=true it runs, and beforeAll fails. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (isCi()) {
+            return ConditionEvaluationResult.enabled("CI=true: the cluster tier must run");
+        }
+        return LocalCluster.whyUnavailable()
+                .map(reason -> {
+                    System.out.println("[local-cluster] skipping " + context.getDisplayName() + ": " + reason);
+                    return ConditionEvaluationResult.disabled(UNAVAILABLE + reason + " (under CI=true this fails)");
+                })
+                .orElseGet(() -> ConditionEvaluationResult.enabled("a cluster is available"));
     }
 
     @Override
@@ -99,12 +117,16 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
         return parameter.getParameter().getType() == Cluster.class ? scope.cluster() : scope.client();
     }
 
+    private static boolean isCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
     private static LocalCluster obtainOrSkip() {
         try {
             return LocalCluster.obtain();
         } catch (LocalCluster.UnavailableException e) {
-            String message = "the local Kubernetes cluster cannot run here: " + e.getMessage();
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            String message = UNAVAILABLE + e.getMessage();
+            if (isCi()) {
                 throw new IllegalStateException(message + " (CI=true: the cluster tier must run in CI)", e);
             }
             Assumptions.abort(message + " (skipped; under CI=true this fails)");
