@@ -1,0 +1,64 @@
+package dev.trainingrun.trainer.cli;
+
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.api.TrainingRunYaml;
+import dev.trainingrun.trainer.InvalidInputException;
+import dev.trainingrun.trainer.Trainer;
+import dev.trainingrun.trainer.TrainingConfig;
+import dev.trainingrun.trainer.TrainingResult;
+import dev.trainingrun.trainer.loop.MetricsTable;
+import dev.trainingrun.trainer.loop.ProgressPrinter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code train MANIFEST --data DIR --output DIR}: one format for people and the operator, a TrainingRun manifest;
+ * the data folders in it are relative to {@code --data}, the data volume's root.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Trains the TrainingRun in MANIFEST and prints a table of per-epoch metrics.")
+final class TrainCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MANIFEST", description = "TrainingRun manifest (YAML).")
+    private Path manifest;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "Root of the data volume; spec.data.trainDir and valDir are relative to it.")
+    private Path dataRoot;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "The run's own output folder.")
+    private Path output;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream out = System.out;
+        TrainingResult result;
+        try {
+            TrainingRun run = TrainingRunYaml.read(manifest);
+            TrainingConfig config = TrainingConfig.from(run, dataRoot, output);
+            Files.createDirectories(output);
+            result = Trainer.run(config, List.of(new ProgressPrinter(out, System.console() != null)));
+        } catch (TrainingRunYaml.InvalidManifestException e) {
+            return badInput(List.of(e.getMessage()));
+        } catch (InvalidInputException e) {
+            return badInput(e.problems());
+        }
+        out.println();
+        out.print(MetricsTable.render(result.epochs()));
+        out.printf(Locale.ROOT, "best validation accuracy %.2f %% at epoch %d; %.0f s in all%n",
+                100 * result.best().valAccuracy(), result.best().epoch(), result.seconds());
+        return 0;
+    }
+
+    private static int badInput(List<String> problems) {
+        problems.forEach(problem -> System.err.println("error: " + problem));
+        return TrainerCommand.BAD_INPUT;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.trainingrun.trainer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The trainer's command line: {@code train} and {@code generate-data}; main only parses arguments and exits. */
+@Command(name = "trainer", mixinStandardHelpOptions = true, version = "trainingrun trainer",
+        description = "Trains image classifiers described by TrainingRun manifests, on DJL with the PyTorch engine.",
+        subcommands = {TrainCommand.class, GenerateDataCommand.class})
+public final class TrainerCommand implements Runnable {
+    /** Exit code for input the trainer cannot run with; the message names the field, folder or file. */
+    static final int BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        // DJL otherwise contacts the network at engine start-up; the trainer never needs it.
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        System.exit(new CommandLine(new TrainerCommand()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.trainingrun.trainer.loop;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.trainingrun.trainer.data.Batch;
+import java.util.Iterator;
+
+/** The seed's validation pass: batch norm in inference mode, summed per-image loss and correct predictions. */
+final class Evaluator {
+    private final Block network;
+    private final ParameterStore store;
+    private final NDManager manager;
+
+    Evaluator(Block network, ParameterStore store, NDManager manager) {
+        this.network = network;
+        this.store = store;
+        this.manager = manager;
+    }
+
+    /** Loss summed over images, correct predictions and images seen. */
+    record Totals(double lossSum, long correct, long total) {}
+
+    Totals run(Iterator<Batch> batches) {
+        double lossSum = 0;
+        long correct = 0;
+        long total = 0;
+        while (batches.hasNext()) {
+            Batch batch = batches.next();
+            if (batch.size() == 0) {
+                continue;
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                BatchArrays arrays = BatchArrays.of(batch, scope);
+                NDArray logits = network.forward(store, new NDList(arrays.images()), false).singletonOrThrow();
+                lossSum += CrossEntropy.perImage(logits, arrays.labels()).sum().getFloat();
+                correct += logits.argMax(1).eq(arrays.labels()).sum().getLong();
+                total += batch.size();
+            }
+        }
+        return new Totals(lossSum, correct, total);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.trainingrun.trainer.loop;
+
+import dev.trainingrun.trainer.TrainingResult;
+import dev.trainingrun.trainer.data.SkippedImage;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The console view of a run: on a terminal a live bar redrawn in place a few times a second, in a log a full line
+ * every few seconds; a summary line per epoch (with the resident memory, which should stay flat) and a warning per
+ * skipped image.
+ */
+public final class ProgressPrinter implements TrainingListener {
+    private static final int BAR_WIDTH = 24;
+
+    private final PrintStream out;
+    private final boolean terminal;
+    private boolean barShown;
+
+    public ProgressPrinter(PrintStream out, boolean terminal) {
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Duration progressInterval() {
+        return terminal ? Duration.ofMillis(200) : Duration.ofSeconds(5);
+    }
+
+    @Override
+    public void onStart(RunPlan plan) {
+        out.printf(Locale.ROOT, "%s on %s: %d classes %s, %d training and %d validation images, %d epochs of %d steps "
+                        + "(batch %d), %,d trainable parameters%n",
+                plan.architecture(), plan.devices(), plan.classes().size(), plan.classes(), plan.trainImages(),
+                plan.validationImages(), plan.epochs(), plan.stepsPerEpoch(), plan.batchSize(),
+                plan.trainableParameters());
+    }
+
+    @Override
+    public void onProgress(ProgressUpdate p) {
+        String line = String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d (%3.0f%%) loss %.4f lr %.3e %.1f img/s eta %s",
+                p.epoch(), p.totalEpochs(), bar(p.epochFraction()), p.samplesSeen(), p.samplesPerEpoch(),
+                100 * p.epochFraction(), p.loss(), p.learningRate(), p.imagesPerSecond(),
+                p.secondsRemaining() < 0 ? "?" : duration(p.secondsRemaining()));
+        if (terminal) {
+            out.print("\r" + line + "\u001b[K");
+            barShown = true;
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    @Override
+    public void onSkippedImage(SkippedImage skipped) {
+        endBar();
+        out.println("warning: skipped unreadable image " + skipped.path() + ": " + skipped.reason());
+    }
+
+    @Override
+    public void onEpoch(EpochMetrics m) {
+        endBar();
+        String memory = ResidentMemory.bytes().stream()
+                .mapToObj(b -> String.format(Locale.ROOT, ", resident memory %d MiB", b >> 20))
+                .findFirst().orElse("");
+        out.printf(Locale.ROOT, "epoch %d done in %.1f s: train loss %.4f, val loss %.4f, val accuracy %.2f %% (%d/%d), "
+                        + "%.1f img/s%s%s%n",
+                m.epoch(), m.seconds(), m.trainLoss(), m.valLoss(), 100 * m.valAccuracy(), m.valCorrect(),
+                m.valTotal(), m.imagesPerSecond(), m.skippedImages() > 0 ? ", " + m.skippedImages() + " skipped" : "",
+                memory);
+    }
+
+    @Override
+    public void onFinish(TrainingResult result) {
+        endBar();
+        if (!result.skipped().isEmpty()) {
+            out.println(result.skipped().size() + " unreadable image(s) were skipped; see the warnings above");
+        }
+    }
+
+    private void endBar() {
+        if (barShown) {
+            out.println();
+            barShown = false;
+        }
+    }
+
+    private static String bar(double fraction) {
+        int filled = (int) Math.round(Math.min(1, fraction) * BAR_WIDTH);
+        return "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled);
+    }
+
+    private static String duration(long seconds) {
+        return seconds >= 3600
+                ? String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds / 60 % 60)
+                : String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.trainingrun.trainer.loop;
+
+import dev.trainingrun.trainer.TrainingResult;
+import dev.trainingrun.trainer.data.SkippedImage;
+import java.time.Duration;
+
+/**
+ * What the loop tells the outside world: the console, the files of a run, and (with the operator) the
+ * TrainingRun's status. All calls come from the training thread.
+ */
+public interface TrainingListener {
+
+    /** Once, after the data is checked and the network built, before the first step. */
+    default void onStart(RunPlan plan) {}
+
+    /** At most once per {@link #progressInterval()}, after an optimiser step. */
+    default void onProgress(ProgressUpdate progress) {}
+
+    /** How often this listener wants progress. */
+    default Duration progressInterval() {
+        return Duration.ofSeconds(5);
+    }
+
+    /** When an image could not be decoded and was left out of its batch. */
+    default void onSkippedImage(SkippedImage skipped) {}
+
+    /** After each epoch's validation. */
+    default void onEpoch(EpochMetrics metrics) {}
+
+    /** Once, after the last epoch. */
+    default void onFinish(TrainingResult result) {}
+}

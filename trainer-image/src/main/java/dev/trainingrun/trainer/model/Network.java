@@ -1,0 +1,41 @@
+package dev.trainingrun.trainer.model;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import dev.trainingrun.api.Architecture;
+import java.util.Map;
+
+/**
+ * A ResNet ready to train: built for an architecture and class count, initialised as torchvision does from a seed,
+ * its parameters named as torchvision's, and for ResNet18RandomEncoder everything but the head frozen.
+ */
+public record Network(Architecture architecture, ResNet block, Map<String, Parameter> parameters) {
+
+    /** Builds and initialises the network; parameters live in {@code manager}. */
+    public static Network create(Architecture architecture, int numClasses, long seed, NDManager manager) {
+        ResNet block = ResNet.of(architecture, numClasses);
+        // The input size only fixes parameter shapes, none of which depends on it.
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+        Map<String, Parameter> parameters = TorchvisionNames.of(block);
+        TorchvisionInit.apply(parameters, seed);
+        if (architecture == Architecture.ResNet18RandomEncoder) {
+            block.freezeParameters(true);
+            block.head().freezeParameters(false);
+        }
+        return new Network(architecture, block, parameters);
+    }
+
+    /** Number of values the optimiser updates. */
+    public long trainableParameterCount() {
+        return parameters.values().stream().filter(Parameter::requiresGradient)
+                .mapToLong(p -> p.getArray().size()).sum();
+    }
+
+    /** Number of learnable values (weights and biases, not batch-norm running statistics), as torchvision counts. */
+    public long learnableParameterCount() {
+        return parameters.entrySet().stream().filter(e -> !e.getKey().contains(".running_"))
+                .mapToLong(e -> e.getValue().getArray().size()).sum();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.trainingrun.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterServer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Applies {@link AdamW} to the parameters DJL's {@link ai.djl.training.ParameterStore} hands over after a backward
+ * pass: sums the replicas' gradients when the batch was split over several devices, updates every replica the same
+ * way, and zeroes the gradients (PyTorch accumulates them, and DJL's collector does not clear them).
+ */
+public final class AdamWParameterServer implements ParameterServer {
+    private final AdamW optimizer;
+    private final DoubleSupplier learningRate;
+    /** DJL's random parameter ids → stable torchvision names, so optimiser state survives a restart. */
+    private final Map<String, String> names = new HashMap<>();
+
+    public AdamWParameterServer(AdamW optimizer, Map<String, Parameter> parameters, DoubleSupplier learningRate) {
+        this.optimizer = optimizer;
+        this.learningRate = learningRate;
+        parameters.forEach((name, parameter) -> names.put(parameter.getId(), name));
+    }
+
+    @Override
+    public void init(String parameterId, NDArray[] value) {
+        // Moments are created lazily, on the device of the first update.
+    }
+
+    @Override
+    public void update(String parameterId, NDArray[] gradients, NDArray[] replicas) {
+        NDArray gradient = gradients[0];
+        for (int i = 1; i < gradients.length; i++) {
+            try (NDArray moved = gradients[i].toDevice(gradient.getDevice(), true)) {
+                gradient.addi(moved);
+            }
+        }
+        double lr = learningRate.getAsDouble();
+        String name = names.get(parameterId);
+        for (NDArray replica : replicas) {
+            if (replica.getDevice().equals(gradient.getDevice())) {
+                optimizer.update(name, replica, gradient, lr);
+            } else {
+                try (NDArray moved = gradient.toDevice(replica.getDevice(), true)) {
+                    optimizer.update(name, replica, moved, lr);
+                }
+            }
+        }
+        // Only after every replica is updated: the first replica's gradient is the sum the others use.
+        for (NDArray replica : replicas) {
+            JniUtils.zeroGrad((PtNDArray) replica);
+        }
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+    }
+}

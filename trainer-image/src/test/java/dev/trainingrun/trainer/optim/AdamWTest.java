@@ -1,0 +1,98 @@
+package dev.trainingrun.trainer.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** AdamW against torch.optim.AdamW on the same parameters, gradients and learning rates. */
+class AdamWTest {
+    private static final float TOLERANCE = 2e-6f;
+
+    @Test
+    void everyStepMatchesPyTorch() {
+        for (JsonNode reference : PyTorchReference.load().get("adamw")) {
+            try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+                AdamW adamw = AdamW.withWeightDecay(reference.get("weightDecay").asDouble(), manager);
+                List<NDArray> params = initial(reference, manager);
+                int step = 0;
+                for (JsonNode expected : reference.get("steps")) {
+                    update(adamw, params, expected, manager);
+                    for (int p = 0; p < params.size(); p++) {
+                        assertArrayEquals(PyTorchReference.floats(expected.get("params").get(p)),
+                                params.get(p).toFloatArray(), TOLERANCE, "parameter " + p + " after step " + step);
+                    }
+                    step++;
+                }
+                AdamWState state = adamw.snapshot();
+                for (int p = 0; p < params.size(); p++) {
+                    AdamWState.Entry entry = state.entries().get("p" + p);
+                    assertEquals(reference.get("finalStep").get(p).asLong(), entry.step());
+                    assertArrayEquals(PyTorchReference.floats(reference.get("expAvg").get(p)), entry.mean(), 1e-6f);
+                    assertArrayEquals(PyTorchReference.floats(reference.get("expAvgSq").get(p)), entry.variance(),
+                            1e-7f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRestoredStateContinuesExactlyLikeTheOriginal() {
+        JsonNode reference = PyTorchReference.load().get("adamw").get(0);
+        JsonNode steps = reference.get("steps");
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            AdamW original = AdamW.withWeightDecay(0.01, manager);
+            List<NDArray> params = initial(reference, manager);
+            for (int s = 0; s < 3; s++) {
+                update(original, params, steps.get(s), manager);
+            }
+            AdamW resumed = AdamW.withWeightDecay(0.01, manager);
+            resumed.restore(original.snapshot(), Map.of("p0", Device.cpu(), "p1", Device.cpu()));
+            List<NDArray> copies = params.stream().map(NDArray::duplicate).toList();
+            for (int s = 3; s < steps.size(); s++) {
+                update(original, params, steps.get(s), manager);
+                update(resumed, copies, steps.get(s), manager);
+            }
+            for (int p = 0; p < params.size(); p++) {
+                assertArrayEquals(params.get(p).toFloatArray(), copies.get(p).toFloatArray(), 0f);
+            }
+        }
+    }
+
+    private static List<NDArray> initial(JsonNode reference, NDManager manager) {
+        List<NDArray> params = new ArrayList<>();
+        for (int p = 0; p < reference.get("shapes").size(); p++) {
+            params.add(manager.create(FloatBuffer.wrap(PyTorchReference.floats(reference.get("initial").get(p))),
+                    shape(reference.get("shapes").get(p))));
+        }
+        return params;
+    }
+
+    private static void update(AdamW adamw, List<NDArray> params, JsonNode step, NDManager manager) {
+        for (int p = 0; p < params.size(); p++) {
+            try (NDArray gradient = manager.create(
+                    FloatBuffer.wrap(PyTorchReference.floats(step.get("gradients").get(p))),
+                    params.get(p).getShape())) {
+                adamw.update("p" + p, params.get(p), gradient, step.get("lr").asDouble());
+            }
+        }
+    }
+
+    private static Shape shape(JsonNode dims) {
+        long[] shape = new long[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = dims.get(i).asLong();
+        }
+        return new Shape(shape);
+    }
+}
