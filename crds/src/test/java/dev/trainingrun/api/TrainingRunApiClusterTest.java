@@ -1,0 +1,244 @@
+package dev.trainingrun.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trainingrun.testing.Cluster;
+import dev.trainingrun.testing.Command;
+import dev.trainingrun.testing.OnLocalCluster;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The CRD on a real API server: it installs, accepts the examples, rejects each bad manifest of the corpus in
+ * {@code invalid-manifests/} with a message naming the field, documents itself through {@code kubectl explain},
+ * shows its printer columns, and lets two status writers share the status through server-side apply.
+ */
+@OnLocalCluster
+class TrainingRunApiClusterTest {
+    private static final Path CORPUS = Path.of("src", "test", "resources", "invalid-manifests");
+    private static final Duration KUBECTL_TIMEOUT = Duration.ofSeconds(60);
+
+    private static Cluster cluster;
+
+    @BeforeAll
+    static void installCrd(Cluster testCluster) {
+        cluster = testCluster;
+        kubectl("apply", "--server-side", "--force-conflicts", "-f", CrdDriftTest.COMMITTED_CRD.toString()).orThrow();
+        kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/trainingruns.trainingrun.dev").orThrow();
+    }
+
+    private static Command.Result kubectl(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(cluster.tool("kubectl").toString(), "-n", cluster.namespace()));
+        command.addAll(List.of(arguments));
+        return Command.run(KUBECTL_TIMEOUT, null, Map.of("KUBECONFIG", cluster.kubeconfig().toString()), command);
+    }
+
+    /** Applies a manifest as {@code kubectl apply --server-side} does (strict field validation). */
+    private static Command.Result apply(String manifest) throws IOException {
+        Path file = Files.createTempFile("trainingrun", ".yaml");
+        try {
+            Files.writeString(file, manifest);
+            return kubectl("apply", "--server-side", "-f", file.toString());
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    static Stream<Path> creations() throws IOException {
+        return list(CORPUS.resolve("create"));
+    }
+
+    static Stream<Path> updates() throws IOException {
+        return list(CORPUS.resolve("update"));
+    }
+
+    private static Stream<Path> list(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.sorted().toList().stream();
+        }
+    }
+
+    /** The {@code # expect: ...} lines at the top of a corpus file. */
+    private static List<String> expectations(String manifest) {
+        return manifest.lines()
+                .filter(line -> line.startsWith("# expect: "))
+                .map(line -> line.substring("# expect: ".length()))
+                .toList();
+    }
+
+    private static void assertRejected(Command.Result result, List<String> expected, Path file) {
+        assertFalse(result.succeeded(), () -> file + " was accepted: " + result.output());
+        assertFalse(expected.isEmpty(), () -> file + " has no '# expect:' line");
+        for (String fragment : expected) {
+            assertTrue(result.output().contains(fragment),
+                    () -> file + ": the API server's message lacks '" + fragment + "':\n" + result.output());
+        }
+    }
+
+    @Test
+    void theCorpusHasAtLeast25Cases() throws IOException {
+        assertTrue(creations().count() + updates().count() >= 25);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.trainingrun.api.ExamplesTest#examples")
+    void everyExampleIsAccepted(Path example) throws IOException {
+        Command.Result result = apply(Files.readString(example));
+        assertTrue(result.succeeded(), () -> example + " was refused:\n" + result.output());
+    }
+
+    @ParameterizedTest
+    @MethodSource("creations")
+    void badManifestIsRejectedNamingTheField(Path file) throws IOException {
+        String manifest = Files.readString(file);
+        assertRejected(apply(manifest), expectations(manifest), file);
+    }
+
+    @ParameterizedTest
+    @MethodSource("updates")
+    void changeToAnImmutableFieldIsRejected(Path file) throws IOException {
+        String manifest = Files.readString(file);
+        String[] documents = manifest.split("(?m)^---$");
+        Command.Result created = apply(documents[0]);
+        assertTrue(created.succeeded(), () -> file + ": the first document was refused:\n" + created.output());
+        assertRejected(apply(documents[1]), expectations(manifest), file);
+    }
+
+    @Test
+    void runPolicyStaysEditable() throws IOException {
+        String run = """
+                apiVersion: trainingrun.dev/v1alpha1
+                kind: TrainingRun
+                metadata:
+                  name: editable
+                spec:
+                  data:
+                    volume:
+                      persistentVolumeClaim:
+                        claimName: images
+                  runPolicy:
+                    suspend: %s
+                    backoffLimit: %d
+                """;
+        assertTrue(apply(run.formatted(false, 3)).succeeded());
+        Command.Result edited = apply(run.formatted(true, 5));
+        assertTrue(edited.succeeded(), edited::output);
+        assertEquals("true", kubectl("get", "tr", "editable", "-o", "jsonpath={.spec.runPolicy.suspend}").orThrow().output());
+    }
+
+    @Test
+    void theApiServerFillsInTheSeedDefaults(KubernetesClient client) throws IOException {
+        assertTrue(apply("""
+                apiVersion: trainingrun.dev/v1alpha1
+                kind: TrainingRun
+                metadata:
+                  name: defaults
+                spec:
+                  data:
+                    volume:
+                      nfs: {server: nfs.example, path: /images}
+                """).succeeded());
+        TrainingRunSpec spec = client.resources(TrainingRun.class).withName("defaults").get().getSpec();
+        assertEquals(Architecture.ResNet18, spec.getModel().getArchitecture());
+        assertEquals(5, spec.getTraining().getEpochs());
+        assertEquals(0.001, spec.getTraining().getLearningRate());
+        assertEquals(List.of(0.5, 0.5, 0.5), spec.getData().getNormalize().getStd());
+        assertEquals(256, spec.getData().getImageSize());
+        assertEquals(1, spec.getCheckpoints().getSaveAfterEpoch());
+        assertEquals("nvidia.com/gpu", spec.getResources().getGpuResourceName());
+    }
+
+    @Test
+    void kubectlExplainTeachesTheTrainingFields() {
+        String explained = kubectl("explain", "trainingrun.spec.training").orThrow().output();
+        assertTrue(explained.contains("Epochs, batch sizes, learning rate, warm-up, weight decay and seed."), explained);
+        assertTrue(explained.contains("warmupEpochs"), explained);
+        assertTrue(explained.contains("Epochs over which the learning rate rises linearly"), explained);
+        String kind = kubectl("explain", "trainingrun").orThrow().output();
+        assertTrue(kind.contains("An image-classification training run"), kind);
+    }
+
+    @Test
+    void kubectlGetShowsThePrinterColumnsFromStatus(KubernetesClient client) throws IOException {
+        assertTrue(apply("""
+                apiVersion: trainingrun.dev/v1alpha1
+                kind: TrainingRun
+                metadata:
+                  name: columns
+                spec:
+                  data:
+                    volume:
+                      persistentVolumeClaim: {claimName: images}
+                """).succeeded());
+        applyStatus(client, "columns", "test-operator", Map.of("phase", "Running"));
+        applyStatus(client, "columns", "test-trainer", Map.of(
+                "progress", Map.of("epoch", 3, "totalEpochs", 5, "valAccuracy", 0.875),
+                "best", Map.of("epoch", 2, "valAccuracy", 0.9)));
+
+        List<String> lines = kubectl("get", "tr", "columns").orThrow().output().lines().toList();
+        assertEquals(List.of("NAME", "PHASE", "EPOCH", "VAL-ACC", "BEST", "AGE"), List.of(lines.get(0).split("\\s+")));
+        assertEquals(List.of("columns", "Running", "3", "0.875", "0.9"),
+                List.of(lines.get(1).split("\\s+")).subList(0, 5));
+    }
+
+    @Test
+    void twoFieldManagersShareTheStatusAndEpochsMergeByKey(KubernetesClient client) throws IOException {
+        assertTrue(apply("""
+                apiVersion: trainingrun.dev/v1alpha1
+                kind: TrainingRun
+                metadata:
+                  name: shared-status
+                spec:
+                  data:
+                    volume:
+                      persistentVolumeClaim: {claimName: images}
+                """).succeeded());
+        applyStatus(client, "shared-status", "test-operator", Map.of("phase", "Running", "attempts", 1));
+        applyStatus(client, "shared-status", "test-trainer", Map.of("epochs", List.of(
+                Map.of("epoch", 1, "valAccuracy", 0.5), Map.of("epoch", 2, "valAccuracy", 0.6))));
+        // A second pod of the same run, under another manager, reports epoch 3 only.
+        applyStatus(client, "shared-status", "test-trainer-retry", Map.of("epochs", List.of(
+                Map.of("epoch", 3, "valAccuracy", 0.7))));
+        // The operator's next apply carries only its own fields and must not remove the trainers' ones.
+        applyStatus(client, "shared-status", "test-operator", Map.of("phase", "Succeeded", "attempts", 2));
+
+        TrainingRunStatus status = client.resources(TrainingRun.class).withName("shared-status").get().getStatus();
+        assertEquals(Phase.Succeeded, status.getPhase());
+        assertEquals(2, status.getAttempts());
+        assertEquals(List.of(1, 2, 3), status.getEpochs().stream().map(EpochResult::getEpoch).toList());
+        assertEquals(List.of(0.5, 0.6, 0.7), status.getEpochs().stream().map(EpochResult::getValAccuracy).toList());
+    }
+
+    /** Server-side apply of the given status fields, as the operator and the trainer write them. */
+    private static void applyStatus(KubernetesClient client, String name, String fieldManager, Map<String, Object> status) {
+        GenericKubernetesResource patch = new GenericKubernetesResource();
+        patch.setApiVersion(TrainingRun.GROUP + "/" + TrainingRun.VERSION);
+        patch.setKind("TrainingRun");
+        patch.setMetadata(new ObjectMetaBuilder().withName(name).build());
+        patch.setAdditionalProperty("status", status);
+        PatchContext apply = PatchContext.of(PatchType.SERVER_SIDE_APPLY);
+        apply.setFieldManager(fieldManager);
+        apply.setForce(true);
+        client.genericKubernetesResources(patch.getApiVersion(), patch.getKind())
+                .resource(patch)
+                .subresource("status")
+                .patch(apply);
+    }
+}
