@@ -3,10 +3,10 @@ package dev.trainingrun.trainer.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The trainer's command line: {@code train} and {@code generate-data}; main only parses arguments and exits. */
+/** The trainer's command line: {@code train}, {@code generate-data}, {@code benchmark}; main only parses arguments and exits. */
 @Command(name = "trainer", mixinStandardHelpOptions = true, version = "trainingrun trainer",
         description = "Trains image classifiers described by TrainingRun manifests, on DJL with the PyTorch engine.",
-        subcommands = {TrainCommand.class, GenerateDataCommand.class})
+        subcommands = {TrainCommand.class, GenerateDataCommand.class, BenchmarkCommand.class})
 public final class TrainerCommand implements Runnable {
     /** Exit code for input the trainer cannot run with; the message names the field, folder or file. */
     static final int BAD_INPUT = 2;

@@ -17,13 +17,13 @@ import java.util.List;
  * devices the batch is split between them and each part's mean loss is weighted by its share, so the summed
  * gradient is that of the whole batch's mean loss. Every array the step creates lives in a scope closed at its end.
  */
-final class TrainStep {
+public final class TrainStep {
     private final Block network;
     private final ParameterStore store;
     private final List<Device> devices;
     private final NDManager manager;
 
-    TrainStep(Block network, ParameterStore store, List<Device> devices, NDManager manager) {
+    public TrainStep(Block network, ParameterStore store, List<Device> devices, NDManager manager) {
         this.network = network;
         this.store = store;
         this.devices = devices;
@@ -31,7 +31,7 @@ final class TrainStep {
     }
 
     /** Trains on a batch and returns its mean loss. */
-    double run(Batch batch) {
+    public double run(Batch batch) {
         try (NDManager scope = manager.newSubManager()) {
             BatchArrays arrays = BatchArrays.of(batch, scope);
             int n = batch.size();

@@ -1,0 +1,47 @@
+"""Turns the JSON lines of hack/benchmark-trainer into a Markdown table: the median of each figure over the
+rounds, and each PyTorch build's figure as a ratio (DJL / PyTorch; above 1 means the trainer is faster)."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+
+def main():
+    figures = defaultdict(list)
+    implementations = []
+    for line in open(sys.argv[1]):
+        if not line.startswith("{"):
+            continue
+        m = json.loads(line)
+        key = (m["kind"], m["model"], m["size"])
+        figures[key + (m["implementation"],)].append(m["imagesPerSecond"])
+        if m["implementation"] not in implementations:
+            implementations.append(m["implementation"])
+    others = [i for i in implementations if i != "djl"]
+    header = ["what", "size", "DJL trainer"] + [f"{o}" for o in others] + [f"DJL / {o}" for o in others]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join(["---"] * len(header)) + "|")
+    keys = sorted({k[:3] for k in figures}, key=lambda k: (k[0] != "train", k[1], -k[2]))
+    for kind, model, size in keys:
+        djl = figures.get((kind, model, size, "djl"))
+        row = [("training " + model) if kind == "train" else "data pipeline", f"{size} px", cell(djl)]
+        row += [cell(figures.get((kind, model, size, o))) for o in others]
+        for o in others:
+            theirs = figures.get((kind, model, size, o))
+            row.append(f"{statistics.median(djl) / statistics.median(theirs):.2f}x" if djl and theirs else "-")
+        print("| " + " | ".join(row) + " |")
+    print()
+    rounds = max(len(v) for v in figures.values())
+    print(f"images/s; median (min-max) over {rounds} rounds")
+
+
+def cell(values):
+    if not values:
+        return "-"
+    if len(values) == 1:
+        return f"{values[0]:.1f}"
+    return f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+package dev.trainingrun.trainer.cli;
+
+import dev.trainingrun.api.Architecture;
+import dev.trainingrun.trainer.bench.Measurement;
+import dev.trainingrun.trainer.bench.PipelineBenchmark;
+import dev.trainingrun.trainer.bench.TrainingBenchmark;
+import dev.trainingrun.trainer.generate.ShapesDataSet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code benchmark}: training images/s per model and size on synthetic tensors, and the data pipeline's images/s
+ * on generated PNGs, as JSON lines (hack/benchmark-trainer runs it beside PyTorch eager and prints the ratios).
+ * The engine's intra-op threads are set with {@code -Dai.djl.pytorch.num_threads}.
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+        description = "Measures training and data-loading throughput; prints one JSON line per figure.")
+final class BenchmarkCommand implements Callable<Integer> {
+    @Option(names = "--models", split = ",", defaultValue = "ResNet18,ResNet50",
+            description = "Architectures to train (default ${DEFAULT-VALUE}).")
+    private List<Architecture> models;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "224,64", description = "Image sizes (default ${DEFAULT-VALUE}).")
+    private List<Integer> sizes;
+
+    @Option(names = "--batch", defaultValue = "16", description = "Batch size (default ${DEFAULT-VALUE}).")
+    private int batch;
+
+    @Option(names = "--warmup-steps", defaultValue = "3", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+    private int warmupSteps;
+
+    @Option(names = "--min-steps", defaultValue = "5", description = "Timed steps at least (default ${DEFAULT-VALUE}).")
+    private int minSteps;
+
+    @Option(names = "--min-seconds", defaultValue = "20", description = "Timed seconds at least (default ${DEFAULT-VALUE}).")
+    private double minSeconds;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Where the pipeline benchmark's images are (generated when missing): DIR/<size>/train.")
+    private Path data;
+
+    @Option(names = "--loader-threads", defaultValue = "2", description = "Loader threads (default ${DEFAULT-VALUE}).")
+    private int loaderThreads;
+
+    @Option(names = "--skip", split = ",", description = "Parts to leave out: train, data.")
+    private List<String> skip = List.of();
+
+    @Override
+    public Integer call() throws IOException {
+        int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
+        if (!skip.contains("data")) {
+            Path root = data != null ? data : Files.createTempDirectory("trainer-benchmark");
+            for (int size : sizes) {
+                Path folder = root.resolve(Integer.toString(size));
+                if (!Files.isDirectory(folder.resolve("train"))) {
+                    // Sources a little larger than the crop, as in ImageNet-style training at 224 px from ~256 px.
+                    ShapesDataSet.write(folder, new ShapesDataSet.Spec(3, 128, 0, size * 8 / 7, 0));
+                }
+                print(PipelineBenchmark.measure(folder.resolve("train"), size, batch, loaderThreads, minSeconds / 4),
+                        loaderThreads);
+            }
+        }
+        if (!skip.contains("train")) {
+            for (Architecture model : models) {
+                for (int size : sizes) {
+                    print(TrainingBenchmark.measure(model, size, batch, warmupSteps, minSteps, minSeconds), threads);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static void print(Measurement measurement, int threads) {
+        System.out.println(measurement.json("djl", threads));
+        System.out.flush();
+    }
+}
