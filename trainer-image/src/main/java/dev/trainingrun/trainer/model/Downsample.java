@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -15,7 +14,7 @@ import ai.djl.util.PairList;
  * The shortcut projection of a residual block (1x1 convolution + batch norm), with the children named "0" and
  * "1" as in torchvision's {@code downsample} Sequential, so parameter names map onto {@code downsample.0.weight}.
  */
-final class Downsample extends AbstractBlock {
+final class Downsample extends CompositeBlock {
     private final Conv2d conv;
     private final BatchNorm norm;
 

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -21,7 +20,7 @@ import java.util.List;
  * torchvision's ResNet (stem, four stages, global average pool, linear head) with its child names, so every
  * parameter has a path that maps one to one onto torchvision's {@code state_dict} (see {@link TorchvisionNames}).
  */
-public final class ResNet extends AbstractBlock {
+public final class ResNet extends CompositeBlock {
     private static final int[] STAGE_PLANES = {64, 128, 256, 512};
 
     private final Conv2d conv1;

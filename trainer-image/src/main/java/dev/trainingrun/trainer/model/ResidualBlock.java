@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
@@ -19,7 +18,7 @@ import java.util.List;
  * of convolution + batch-norm pairs with ReLUs between them, plus a shortcut, then a ReLU. DJL's own ResNet uses
  * bottlenecks at every depth, which is why this exists.
  */
-final class ResidualBlock extends AbstractBlock {
+final class ResidualBlock extends CompositeBlock {
     static final int BOTTLENECK_EXPANSION = 4;
 
     private final List<Conv2d> convs = new ArrayList<>();

@@ -5,14 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 
 /** One of torchvision's {@code layer1..layer4}: residual blocks named "0", "1", … in sequence. */
-final class Stage extends AbstractBlock {
+final class Stage extends CompositeBlock {
     private final List<ResidualBlock> blocks = new ArrayList<>();
 
     Stage(List<ResidualBlock> residualBlocks) {
