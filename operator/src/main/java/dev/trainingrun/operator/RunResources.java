@@ -1,0 +1,109 @@
+package dev.trainingrun.operator;
+
+import dev.trainingrun.api.TrainingRun;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The names and labels of everything the operator makes for a run, in one place, so that the dependents that
+ * create them, the event sources that watch them and the status that reports them cannot disagree.
+ */
+public final class RunResources {
+    /** Label on every object the operator makes; the dependents' informers select on it. */
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String OPERATOR = "trainingrun-operator";
+    public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
+    /** Label naming the run an object belongs to; the training pod carries it too. */
+    public static final String RUN_LABEL = "trainingrun.dev/run";
+
+    /** Where the ConfigMap is mounted and the key of the manifest in it. */
+    public static final String CONFIG_DIR = "/etc/trainingrun";
+    public static final String CONFIG_KEY = "run.yaml";
+    public static final String DATA_DIR = "/data";
+    public static final String CHECKPOINT_DIR = "/checkpoints";
+    public static final String SCRATCH_DIR = "/tmp";
+
+    /**
+     * Longest run name the operator can serve: the Job is named after the run, and Kubernetes puts the Job's
+     * name into a label of its pods, whose values end at 63 characters.
+     */
+    public static final int MAX_NAME_LENGTH = 63;
+
+    private RunResources() {}
+
+    public static String jobName(TrainingRun run) {
+        return run.getMetadata().getName();
+    }
+
+    public static String configMapName(TrainingRun run) {
+        return run.getMetadata().getName() + "-config";
+    }
+
+    /** The ServiceAccount, Role and RoleBinding share this name. */
+    public static String trainerName(TrainingRun run) {
+        return run.getMetadata().getName() + "-trainer";
+    }
+
+    /** The claim a run's checkpoints go to: the one the spec names, or the one the operator makes. */
+    public static String checkpointClaimName(TrainingRun run) {
+        String named = run.getSpec().getCheckpoints().getClaimName();
+        return named != null ? named : operatorClaimName(run);
+    }
+
+    public static String operatorClaimName(TrainingRun run) {
+        return run.getMetadata().getName() + "-checkpoints";
+    }
+
+    /** Whether the operator makes the checkpoint claim rather than using an existing one. */
+    public static boolean operatorMakesClaim(TrainingRun run) {
+        return run.getSpec().getCheckpoints().getClaimName() == null;
+    }
+
+    /**
+     * The run's own directory on the checkpoint claim: name plus the start of the uid, so that a run deleted and
+     * created again under the same name never resumes from its predecessor's checkpoints.
+     */
+    public static String runDirectory(TrainingRun run) {
+        return run.getMetadata().getName() + "-" + run.getMetadata().getUid().substring(0, 8);
+    }
+
+    /** Claims the spec names, which must exist before the run's pod can start; the data claim first. */
+    public static List<String> userClaims(TrainingRun run) {
+        var data = run.getSpec().getData().getVolume().getPersistentVolumeClaim();
+        return Stream.of(data != null ? data.getClaimName() : null, run.getSpec().getCheckpoints().getClaimName())
+                .filter(Objects::nonNull)
+                .distinct()
+                .toList();
+    }
+
+    /** Every claim the run's pod mounts: those the spec names and the one the operator makes. */
+    public static List<String> mountedClaims(TrainingRun run) {
+        List<String> claims = new ArrayList<>(userClaims(run));
+        if (operatorMakesClaim(run)) {
+            claims.add(operatorClaimName(run));
+        }
+        return claims;
+    }
+
+    public static Map<String, String> labels(TrainingRun run) {
+        Map<String, String> labels = new TreeMap<>();
+        labels.put(MANAGED_BY, OPERATOR);
+        labels.put(RUN_LABEL, run.getMetadata().getName());
+        return labels;
+    }
+
+    /** Metadata for an object of the run: its name, the run's namespace and the operator's labels. */
+    public static ObjectMeta metadata(TrainingRun run, String name) {
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(run.getMetadata().getNamespace())
+                .withLabels(labels(run))
+                .build();
+    }
+}

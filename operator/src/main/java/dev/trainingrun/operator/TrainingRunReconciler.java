@@ -1,0 +1,168 @@
+package dev.trainingrun.operator;
+
+import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.api.TrainingRunStatus;
+import dev.trainingrun.operator.config.OperatorConfig;
+import dev.trainingrun.operator.dependents.CheckpointClaimDependent;
+import dev.trainingrun.operator.dependents.OperatorMakesClaim;
+import dev.trainingrun.operator.dependents.PodRejectedException;
+import dev.trainingrun.operator.dependents.RunConfigMapDependent;
+import dev.trainingrun.operator.dependents.TrainerRoleBindingDependent;
+import dev.trainingrun.operator.dependents.TrainerRoleDependent;
+import dev.trainingrun.operator.dependents.TrainerServiceAccountDependent;
+import dev.trainingrun.operator.dependents.TrainingJobDependent;
+import dev.trainingrun.operator.metrics.RunMetrics;
+import dev.trainingrun.operator.status.Observation;
+import dev.trainingrun.operator.status.StatusAggregator;
+import dev.trainingrun.operator.status.StatusWriter;
+import dev.trainingrun.operator.validation.Problem;
+import dev.trainingrun.operator.validation.RunValidator;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Turns each TrainingRun into its Job and keeps the run's status true to it. It only orchestrates: observe (the
+ * caches), validate (what the schema cannot), reconcile the dependents in their workflow, derive the status in
+ * {@link StatusAggregator}, write it with {@link StatusWriter}. Progress comes from events, never from waiting.
+ */
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = TrainingRunReconciler.CLAIM, type = CheckpointClaimDependent.class,
+            reconcilePrecondition = OperatorMakesClaim.class),
+    @Dependent(name = "service-account", type = TrainerServiceAccountDependent.class),
+    @Dependent(name = "role", type = TrainerRoleDependent.class),
+    @Dependent(name = "role-binding", type = TrainerRoleBindingDependent.class,
+            dependsOn = {"service-account", "role"}),
+    @Dependent(name = "config", type = RunConfigMapDependent.class),
+    // The pod needs its ServiceAccount and ConfigMap when the Job controller creates it; a missing
+    // ServiceAccount would make the Job controller back off for seconds.
+    @Dependent(name = "job", type = TrainingJobDependent.class, dependsOn = {"role-binding", "config"})
+})
+@ControllerConfiguration(name = TrainingRunReconciler.NAME, fieldManager = RunResources.OPERATOR)
+public class TrainingRunReconciler implements Reconciler<TrainingRun>, ConfigurableReconciler<TrainingRun> {
+    static final String NAME = "trainingrun";
+    static final String CLAIM = "checkpoint-claim";
+    private static final Duration RECHECK_WAITING = Duration.ofMinutes(1);
+
+    private final OperatorConfig config;
+    private final StatusWriter statusWriter;
+    private final RunMetrics metrics;
+    private final Clock clock;
+
+    public TrainingRunReconciler(OperatorConfig config, StatusWriter statusWriter, RunMetrics metrics) {
+        this.config = config;
+        this.statusWriter = statusWriter;
+        this.metrics = metrics;
+        this.clock = Clock.systemUTC();
+    }
+
+    @Override
+    public void updateConfigurationFrom(ControllerConfigurationOverrider<TrainingRun> overrider) {
+        config.namespaces().ifPresent(overrider::settingNamespaces);
+    }
+
+    /** The Job's pods, which tell what the Job's own status does not: why a pod is not running yet. */
+    @Override
+    public List<EventSource<?, TrainingRun>> prepareEventSources(EventSourceContext<TrainingRun> context) {
+        metrics.countPhasesOf(context.getPrimaryCache());
+        var pods = InformerEventSourceConfiguration.from(Pod.class, TrainingRun.class)
+                .withName("pods")
+                .withLabelSelector(RunResources.MANAGED_SELECTOR + "," + RunResources.RUN_LABEL)
+                .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
+                        pod.getMetadata().getLabels().get(RunResources.RUN_LABEL), pod.getMetadata().getNamespace())))
+                .build();
+        return List.of(new InformerEventSource<>(pods, context));
+    }
+
+    @Override
+    public UpdateControl<TrainingRun> reconcile(TrainingRun run, Context<TrainingRun> context) {
+        Optional<Job> existing = context.getSecondaryResource(Job.class);
+        // Claims only need to exist for the pod to start; once the Job exists, its pods report on them.
+        Optional<Problem> problem = existing.isPresent()
+                ? Optional.empty()
+                : RunValidator.validate(run, claimExists(run, context));
+        // A finished run is never started again, even when its Job has been removed after ttlSecondsAfterFinished.
+        if (problem.isEmpty() && !isFinished(run.getStatus())) {
+            problem = reconcileDependents(context);
+        }
+        Job job = context.getSecondaryResource(Job.class).orElse(null);
+        List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
+        Instant now = clock.instant();
+        TrainingRunStatus status = StatusAggregator.derive(new Observation(run, problem, job, pods), now);
+        statusWriter.write(run, status, context);
+        if (problem.isPresent() && !problem.get().permanent()) {
+            // Claims wake the run when they appear; anything else (a namespace's pod security level, a quota) is
+            // looked at again after a while.
+            return UpdateControl.<TrainingRun>noUpdate().rescheduleAfter(RECHECK_WAITING);
+        }
+        return removeFinishedJob(run, status, job, context, now);
+    }
+
+    /** Runs the workflow; a pod the API server refuses is the run's problem, anything else is retried. */
+    private static Optional<Problem> reconcileDependents(Context<TrainingRun> context) {
+        try {
+            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+            return Optional.empty();
+        } catch (AggregatedOperatorException e) {
+            Exception rejected = e.getAggregatedExceptions().values().stream()
+                    .filter(PodRejectedException.class::isInstance)
+                    .findFirst()
+                    .orElseThrow(() -> e);
+            return Optional.of(new Problem(PodRejectedException.REASON,
+                    "The API server refuses the training pod, so no Job is made: " + rejected.getMessage(), false));
+        }
+    }
+
+    private static Predicate<String> claimExists(TrainingRun run, Context<TrainingRun> context) {
+        @SuppressWarnings("unchecked")
+        var claims = (InformerEventSource<PersistentVolumeClaim, TrainingRun>)
+                context.eventSourceRetriever().getEventSourceFor(PersistentVolumeClaim.class, CLAIM);
+        return name -> claims.get(new ResourceID(name, run.getMetadata().getNamespace())).isPresent();
+    }
+
+    /**
+     * Applies {@code ttlSecondsAfterFinished} here rather than on the Job: Kubernetes could remove a finished Job
+     * before the operator has seen how it ended, and the run's verdict would be lost.
+     */
+    private static UpdateControl<TrainingRun> removeFinishedJob(TrainingRun run, TrainingRunStatus status, Job job,
+            Context<TrainingRun> context, Instant now) {
+        Integer ttl = run.getSpec().getRunPolicy().getTtlSecondsAfterFinished();
+        if (job == null || ttl == null || !isFinished(status) || status.getCompletionTime() == null) {
+            return UpdateControl.noUpdate();
+        }
+        Duration left = Duration.between(now, Instant.parse(status.getCompletionTime()).plusSeconds(ttl));
+        if (!left.isNegative() && !left.isZero()) {
+            return UpdateControl.<TrainingRun>noUpdate().rescheduleAfter(left);
+        }
+        context.getClient().resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        return UpdateControl.noUpdate();
+    }
+
+    private static boolean isFinished(TrainingRunStatus status) {
+        Phase phase = status != null ? status.getPhase() : null;
+        return phase != null && phase.isFinished();
+    }
+}

@@ -1,0 +1,292 @@
+package dev.trainingrun.operator.dependents;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainingrun.api.DataVolume;
+import dev.trainingrun.api.ResourceSpec;
+import dev.trainingrun.api.RunPolicy;
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.RunResources;
+import dev.trainingrun.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The run's {@code batch/v1} Job: one pod running the trainer under the restricted pod security profile.
+ *
+ * <p>The Job is created once and its pod template never rewritten (a running pod must not be replaced because
+ * the operator's defaults changed); afterwards only the editable run policy is patched onto it: backoff limit,
+ * active deadline and suspension.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = RunResources.MANAGED_SELECTOR))
+public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, TrainingRun> {
+    /**
+     * Records the suspension the run last asked for. The operator flips {@code spec.suspend} only when the run's
+     * wish changes, so that a batch scheduler such as Kueue, which holds Jobs suspended until it admits them,
+     * is never overruled.
+     */
+    static final String SUSPEND_ANNOTATION = "trainingrun.dev/suspend";
+
+    static final String CONTAINER = "trainer";
+    private static final int HTTP_FORBIDDEN = 403;
+    private static final int HTTP_UNPROCESSABLE = 422;
+    static final long TRAINER_UID = 1000;
+
+    private final OperatorConfig config;
+
+    public TrainingJobDependent(OperatorConfig config) {
+        super(Job.class);
+        this.config = config;
+    }
+
+    @Override
+    protected Job desired(TrainingRun run, Context<TrainingRun> context) {
+        return desiredJob(run, TrainerDefaults.from(config));
+    }
+
+    /**
+     * Submits the Job's pod as a dry run before making the Job, so that whatever admission would refuse becomes a
+     * condition on the run instead of a Job that never gets a pod.
+     */
+    @Override
+    public Job create(Job desired, TrainingRun run, Context<TrainingRun> context) {
+        Pod probe = new PodBuilder()
+                .withMetadata(new ObjectMetaBuilder(desired.getSpec().getTemplate().getMetadata())
+                        .withName(desired.getMetadata().getName() + "-admission-check")
+                        .withNamespace(desired.getMetadata().getNamespace())
+                        .build())
+                .withSpec(desired.getSpec().getTemplate().getSpec())
+                .build();
+        try {
+            context.getClient().pods().resource(probe).dryRun().create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HTTP_FORBIDDEN || e.getCode() == HTTP_UNPROCESSABLE) {
+                throw new PodRejectedException(e.getStatus() != null && e.getStatus().getMessage() != null
+                        ? e.getStatus().getMessage() : e.getMessage());
+            }
+            throw e;
+        }
+        return super.create(desired, run, context);
+    }
+
+    /** Only the run policy counts: everything else was fixed when the Job was created. */
+    @Override
+    public Result<Job> match(Job actual, Job desired, TrainingRun run, Context<TrainingRun> context) {
+        return Result.computed(policyPatch(actual, run).isEmpty(), desired);
+    }
+
+    @Override
+    public Job update(Job actual, Job desired, TrainingRun run, Context<TrainingRun> context) {
+        String patch = policyPatch(actual, run).toString();
+        return context.resourceOperations().resourcePatch(actual, job -> context.getClient().batch().v1().jobs()
+                .inNamespace(job.getMetadata().getNamespace())
+                .withName(job.getMetadata().getName())
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch), eventSource().orElseThrow());
+    }
+
+    /** A JSON merge patch that brings the Job's policy fields to the run's; empty when they already agree. */
+    static ObjectNode policyPatch(Job actual, TrainingRun run) {
+        RunPolicy policy = run.getSpec().getRunPolicy();
+        ObjectNode patch = JsonNodeFactory.instance.objectNode();
+        ObjectNode spec = JsonNodeFactory.instance.objectNode();
+        if (!Objects.equals(actual.getSpec().getBackoffLimit(), policy.getBackoffLimit())) {
+            spec.put("backoffLimit", policy.getBackoffLimit());
+        }
+        if (!Objects.equals(actual.getSpec().getActiveDeadlineSeconds(), policy.getActiveDeadlineSeconds())) {
+            spec.put("activeDeadlineSeconds", policy.getActiveDeadlineSeconds());
+        }
+        String wanted = Boolean.toString(policy.isSuspend());
+        Map<String, String> annotations = actual.getMetadata().getAnnotations();
+        if (annotations == null || !wanted.equals(annotations.get(SUSPEND_ANNOTATION))) {
+            spec.put("suspend", policy.isSuspend());
+            patch.putObject("metadata").putObject("annotations").put(SUSPEND_ANNOTATION, wanted);
+        }
+        if (!spec.isEmpty()) {
+            patch.set("spec", spec);
+        }
+        return patch;
+    }
+
+    static Job desiredJob(TrainingRun run, TrainerDefaults defaults) {
+        RunPolicy policy = run.getSpec().getRunPolicy();
+        Map<String, String> annotations = propagated(run.getMetadata().getAnnotations(), defaults);
+        Map<String, String> jobAnnotations = new LinkedHashMap<>(annotations);
+        jobAnnotations.put(SUSPEND_ANNOTATION, Boolean.toString(policy.isSuspend()));
+        ObjectMeta metadata = new ObjectMetaBuilder(RunResources.metadata(run, RunResources.jobName(run)))
+                .addToLabels(propagated(run.getMetadata().getLabels(), defaults))
+                .withAnnotations(jobAnnotations)
+                .build();
+        return new JobBuilder()
+                .withMetadata(metadata)
+                .withNewSpec()
+                    .withBackoffLimit(policy.getBackoffLimit())
+                    .withActiveDeadlineSeconds(policy.getActiveDeadlineSeconds())
+                    .withSuspend(policy.isSuspend())
+                    // A replacement pod starts only once the failed one has stopped, so that two trainers
+                    // never write to the same run directory at once.
+                    .withPodReplacementPolicy("Failed")
+                    .withNewTemplate()
+                        .withNewMetadata()
+                            .withLabels(metadata.getLabels())
+                            .withAnnotations(annotations)
+                        .endMetadata()
+                        .withSpec(podSpec(run, defaults))
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static PodSpec podSpec(TrainingRun run, TrainerDefaults defaults) {
+        ResourceSpec resources = run.getSpec().getResources();
+        return new PodSpecBuilder()
+                .withRestartPolicy("Never")
+                .withServiceAccountName(RunResources.trainerName(run))
+                .withAutomountServiceAccountToken(true)
+                .withEnableServiceLinks(false)
+                .withNewSecurityContext()
+                    .withRunAsNonRoot(true)
+                    .withRunAsUser(TRAINER_UID)
+                    .withRunAsGroup(TRAINER_UID)
+                    .withFsGroup(TRAINER_UID)
+                    .withFsGroupChangePolicy("OnRootMismatch")
+                    .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .withNodeSelector(resources.getNodeSelector())
+                .withTolerations(resources.getTolerations())
+                .withPriorityClassName(resources.getPriorityClassName())
+                .withSchedulerName(resources.getSchedulerName())
+                .withContainers(container(run, defaults))
+                .withVolumes(volumes(run))
+                .build();
+    }
+
+    private static Container container(TrainingRun run, TrainerDefaults defaults) {
+        String image = run.getSpec().getImage() != null ? run.getSpec().getImage() : defaults.image();
+        return new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(image)
+                .withImagePullPolicy(defaults.imagePullPolicy())
+                .withArgs("train",
+                        "--run", RunResources.CONFIG_DIR + "/" + RunResources.CONFIG_KEY,
+                        "--data", RunResources.DATA_DIR,
+                        "--output", RunResources.CHECKPOINT_DIR + "/" + RunResources.runDirectory(run))
+                .withEnv(env())
+                .withResources(resources(run.getSpec().getResources()))
+                .withSecurityContext(new SecurityContextBuilder()
+                        .withRunAsNonRoot(true)
+                        .withAllowPrivilegeEscalation(false)
+                        .withReadOnlyRootFilesystem(true)
+                        .withCapabilities(new Capabilities(null, List.of("ALL")))
+                        .build())
+                // The trainer's last log lines become the pod's termination message, which the run's
+                // Failed condition quotes.
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withVolumeMounts(
+                        mount("data", RunResources.DATA_DIR, true),
+                        mount("config", RunResources.CONFIG_DIR, true),
+                        mount("checkpoints", RunResources.CHECKPOINT_DIR, false),
+                        mount("scratch", RunResources.SCRATCH_DIR, false))
+                .build();
+    }
+
+    private static VolumeMount mount(String volume, String path, boolean readOnly) {
+        return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+    }
+
+    private static List<EnvVar> env() {
+        return List.of(
+                new EnvVarBuilder().withName("TRAININGRUN_NAME").withNewValueFrom().withNewFieldRef()
+                        .withFieldPath("metadata.labels['" + RunResources.RUN_LABEL + "']")
+                        .endFieldRef().endValueFrom().build(),
+                new EnvVarBuilder().withName("TRAININGRUN_NAMESPACE").withNewValueFrom().withNewFieldRef()
+                        .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build(),
+                // DJL otherwise reaches out to the network at engine start-up.
+                new EnvVar("DJL_OFFLINE", "true", null),
+                // The root filesystem is read-only; anything that writes under HOME writes to the scratch volume.
+                new EnvVar("HOME", RunResources.SCRATCH_DIR, null));
+    }
+
+    private static ResourceRequirements resources(ResourceSpec spec) {
+        Map<String, Quantity> requests = new LinkedHashMap<>();
+        if (spec.getCpu() != null) {
+            requests.put("cpu", spec.getCpu());
+        }
+        if (spec.getMemory() != null) {
+            requests.put("memory", spec.getMemory());
+        }
+        Map<String, Quantity> limits = new LinkedHashMap<>(requests);
+        if (spec.getGpus() > 0) {
+            limits.put(spec.getGpuResourceName(), new Quantity(Integer.toString(spec.getGpus())));
+        }
+        return new ResourceRequirements(null, limits.isEmpty() ? null : limits, requests.isEmpty() ? null : requests);
+    }
+
+    private static List<Volume> volumes(TrainingRun run) {
+        return List.of(
+                dataVolume(run.getSpec().getData().getVolume()),
+                new VolumeBuilder().withName("config").withNewConfigMap()
+                        .withName(RunResources.configMapName(run)).endConfigMap().build(),
+                new VolumeBuilder().withName("checkpoints").withNewPersistentVolumeClaim()
+                        .withClaimName(RunResources.checkpointClaimName(run)).endPersistentVolumeClaim().build(),
+                new VolumeBuilder().withName("scratch").withNewEmptyDir().endEmptyDir().build());
+    }
+
+    /** The data volume, read-only whatever the spec says: training never writes to its data. */
+    private static Volume dataVolume(DataVolume source) {
+        VolumeBuilder volume = new VolumeBuilder().withName("data");
+        if (source.getPersistentVolumeClaim() != null) {
+            volume.withNewPersistentVolumeClaimLike(source.getPersistentVolumeClaim()).withReadOnly(true)
+                    .endPersistentVolumeClaim();
+        } else if (source.getNfs() != null) {
+            volume.withNewNfsLike(source.getNfs()).withReadOnly(true).endNfs();
+        } else if (source.getCsi() != null) {
+            volume.withNewCsiLike(source.getCsi()).withReadOnly(true).endCsi();
+        } else {
+            volume.withHostPath(source.getHostPath());
+        }
+        return volume.build();
+    }
+
+    /** The entries of a run's labels or annotations that batch schedulers read from Jobs and pods. */
+    static Map<String, String> propagated(Map<String, String> entries, TrainerDefaults defaults) {
+        Map<String, String> selected = new LinkedHashMap<>();
+        if (entries != null) {
+            entries.forEach((key, value) -> {
+                if (defaults.propagatedPrefixes().stream().anyMatch(key::startsWith)) {
+                    selected.put(key, value);
+                }
+            });
+        }
+        return selected;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.trainingrun.operator.status;
+
+/** The condition types the operator writes, and the reasons it makes up itself (others come from Kubernetes). */
+public final class RunConditions {
+    /** The run's objects exist, or why they cannot be made. */
+    public static final String READY = "Ready";
+    /** A training pod is running. */
+    public static final String RUNNING = "Running";
+    /** Training finished; {@code kubectl wait --for=condition=Succeeded} waits for this. */
+    public static final String SUCCEEDED = "Succeeded";
+    /** The run stopped for good. */
+    public static final String FAILED = "Failed";
+    /** The run is paused through {@code spec.runPolicy.suspend}. */
+    public static final String SUSPENDED = "Suspended";
+    /** Something outside the run keeps it from progressing; the reason names it, the message quotes it. */
+    public static final String STUCK = "Stuck";
+
+    public static final String JOB_CREATED = "JobCreated";
+    public static final String CREATING = "Creating";
+    public static final String POD_PENDING = "PodPending";
+    public static final String POD_RUNNING = "PodRunning";
+    public static final String COMPLETED = "Completed";
+    public static final String JOB_FAILED = "JobFailed";
+    public static final String SUSPENDED_BY_USER = "SuspendedByUser";
+    public static final String JOB_SUSPENDED = "JobSuspended";
+    public static final String UNSCHEDULABLE = "Unschedulable";
+
+    private RunConditions() {}
+}

@@ -1,0 +1,324 @@
+package dev.trainingrun.operator.status;
+
+import static dev.trainingrun.operator.status.RunConditions.COMPLETED;
+import static dev.trainingrun.operator.status.RunConditions.CREATING;
+import static dev.trainingrun.operator.status.RunConditions.FAILED;
+import static dev.trainingrun.operator.status.RunConditions.JOB_CREATED;
+import static dev.trainingrun.operator.status.RunConditions.JOB_FAILED;
+import static dev.trainingrun.operator.status.RunConditions.JOB_SUSPENDED;
+import static dev.trainingrun.operator.status.RunConditions.POD_PENDING;
+import static dev.trainingrun.operator.status.RunConditions.POD_RUNNING;
+import static dev.trainingrun.operator.status.RunConditions.READY;
+import static dev.trainingrun.operator.status.RunConditions.RUNNING;
+import static dev.trainingrun.operator.status.RunConditions.STUCK;
+import static dev.trainingrun.operator.status.RunConditions.SUCCEEDED;
+import static dev.trainingrun.operator.status.RunConditions.SUSPENDED;
+import static dev.trainingrun.operator.status.RunConditions.SUSPENDED_BY_USER;
+import static dev.trainingrun.operator.status.RunConditions.UNSCHEDULABLE;
+
+import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.api.TrainingRunStatus;
+import dev.trainingrun.operator.RunResources;
+import dev.trainingrun.operator.validation.Problem;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The one place that turns what the operator observed (the run, a validation problem, its Job, the Job's pods) into
+ * the operator's part of the status: phase, conditions and Job bookkeeping. Pure, so every mapping is unit-tested.
+ */
+public final class StatusAggregator {
+    /** Container waiting reasons after which the pod will not start without someone changing something. */
+    static final Set<String> STUCK_WAITING_REASONS = Set.of(
+            "ErrImagePull", "ImagePullBackOff", "InvalidImageName",
+            "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+
+    private StatusAggregator() {}
+
+    /**
+     * The phase and why: {@code reason} and {@code message} describe the phase itself; {@code stuck} is set while
+     * something outside the run blocks it; {@code finishedAt} is when a finished run finished.
+     */
+    record Verdict(Phase phase, String reason, String message, Problem stuck, String finishedAt) {
+        static Verdict of(Phase phase, String reason, String message) {
+            return new Verdict(phase, reason, message, null, null);
+        }
+
+        static Verdict stuck(String reason, String message) {
+            return new Verdict(Phase.Pending, reason, message, new Problem(reason, message, false), null);
+        }
+    }
+
+    public static TrainingRunStatus derive(Observation seen, Instant now) {
+        TrainingRun run = seen.run();
+        TrainingRunStatus previous = run.getStatus() != null ? run.getStatus() : new TrainingRunStatus();
+        if (seen.job() == null && previous.getPhase() != null && previous.getPhase().isFinished()) {
+            // The Job of a finished run was removed (ttlSecondsAfterFinished): the verdict stands.
+            return OperatorStatus.of(previous).toStatus();
+        }
+        Verdict verdict = verdict(seen);
+        Job job = seen.job();
+        TrainingRunStatus status = new TrainingRunStatus();
+        status.setObservedGeneration(run.getMetadata().getGeneration());
+        status.setPhase(verdict.phase());
+        status.setConditions(conditions(seen, verdict, previous.getConditions(), now));
+        status.setJobName(job != null ? job.getMetadata().getName() : previous.getJobName());
+        status.setAttempts(attempts(previous, job));
+        status.setStartTime(previous.getStartTime() != null ? previous.getStartTime() : startTime(seen, verdict, now));
+        if (verdict.phase().isFinished()) {
+            status.setCompletionTime(Stream.of(previous.getCompletionTime(), verdict.finishedAt())
+                    .filter(Objects::nonNull).findFirst().orElse(timestamp(now)));
+        }
+        return status;
+    }
+
+    static Verdict verdict(Observation seen) {
+        TrainingRun run = seen.run();
+        Job job = seen.job();
+        boolean suspend = run.getSpec().getRunPolicy().isSuspend();
+        if (seen.problem().isPresent()) {
+            Problem problem = seen.problem().get();
+            if (problem.permanent()) {
+                return Verdict.of(Phase.Failed, problem.reason(), problem.message());
+            }
+            return suspend ? suspended() : new Verdict(Phase.Pending, problem.reason(), problem.message(), problem, null);
+        }
+        if (job == null) {
+            return suspend ? suspended() : Verdict.of(Phase.Pending, CREATING, "Creating the run's Job.");
+        }
+        Optional<JobCondition> complete = jobCondition(job, "Complete");
+        if (complete.isPresent()) {
+            String finishedAt = job.getStatus().getCompletionTime() != null
+                    ? job.getStatus().getCompletionTime() : complete.get().getLastTransitionTime();
+            return new Verdict(Phase.Succeeded, COMPLETED, "Training finished; its files are in directory "
+                    + RunResources.runDirectory(run) + " of claim " + RunResources.checkpointClaimName(run) + ".",
+                    null, finishedAt);
+        }
+        Optional<JobCondition> failed = jobCondition(job, "Failed").or(() -> jobCondition(job, "FailureTarget"));
+        if (failed.isPresent()) {
+            JobCondition condition = failed.get();
+            String reason = condition.getReason() != null && !condition.getReason().isBlank()
+                    ? condition.getReason() : JOB_FAILED;
+            String message = Stream.of(condition.getMessage(), lastFailure(seen.pods()))
+                    .filter(text -> text != null && !text.isBlank())
+                    .reduce((first, second) -> first + ". " + second)
+                    .orElse("The Job failed.");
+            return new Verdict(Phase.Failed, reason, message, null, condition.getLastTransitionTime());
+        }
+        if (suspend) {
+            return suspended();
+        }
+        List<Pod> live = seen.pods().stream()
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+                .sorted(Comparator.comparing((Pod pod) -> pod.getMetadata().getCreationTimestamp(),
+                        Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
+                .toList();
+        for (Pod pod : live) {
+            if ("Running".equals(phaseOf(pod))) {
+                return Verdict.of(Phase.Running, POD_RUNNING, "Pod " + pod.getMetadata().getName() + " runs"
+                        + (pod.getSpec() != null && pod.getSpec().getNodeName() != null
+                                ? " on node " + pod.getSpec().getNodeName() : "") + ".");
+            }
+        }
+        for (Pod pod : live) {
+            Optional<Verdict> stuck = stuck(pod);
+            if (stuck.isPresent()) {
+                return stuck.get();
+            }
+        }
+        if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+            return Verdict.of(Phase.Pending, JOB_SUSPENDED, "Job " + job.getMetadata().getName()
+                    + " is suspended by another controller, for example a Kueue queue waiting for quota.");
+        }
+        return Verdict.of(Phase.Pending, POD_PENDING, live.isEmpty()
+                ? "Waiting for Job " + job.getMetadata().getName() + " to create the training pod."
+                : "Waiting for pod " + live.get(0).getMetadata().getName() + " to start.");
+    }
+
+    private static Verdict suspended() {
+        return Verdict.of(Phase.Suspended, SUSPENDED_BY_USER,
+                "spec.runPolicy.suspend is true: no training pod runs and the checkpoints are kept; "
+                        + "set it to false to resume from the newest checkpoint.");
+    }
+
+    /** A pending pod that will not start by itself: unschedulable, or its container cannot be made. */
+    private static Optional<Verdict> stuck(Pod pod) {
+        if (pod.getStatus() == null) {
+            return Optional.empty();
+        }
+        for (ContainerStatus container : orEmpty(pod.getStatus().getContainerStatuses())) {
+            ContainerState state = container.getState();
+            if (state != null && state.getWaiting() != null
+                    && STUCK_WAITING_REASONS.contains(state.getWaiting().getReason())) {
+                return Optional.of(Verdict.stuck(state.getWaiting().getReason(), "Pod " + pod.getMetadata().getName()
+                        + ", container " + container.getName() + ": " + state.getWaiting().getMessage()));
+            }
+        }
+        for (PodCondition condition : orEmpty(pod.getStatus().getConditions())) {
+            if ("PodScheduled".equals(condition.getType()) && "False".equals(condition.getStatus())
+                    && UNSCHEDULABLE.equals(condition.getReason())) {
+                return Optional.of(Verdict.stuck(UNSCHEDULABLE, "Pod " + pod.getMetadata().getName()
+                        + " cannot be scheduled: " + condition.getMessage()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How the newest failed pod ended, in words: its exit code and the trainer's last lines. */
+    static String lastFailure(List<Pod> pods) {
+        return pods.stream()
+                .filter(pod -> "Failed".equals(phaseOf(pod)))
+                .max(Comparator.comparing((Pod pod) -> pod.getMetadata().getCreationTimestamp(),
+                        Comparator.nullsFirst(Comparator.naturalOrder())))
+                .map(pod -> {
+                    String ending = orEmpty(pod.getStatus().getContainerStatuses()).stream()
+                            .map(ContainerStatus::getState)
+                            .filter(state -> state != null && state.getTerminated() != null)
+                            .map(ContainerState::getTerminated)
+                            .findFirst()
+                            .map(StatusAggregator::describe)
+                            .orElse(pod.getStatus().getMessage() != null ? pod.getStatus().getMessage() : "failed");
+                    return "Last pod " + pod.getMetadata().getName() + ": " + ending;
+                })
+                .orElse(null);
+    }
+
+    private static String describe(ContainerStateTerminated terminated) {
+        StringBuilder text = new StringBuilder("exited with code ").append(terminated.getExitCode());
+        if (terminated.getReason() != null) {
+            text.append(" (").append(terminated.getReason()).append(')');
+        }
+        if (terminated.getMessage() != null && !terminated.getMessage().isBlank()) {
+            text.append(": ").append(terminated.getMessage().strip());
+        }
+        return text.toString();
+    }
+
+    private static List<Condition> conditions(Observation seen, Verdict verdict, List<Condition> previous, Instant now) {
+        Long generation = seen.run().getMetadata().getGeneration();
+        List<Condition> conditions = new ArrayList<>();
+        Phase phase = verdict.phase();
+        Optional<Problem> problem = seen.problem();
+        if (problem.isPresent()) {
+            conditions.add(condition(READY, false, problem.get().reason(), problem.get().message()));
+        } else if (seen.job() == null) {
+            conditions.add(condition(READY, false, verdict.reason(), verdict.message()));
+        } else {
+            conditions.add(condition(READY, true, JOB_CREATED, "Job " + seen.job().getMetadata().getName()
+                    + " exists with the trainer's ServiceAccount, Role, RoleBinding and ConfigMap."));
+        }
+        conditions.add(phaseCondition(RUNNING, phase == Phase.Running, verdict));
+        conditions.add(phaseCondition(SUCCEEDED, phase == Phase.Succeeded, verdict));
+        conditions.add(phaseCondition(FAILED, phase == Phase.Failed, verdict));
+        conditions.add(phaseCondition(SUSPENDED, phase == Phase.Suspended, verdict));
+        Problem stuck = verdict.stuck();
+        conditions.add(stuck != null
+                ? condition(STUCK, true, stuck.reason(), stuck.message())
+                : condition(STUCK, false, verdict.reason(), verdict.message()));
+        for (Condition condition : conditions) {
+            condition.setObservedGeneration(generation);
+            condition.setLastTransitionTime(orEmpty(previous).stream()
+                    .filter(old -> old.getType().equals(condition.getType())
+                            && old.getStatus().equals(condition.getStatus()))
+                    .map(Condition::getLastTransitionTime)
+                    .filter(Objects::nonNull)
+                    .findFirst()
+                    .orElse(timestamp(now)));
+        }
+        return conditions;
+    }
+
+    /** A condition that is True in its own phase; in any other, False with the phase's reason and message. */
+    private static Condition phaseCondition(String type, boolean holds, Verdict verdict) {
+        return condition(type, holds, verdict.reason(), verdict.message());
+    }
+
+    private static Condition condition(String type, boolean status, String reason, String message) {
+        return new ConditionBuilder()
+                .withType(type)
+                .withStatus(status ? "True" : "False")
+                .withReason(reason)
+                .withMessage(message)
+                .build();
+    }
+
+    /** Pods the Job has made that failed, succeeded or are still active; it never goes down. */
+    private static Integer attempts(TrainingRunStatus previous, Job job) {
+        if (job == null) {
+            return previous.getAttempts();
+        }
+        int before = previous.getAttempts() != null ? previous.getAttempts() : 0;
+        JobStatus status = job.getStatus();
+        if (status == null) {
+            return before;
+        }
+        return Math.max(before, orZero(status.getFailed()) + orZero(status.getSucceeded()) + orZero(status.getActive()));
+    }
+
+    /** When the first training container started, once the run has got that far. */
+    private static String startTime(Observation seen, Verdict verdict, Instant now) {
+        if (verdict.phase() != Phase.Running && !(verdict.phase().isFinished() && seen.job() != null)) {
+            return null;
+        }
+        Optional<String> started = seen.pods().stream()
+                .filter(pod -> pod.getStatus() != null)
+                .flatMap(pod -> orEmpty(pod.getStatus().getContainerStatuses()).stream())
+                .map(ContainerStatus::getState)
+                .filter(Objects::nonNull)
+                .map(state -> state.getRunning() != null ? state.getRunning().getStartedAt()
+                        : state.getTerminated() != null ? state.getTerminated().getStartedAt() : null)
+                .filter(Objects::nonNull)
+                .min(Comparator.naturalOrder());
+        if (started.isPresent()) {
+            return started.get();
+        }
+        if (verdict.phase() == Phase.Running) {
+            return timestamp(now);
+        }
+        return seen.job().getStatus() != null ? seen.job().getStatus().getStartTime() : null;
+    }
+
+    private static Optional<JobCondition> jobCondition(Job job, String type) {
+        if (job.getStatus() == null) {
+            return Optional.empty();
+        }
+        return orEmpty(job.getStatus().getConditions()).stream()
+                .filter(condition -> type.equals(condition.getType()) && "True".equals(condition.getStatus()))
+                .findFirst();
+    }
+
+    private static String phaseOf(Pod pod) {
+        return pod.getStatus() != null ? pod.getStatus().getPhase() : null;
+    }
+
+    static String timestamp(Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private static int orZero(Integer value) {
+        return value != null ? value : 0;
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list != null ? list : List.of();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.trainingrun.operator.validation;
+
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.RunResources;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * What only the operator can check before it makes anything for a run: facts of the cluster that the CRD's schema
+ * cannot see. Checked before the first object is made, so a run that cannot start leaves nothing half-made.
+ */
+public final class RunValidator {
+    public static final String NAME_TOO_LONG = "NameTooLong";
+    public static final String CLAIM_NOT_FOUND = "ClaimNotFound";
+
+    private RunValidator() {}
+
+    /** The first problem found, if any; {@code claimExists} answers for claims of the run's namespace. */
+    public static Optional<Problem> validate(TrainingRun run, Predicate<String> claimExists) {
+        String name = run.getMetadata().getName();
+        if (name.length() > RunResources.MAX_NAME_LENGTH) {
+            return Optional.of(new Problem(NAME_TOO_LONG, "The run's name has " + name.length()
+                    + " characters; its Job is named after it and Job names end at " + RunResources.MAX_NAME_LENGTH
+                    + ". Create the run again under a shorter name.", true));
+        }
+        return RunResources.userClaims(run).stream()
+                .filter(claimExists.negate())
+                .findFirst()
+                .map(claim -> new Problem(CLAIM_NOT_FOUND, "PersistentVolumeClaim \"" + claim + "\" "
+                        + role(run, claim) + " does not exist in namespace " + run.getMetadata().getNamespace()
+                        + "; the run starts as soon as it does.", false));
+    }
+
+    private static String role(TrainingRun run, String claim) {
+        return claim.equals(run.getSpec().getCheckpoints().getClaimName())
+                ? "(spec.checkpoints.claimName)"
+                : "(spec.data.volume.persistentVolumeClaim.claimName)";
+    }
+}

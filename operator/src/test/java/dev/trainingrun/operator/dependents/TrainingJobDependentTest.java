@@ -1,0 +1,211 @@
+package dev.trainingrun.operator.dependents;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.Runs;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The Job the operator makes for a run: the pod spec issue 7 and the trainer's command line agree on. */
+class TrainingJobDependentTest {
+    private static final TrainerDefaults DEFAULTS =
+            new TrainerDefaults("trainer:1", "IfNotPresent", List.of("kueue.x-k8s.io/"));
+
+    private static Job job(TrainingRun run) {
+        return TrainingJobDependent.desiredJob(run, DEFAULTS);
+    }
+
+    private static Container trainer(Job job) {
+        return job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    @Test
+    void theTrainerGetsItsManifestDataAndRunDirectoryAsArguments() {
+        Container trainer = trainer(job(Runs.minimal()));
+        assertEquals(List.of("train", "--run", "/etc/trainingrun/run.yaml", "--data", "/data",
+                "--output", "/checkpoints/cats-0a1b2c3d"), trainer.getArgs());
+        assertTrue(trainer.getCommand().isEmpty(), "the image's entrypoint is the trainer launcher");
+        assertEquals("trainer:1", trainer.getImage());
+    }
+
+    @Test
+    void specImageOverridesTheDefault() {
+        TrainingRun run = Runs.run("cats", "{image: 'mine:2', data: {volume: {nfs: {server: s, path: /d}}}}");
+        assertEquals("mine:2", trainer(job(run)).getImage());
+    }
+
+    @Test
+    void thePodRunsUnderTheRestrictedProfile() {
+        Job job = job(Runs.minimal());
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        assertTrue(pod.getSecurityContext().getRunAsNonRoot());
+        assertEquals(1000L, pod.getSecurityContext().getRunAsUser());
+        assertEquals(1000L, pod.getSecurityContext().getFsGroup());
+        assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+        var container = trainer(job).getSecurityContext();
+        assertFalse(container.getAllowPrivilegeEscalation());
+        assertTrue(container.getReadOnlyRootFilesystem());
+        assertEquals(List.of("ALL"), container.getCapabilities().getDrop());
+        assertEquals("Never", pod.getRestartPolicy());
+        assertEquals("cats-trainer", pod.getServiceAccountName());
+        assertFalse(pod.getEnableServiceLinks());
+    }
+
+    @Test
+    void volumesAreMountedWhereTheArgumentsSayWithTheDataReadOnly() {
+        TrainingRun run = Runs.run("cats", "{data: {volume: {persistentVolumeClaim: {claimName: images}}}}");
+        PodSpec pod = job(run).getSpec().getTemplate().getSpec();
+        Map<String, Volume> volumes = pod.getVolumes().stream()
+                .collect(Collectors.toMap(Volume::getName, Function.identity()));
+        assertEquals("images", volumes.get("data").getPersistentVolumeClaim().getClaimName());
+        assertTrue(volumes.get("data").getPersistentVolumeClaim().getReadOnly());
+        assertEquals("cats-config", volumes.get("config").getConfigMap().getName());
+        assertEquals("cats-checkpoints", volumes.get("checkpoints").getPersistentVolumeClaim().getClaimName());
+        assertTrue(volumes.containsKey("scratch") && volumes.get("scratch").getEmptyDir() != null);
+        Map<String, VolumeMount> mounts = trainer(job(run)).getVolumeMounts().stream()
+                .collect(Collectors.toMap(VolumeMount::getName, Function.identity()));
+        assertEquals("/data", mounts.get("data").getMountPath());
+        assertTrue(mounts.get("data").getReadOnly());
+        assertEquals("/etc/trainingrun", mounts.get("config").getMountPath());
+        assertEquals("/checkpoints", mounts.get("checkpoints").getMountPath());
+        assertFalse(mounts.get("checkpoints").getReadOnly());
+        assertEquals("/tmp", mounts.get("scratch").getMountPath());
+    }
+
+    @Test
+    void anNfsDataVolumeIsReadOnlyEvenWhenTheSpecSaysOtherwise() {
+        TrainingRun run = Runs.run("cats", "{data: {volume: {nfs: {server: s, path: /d, readOnly: false}}}}");
+        Volume data = job(run).getSpec().getTemplate().getSpec().getVolumes().get(0);
+        assertTrue(data.getNfs().getReadOnly());
+    }
+
+    @Test
+    void anExistingCheckpointClaimIsMountedInsteadOfTheOperatorsOwn() {
+        TrainingRun run = Runs.run("cats", "{data: {volume: {nfs: {server: s, path: /d}}}, "
+                + "checkpoints: {claimName: shared}}");
+        assertEquals("shared", job(run).getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("checkpoints")).findFirst().orElseThrow()
+                .getPersistentVolumeClaim().getClaimName());
+    }
+
+    @Test
+    void theRunsIdentityComesFromTheDownwardApiAndDjlStaysOffline() {
+        Map<String, EnvVar> env = trainer(job(Runs.minimal())).getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, Function.identity()));
+        assertEquals("metadata.labels['trainingrun.dev/run']",
+                env.get("TRAININGRUN_NAME").getValueFrom().getFieldRef().getFieldPath());
+        assertEquals("metadata.namespace", env.get("TRAININGRUN_NAMESPACE").getValueFrom().getFieldRef().getFieldPath());
+        assertEquals("true", env.get("DJL_OFFLINE").getValue());
+        assertEquals("/tmp", env.get("HOME").getValue());
+        assertEquals("cats", job(Runs.minimal()).getSpec().getTemplate().getMetadata().getLabels()
+                .get("trainingrun.dev/run"));
+    }
+
+    @Test
+    void resourcesAndPlacementComeFromTheSpec() {
+        TrainingRun run = Runs.run("cats", """
+                {data: {volume: {nfs: {server: s, path: /d}}},
+                 resources: {gpus: 2, gpuResourceName: amd.com/gpu, cpu: "4", memory: 16Gi,
+                   nodeSelector: {pool: gpu}, tolerations: [{key: gpu, operator: Exists, effect: NoSchedule}],
+                   priorityClassName: low, schedulerName: volcano}}""");
+        Job job = job(run);
+        var resources = trainer(job).getResources();
+        assertEquals(new Quantity("2"), resources.getLimits().get("amd.com/gpu"));
+        assertEquals(new Quantity("4"), resources.getLimits().get("cpu"));
+        assertEquals(new Quantity("4"), resources.getRequests().get("cpu"));
+        assertEquals(new Quantity("16Gi"), resources.getRequests().get("memory"));
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        assertEquals(Map.of("pool", "gpu"), pod.getNodeSelector());
+        assertEquals("gpu", pod.getTolerations().get(0).getKey());
+        assertEquals("low", pod.getPriorityClassName());
+        assertEquals("volcano", pod.getSchedulerName());
+    }
+
+    @Test
+    void aCpuRunAsksForNoGpu() {
+        TrainingRun run = Runs.run("cats", "{data: {volume: {nfs: {server: s, path: /d}}}, resources: {gpus: 0}}");
+        assertNull(trainer(job(run)).getResources().getLimits());
+    }
+
+    @Test
+    void runPolicyMapsToTheJob() {
+        TrainingRun run = Runs.run("cats", "{data: {volume: {nfs: {server: s, path: /d}}}, "
+                + "runPolicy: {backoffLimit: 5, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 60, suspend: true}}");
+        Job job = job(run);
+        assertEquals(5, job.getSpec().getBackoffLimit());
+        assertEquals(600L, job.getSpec().getActiveDeadlineSeconds());
+        assertTrue(job.getSpec().getSuspend());
+        assertNull(job.getSpec().getTtlSecondsAfterFinished(), "the operator removes the Job itself, see reconciler");
+        assertEquals("Failed", job.getSpec().getPodReplacementPolicy());
+        assertEquals("true", job.getMetadata().getAnnotations().get(TrainingJobDependent.SUSPEND_ANNOTATION));
+    }
+
+    @Test
+    void batchSchedulerLabelsAndAnnotationsPassToTheJobAndItsPod() {
+        TrainingRun run = Runs.minimal();
+        run.getMetadata().setLabels(Map.of("kueue.x-k8s.io/queue-name", "gpu", "team", "vision"));
+        run.getMetadata().setAnnotations(Map.of("kueue.x-k8s.io/priority", "high", "note", "x"));
+        Job job = job(run);
+        assertEquals("gpu", job.getMetadata().getLabels().get("kueue.x-k8s.io/queue-name"));
+        assertFalse(job.getMetadata().getLabels().containsKey("team"));
+        assertEquals("gpu", job.getSpec().getTemplate().getMetadata().getLabels().get("kueue.x-k8s.io/queue-name"));
+        assertEquals("high", job.getSpec().getTemplate().getMetadata().getAnnotations().get("kueue.x-k8s.io/priority"));
+        assertFalse(job.getSpec().getTemplate().getMetadata().getAnnotations()
+                .containsKey(TrainingJobDependent.SUSPEND_ANNOTATION));
+        assertEquals("trainingrun-operator", job.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
+    }
+
+    @Test
+    void aJobThatMatchesTheRunPolicyNeedsNoPatch() {
+        TrainingRun run = Runs.minimal();
+        assertTrue(TrainingJobDependent.policyPatch(job(run), run).isEmpty());
+    }
+
+    @Test
+    void editedPolicyFieldsArePatchedAndNothingElse() {
+        TrainingRun run = Runs.minimal();
+        Job actual = job(run);
+        run.getSpec().getRunPolicy().setBackoffLimit(7);
+        run.getSpec().getRunPolicy().setActiveDeadlineSeconds(30L);
+        run.getSpec().getRunPolicy().setSuspend(true);
+        ObjectNode patch = TrainingJobDependent.policyPatch(actual, run);
+        assertEquals(7, patch.at("/spec/backoffLimit").asInt());
+        assertEquals(30, patch.at("/spec/activeDeadlineSeconds").asInt());
+        assertTrue(patch.at("/spec/suspend").asBoolean());
+        assertEquals("true", patch.at("/metadata/annotations/trainingrun.dev~1suspend").asText());
+        assertEquals(2, patch.size());
+        assertEquals(3, patch.get("spec").size());
+    }
+
+    @Test
+    void aRemovedDeadlineIsPatchedAway() {
+        TrainingRun run = Runs.run("cats", "{data: {volume: {nfs: {server: s, path: /d}}}, "
+                + "runPolicy: {activeDeadlineSeconds: 600}}");
+        Job actual = job(run);
+        run.getSpec().getRunPolicy().setActiveDeadlineSeconds(null);
+        assertTrue(TrainingJobDependent.policyPatch(actual, run).at("/spec/activeDeadlineSeconds").isNull());
+    }
+
+    @Test
+    void aJobSuspendedBySomeoneElseIsLeftAlone() {
+        TrainingRun run = Runs.minimal();
+        Job heldByKueue = new JobBuilder(job(run)).editSpec().withSuspend(true).endSpec().build();
+        assertTrue(TrainingJobDependent.policyPatch(heldByKueue, run).isEmpty());
+    }
+}

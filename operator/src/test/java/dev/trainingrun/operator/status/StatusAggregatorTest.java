@@ -1,0 +1,266 @@
+package dev.trainingrun.operator.status;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.api.TrainingRunStatus;
+import dev.trainingrun.operator.Runs;
+import dev.trainingrun.operator.validation.Problem;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** How Job and pod states map to the run's phase and conditions, including the stuck states. */
+class StatusAggregatorTest {
+    private static final Instant NOW = Instant.parse("2026-01-02T03:04:05.678Z");
+    private static final String NOW_TEXT = "2026-01-02T03:04:05Z";
+
+    private static TrainingRunStatus derive(TrainingRun run, Job job, Pod... pods) {
+        return StatusAggregator.derive(new Observation(run, Optional.empty(), job, List.of(pods)), NOW);
+    }
+
+    private static Condition condition(TrainingRunStatus status, String type) {
+        return status.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    }
+
+    private static void assertCondition(TrainingRunStatus status, String type, String value, String reason) {
+        Condition condition = condition(status, type);
+        assertEquals(value, condition.getStatus(), type);
+        assertEquals(reason, condition.getReason(), type);
+    }
+
+    private static JobBuilder job() {
+        return new JobBuilder().withNewMetadata().withName("cats").withNamespace("ml").endMetadata()
+                .withNewSpec().withSuspend(false).endSpec();
+    }
+
+    private static PodBuilder pod(String name, String phase) {
+        return new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace("ml")
+                    .withCreationTimestamp("2026-01-02T03:00:00Z").endMetadata()
+                .withNewSpec().withNodeName("kwok-gpu-0").endSpec()
+                .withNewStatus().withPhase(phase).endStatus();
+    }
+
+    @Test
+    void beforeTheJobExistsTheRunIsPendingAndEveryConditionIsThere() {
+        TrainingRunStatus status = derive(Runs.minimal(), null);
+        assertEquals(Phase.Pending, status.getPhase());
+        assertEquals(List.of("Ready", "Running", "Succeeded", "Failed", "Suspended", "Stuck"),
+                status.getConditions().stream().map(Condition::getType).toList());
+        assertCondition(status, "Ready", "False", "Creating");
+        assertCondition(status, "Stuck", "False", "Creating");
+        assertEquals(1L, status.getObservedGeneration());
+        assertEquals(NOW_TEXT, condition(status, "Ready").getLastTransitionTime());
+        assertEquals(1L, condition(status, "Ready").getObservedGeneration());
+        assertNull(status.getJobName());
+    }
+
+    @Test
+    void aJobWithoutPodsYetIsPendingButReady() {
+        TrainingRunStatus status = derive(Runs.minimal(), job().withNewStatus().withActive(0).endStatus().build());
+        assertEquals(Phase.Pending, status.getPhase());
+        assertCondition(status, "Ready", "True", "JobCreated");
+        assertCondition(status, "Running", "False", "PodPending");
+        assertEquals("cats", status.getJobName());
+        assertEquals(0, status.getAttempts());
+        assertNull(status.getStartTime());
+    }
+
+    @Test
+    void aRunningPodMakesTheRunRunningFromWhenItsContainerStarted() {
+        Pod running = pod("cats-abcde", "Running").editStatus().addNewContainerStatus().withName("trainer")
+                .withNewState().withNewRunning().withStartedAt("2026-01-02T03:01:00Z").endRunning().endState()
+                .endContainerStatus().endStatus().build();
+        TrainingRunStatus status = derive(Runs.minimal(), job().withNewStatus().withActive(1).endStatus().build(),
+                running);
+        assertEquals(Phase.Running, status.getPhase());
+        assertCondition(status, "Running", "True", "PodRunning");
+        assertEquals("Pod cats-abcde runs on node kwok-gpu-0.", condition(status, "Running").getMessage());
+        assertCondition(status, "Succeeded", "False", "PodRunning");
+        assertEquals("2026-01-02T03:01:00Z", status.getStartTime());
+        assertEquals(1, status.getAttempts());
+    }
+
+    @Test
+    void aCompleteJobMakesTheRunSucceededAndSaysWhereTheFilesAre() {
+        Job complete = job().withNewStatus().withSucceeded(1).withStartTime("2026-01-02T03:00:00Z")
+                .withCompletionTime("2026-01-02T03:30:00Z")
+                .addNewCondition().withType("Complete").withStatus("True")
+                .withLastTransitionTime("2026-01-02T03:30:01Z").endCondition().endStatus().build();
+        TrainingRunStatus status = derive(Runs.minimal(), complete);
+        assertEquals(Phase.Succeeded, status.getPhase());
+        assertCondition(status, "Succeeded", "True", "Completed");
+        assertEquals("Training finished; its files are in directory cats-0a1b2c3d of claim cats-checkpoints.",
+                condition(status, "Succeeded").getMessage());
+        assertCondition(status, "Running", "False", "Completed");
+        assertCondition(status, "Failed", "False", "Completed");
+        assertEquals("2026-01-02T03:30:00Z", status.getCompletionTime());
+        assertEquals("2026-01-02T03:00:00Z", status.getStartTime(), "never seen running: the Job's start");
+    }
+
+    @Test
+    void theBackoffLimitFailsTheRunQuotingTheLastPod() {
+        Job failed = job().withNewStatus().withFailed(2).addNewCondition().withType("Failed").withStatus("True")
+                .withReason("BackoffLimitExceeded").withMessage("Job has reached the specified backoff limit")
+                .withLastTransitionTime("2026-01-02T03:10:00Z").endCondition().endStatus().build();
+        Pod first = pod("cats-aaaaa", "Failed").build();
+        Pod last = pod("cats-bbbbb", "Failed").editMetadata().withCreationTimestamp("2026-01-02T03:05:00Z")
+                .endMetadata().editStatus().addNewContainerStatus().withName("trainer").withNewState()
+                .withNewTerminated().withExitCode(3).withReason("Error").withMessage("CUDA out of memory\n")
+                .endTerminated().endState().endContainerStatus().endStatus().build();
+        TrainingRunStatus status = derive(Runs.minimal(), failed, first, last);
+        assertEquals(Phase.Failed, status.getPhase());
+        assertCondition(status, "Failed", "True", "BackoffLimitExceeded");
+        assertEquals("Job has reached the specified backoff limit. Last pod cats-bbbbb: exited with code 3 (Error): "
+                + "CUDA out of memory", condition(status, "Failed").getMessage());
+        assertEquals("2026-01-02T03:10:00Z", status.getCompletionTime());
+        assertEquals(2, status.getAttempts());
+    }
+
+    @Test
+    void theDeadlineFailsTheRunWithTheJobsReason() {
+        Job failed = job().withNewStatus().addNewCondition().withType("Failed").withStatus("True")
+                .withReason("DeadlineExceeded").withMessage("Job was active longer than specified deadline")
+                .endCondition().endStatus().build();
+        TrainingRunStatus status = derive(Runs.minimal(), failed);
+        assertCondition(status, "Failed", "True", "DeadlineExceeded");
+        assertEquals("Job was active longer than specified deadline", condition(status, "Failed").getMessage());
+        assertEquals(NOW_TEXT, status.getCompletionTime());
+    }
+
+    @Test
+    void anImageThatCannotBePulledIsStuckWithTheKubeletsMessage() {
+        Pod pulling = pod("cats-abcde", "Pending").editStatus().addNewContainerStatus().withName("trainer")
+                .withNewState().withNewWaiting().withReason("ImagePullBackOff")
+                .withMessage("Back-off pulling image \"nope:1\"").endWaiting().endState().endContainerStatus()
+                .endStatus().build();
+        TrainingRunStatus status = derive(Runs.minimal(), job().withNewStatus().withActive(1).endStatus().build(),
+                pulling);
+        assertEquals(Phase.Pending, status.getPhase());
+        assertCondition(status, "Stuck", "True", "ImagePullBackOff");
+        assertEquals("Pod cats-abcde, container trainer: Back-off pulling image \"nope:1\"",
+                condition(status, "Stuck").getMessage());
+        assertCondition(status, "Running", "False", "ImagePullBackOff");
+    }
+
+    @Test
+    void anUnschedulablePodIsStuckWithTheSchedulersMessage() {
+        Pod waiting = pod("cats-abcde", "Pending").editStatus().addNewCondition().withType("PodScheduled")
+                .withStatus("False").withReason("Unschedulable")
+                .withMessage("0/5 nodes are available: 4 Insufficient nvidia.com/gpu.").endCondition()
+                .endStatus().build();
+        TrainingRunStatus status = derive(Runs.minimal(), job().withNewStatus().withActive(1).endStatus().build(),
+                waiting);
+        assertCondition(status, "Stuck", "True", "Unschedulable");
+        assertEquals("Pod cats-abcde cannot be scheduled: 0/5 nodes are available: 4 Insufficient nvidia.com/gpu.",
+                condition(status, "Stuck").getMessage());
+    }
+
+    @Test
+    void aTerminatingPodDoesNotCountAsRunning() {
+        Pod leaving = pod("cats-abcde", "Running").editMetadata().withDeletionTimestamp(NOW_TEXT).endMetadata()
+                .build();
+        TrainingRunStatus status = derive(Runs.minimal(), job().withNewStatus().endStatus().build(), leaving);
+        assertEquals(Phase.Pending, status.getPhase());
+    }
+
+    @Test
+    void suspensionByTheUserIsItsOwnPhase() {
+        TrainingRun run = Runs.minimal();
+        run.getSpec().getRunPolicy().setSuspend(true);
+        TrainingRunStatus status = derive(run, job().editSpec().withSuspend(true).endSpec().build(),
+                pod("cats-abcde", "Running").build());
+        assertEquals(Phase.Suspended, status.getPhase());
+        assertCondition(status, "Suspended", "True", "SuspendedByUser");
+        assertCondition(status, "Ready", "True", "JobCreated");
+    }
+
+    @Test
+    void aJobHeldSuspendedByAQueueKeepsTheRunPending() {
+        TrainingRunStatus status = derive(Runs.minimal(), job().editSpec().withSuspend(true).endSpec().build());
+        assertEquals(Phase.Pending, status.getPhase());
+        assertCondition(status, "Running", "False", "JobSuspended");
+        assertCondition(status, "Stuck", "False", "JobSuspended");
+    }
+
+    @Test
+    void aMissingClaimKeepsTheRunPendingAndStuck() {
+        Problem missing = new Problem("ClaimNotFound", "PersistentVolumeClaim \"images\" is missing", false);
+        TrainingRunStatus status = StatusAggregator.derive(
+                new Observation(Runs.minimal(), Optional.of(missing), null, List.of()), NOW);
+        assertEquals(Phase.Pending, status.getPhase());
+        assertCondition(status, "Ready", "False", "ClaimNotFound");
+        assertCondition(status, "Stuck", "True", "ClaimNotFound");
+        assertEquals("PersistentVolumeClaim \"images\" is missing", condition(status, "Ready").getMessage());
+    }
+
+    @Test
+    void aPermanentProblemFailsTheRun() {
+        Problem problem = new Problem("NameTooLong", "too long", true);
+        TrainingRunStatus status = StatusAggregator.derive(
+                new Observation(Runs.minimal(), Optional.of(problem), null, List.of()), NOW);
+        assertEquals(Phase.Failed, status.getPhase());
+        assertCondition(status, "Failed", "True", "NameTooLong");
+        assertCondition(status, "Ready", "False", "NameTooLong");
+        assertEquals(NOW_TEXT, status.getCompletionTime());
+    }
+
+    @Test
+    void transitionTimesMoveOnlyWhenAConditionFlips() {
+        TrainingRun run = Runs.minimal();
+        Job active = job().withNewStatus().withActive(1).endStatus().build();
+        TrainingRunStatus before = derive(run, active);
+        before.getConditions().forEach(c -> c.setLastTransitionTime("2026-01-01T00:00:00Z"));
+        run.setStatus(before);
+        TrainingRunStatus after = derive(run, active, pod("cats-abcde", "Running").build());
+        assertEquals(NOW_TEXT, condition(after, "Running").getLastTransitionTime());
+        assertEquals("2026-01-01T00:00:00Z", condition(after, "Ready").getLastTransitionTime());
+        assertEquals("2026-01-01T00:00:00Z", condition(after, "Failed").getLastTransitionTime(),
+                "still False, though its reason changed");
+    }
+
+    @Test
+    void attemptsNeverGoDown() {
+        TrainingRun run = Runs.minimal();
+        TrainingRunStatus earlier = new TrainingRunStatus();
+        earlier.setAttempts(3);
+        run.setStatus(earlier);
+        assertEquals(3, derive(run, job().withNewStatus().withActive(1).endStatus().build()).getAttempts());
+        assertEquals(4, derive(run, job().withNewStatus().withFailed(3).withActive(1).endStatus().build())
+                .getAttempts());
+    }
+
+    @Test
+    void aFinishedRunKeepsItsVerdictWhenItsJobIsRemoved() {
+        TrainingRun run = Runs.minimal();
+        Job complete = job().withNewStatus().withSucceeded(1).withCompletionTime("2026-01-02T03:30:00Z")
+                .addNewCondition().withType("Complete").withStatus("True").endCondition().endStatus().build();
+        TrainingRunStatus finished = derive(run, complete);
+        run.setStatus(finished);
+        TrainingRunStatus after = derive(run, null);
+        assertEquals(OperatorStatus.of(finished), OperatorStatus.of(after));
+        assertSame(Phase.Succeeded, after.getPhase());
+    }
+
+    @Test
+    void theApplyObjectCarriesOnlyIdentityAndTheOperatorsStatus() {
+        TrainingRun run = Runs.minimal();
+        TrainingRunStatus status = derive(run, null);
+        TrainingRun apply = StatusWriter.applyObject(run, status);
+        String json = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(apply);
+        assertTrue(json.startsWith("{\"apiVersion\":\"trainingrun.dev/v1alpha1\",\"kind\":\"TrainingRun\","
+                + "\"metadata\":{\"name\":\"cats\",\"namespace\":\"ml\"},\"status\":{"), json);
+        assertTrue(!json.contains("\"spec\"") && !json.contains("progress"), json);
+    }
+}
