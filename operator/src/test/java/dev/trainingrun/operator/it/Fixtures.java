@@ -1,0 +1,163 @@
+package dev.trainingrun.operator.it;
+
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.api.TrainingRunYaml;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the operator's cluster tests share: the CRD, pre-bound claims for fake nodes, runs and their parts. */
+public final class Fixtures {
+    /** The CRD as the project ships it; the operator never installs or changes it. */
+    static final Path CRD = Path.of("..", "crds", "trainingruns.trainingrun.dev.yaml");
+    static final String FAKE_NODE_ANNOTATION = "kwok.x-k8s.io/node";
+    static final String FAKE_NODE_LABEL = "trainingrun.dev/fake-node";
+    /** kwok ends a Running pod on a fake node with this exit code once the annotation is set. */
+    static final String EXIT_ANNOTATION = "kwok.trainingrun.dev/exit";
+    /** Claims bound at once to volumes nothing mounts: pods on fake nodes schedule without a provisioner. */
+    static final String DATA_CLAIM = "data";
+    static final String CHECKPOINT_CLAIM = "checkpoints";
+
+    private Fixtures() {}
+
+    public static void installCrd(KubernetesClient client) {
+        try (InputStream in = Files.newInputStream(CRD)) {
+            CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in,
+                    CustomResourceDefinition.class);
+            client.resource(crd).fieldManager("trainingrun-tests").forceConflicts().serverSideApply();
+            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                            .anyMatch(cond -> "Established".equals(cond.getType())
+                                    && "True".equals(cond.getStatus())), 60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static MixedOperation<TrainingRun, ?, Resource<TrainingRun>> runs(KubernetesClient client) {
+        return client.resources(TrainingRun.class);
+    }
+
+    /** Creates claims {@value #DATA_CLAIM} and {@value #CHECKPOINT_CLAIM} in the namespace, bound at once. */
+    public static void createBoundClaims(KubernetesClient client, String namespace) {
+        for (String claim : List.of(DATA_CLAIM, CHECKPOINT_CLAIM)) {
+            client.persistentVolumes().resource(new PersistentVolumeBuilder()
+                    .withNewMetadata().withName(volumeName(namespace, claim)).endMetadata()
+                    .withNewSpec()
+                        .withCapacity(Map.of("storage", new Quantity("1Gi")))
+                        .withAccessModes("ReadWriteMany")
+                        .withPersistentVolumeReclaimPolicy("Retain")
+                        .withStorageClassName("")
+                        // Only fake nodes use these volumes, and kwok mounts nothing: the server is never contacted.
+                        .withNewNfs().withServer("nfs.invalid").withPath("/" + claim).endNfs()
+                        .withNewClaimRef().withNamespace(namespace).withName(claim).endClaimRef()
+                    .endSpec().build()).create();
+            client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
+                    .withNewMetadata().withName(claim).endMetadata()
+                    .withNewSpec()
+                        .withAccessModes("ReadWriteMany")
+                        .withStorageClassName("")
+                        .withVolumeName(volumeName(namespace, claim))
+                        .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources()
+                    .endSpec().build()).create();
+        }
+    }
+
+    public static void deleteBoundClaimVolumes(KubernetesClient client, String namespace) {
+        for (String claim : List.of(DATA_CLAIM, CHECKPOINT_CLAIM)) {
+            client.persistentVolumes().withName(volumeName(namespace, claim)).delete();
+        }
+    }
+
+    private static String volumeName(String namespace, String claim) {
+        return namespace + "-" + claim;
+    }
+
+    /** A run for the fake GPU nodes: the bound claims, {@code gpus} GPUs, and nothing else set. */
+    public static TrainingRun fakeNodeRun(String name, int gpus) {
+        return run(name, """
+                {data: {volume: {persistentVolumeClaim: {claimName: %s}}},
+                 checkpoints: {claimName: %s},
+                 resources: {gpus: %d, nodeSelector: {%s: "true"}}}""".formatted(
+                DATA_CLAIM, CHECKPOINT_CLAIM, gpus, FAKE_NODE_LABEL));
+    }
+
+    public static TrainingRun run(String name, String spec) {
+        return TrainingRunYaml.read("""
+                apiVersion: trainingrun.dev/v1alpha1
+                kind: TrainingRun
+                metadata: {name: %s}
+                spec: %s
+                """.formatted(name, spec), name);
+    }
+
+    /** The cluster's one real node: the node kwok does not fake. */
+    public static String realNode(KubernetesClient client) {
+        return client.nodes().list().getItems().stream()
+                .filter(node -> node.getMetadata().getAnnotations() == null
+                        || !node.getMetadata().getAnnotations().containsKey(FAKE_NODE_ANNOTATION))
+                .map(node -> node.getMetadata().getName())
+                .findFirst()
+                .orElseThrow();
+    }
+
+    public static TrainingRun get(KubernetesClient client, String name) {
+        return runs(client).withName(name).get();
+    }
+
+    public static Optional<Condition> condition(TrainingRun run, String type) {
+        if (run == null || run.getStatus() == null || run.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return run.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    public static boolean hasCondition(TrainingRun run, String type, String status, String reason) {
+        return condition(run, type)
+                .filter(c -> status.equals(c.getStatus()) && (reason == null || reason.equals(c.getReason())))
+                .isPresent();
+    }
+
+    /** Waits until the run has the condition, as {@code kubectl wait --for=condition=TYPE} would. */
+    public static TrainingRun awaitCondition(KubernetesClient client, String name, String type, String reason,
+            Duration timeout) {
+        return Await.until("TrainingRun " + name + " to have " + type + "=True" + (reason != null ? " (" + reason
+                + ")" : ""), timeout, () -> get(client, name), run -> hasCondition(run, type, "True", reason));
+    }
+
+    public static List<Pod> pods(KubernetesClient client, String run) {
+        return client.pods().withLabel("trainingrun.dev/run", run).list().getItems();
+    }
+
+    public static List<Job> jobs(KubernetesClient client) {
+        return client.batch().v1().jobs().list().getItems();
+    }
+
+    /** Waits for the run's running pod on a fake node and ends it with {@code exitCode}. */
+    public static Pod endRunningPod(KubernetesClient client, String run, int exitCode) {
+        Pod pod = Await.until("a running pod of " + run, Duration.ofSeconds(60),
+                () -> pods(client, run).stream().filter(p -> "Running".equals(p.getStatus().getPhase())
+                        && p.getMetadata().getDeletionTimestamp() == null).findFirst(), Optional::isPresent).get();
+        client.pods().resource(pod).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\"" + EXIT_ANNOTATION + "\":\"" + exitCode + "\"}}}");
+        return pod;
+    }
+}
