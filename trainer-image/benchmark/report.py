@@ -1,5 +1,7 @@
-"""Turns the JSON lines of hack/benchmark-trainer into a Markdown table: the median of each figure over the
-rounds, and each PyTorch build's figure as a ratio (DJL / PyTorch; above 1 means the trainer is faster)."""
+"""Turns the JSON lines of hack/benchmark-trainer into a Markdown table: per figure the median over the rounds
+(and the range), and the trainer's figure as a ratio to each PyTorch build's, of medians and of bests (DJL /
+PyTorch; above 1 means the trainer is faster). On a shared machine the best of several rounds is the figure
+least disturbed by other load."""
 import json
 import statistics
 import sys
@@ -18,7 +20,8 @@ def main():
         if m["implementation"] not in implementations:
             implementations.append(m["implementation"])
     others = [i for i in implementations if i != "djl"]
-    header = ["what", "size", "DJL trainer"] + [f"{o}" for o in others] + [f"DJL / {o}" for o in others]
+    header = (["what", "size", "DJL trainer"] + [f"{o}" for o in others]
+              + [f"DJL / {o} (median, best)" for o in others])
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(["---"] * len(header)) + "|")
     keys = sorted({k[:3] for k in figures}, key=lambda k: (k[0] != "train", k[1], -k[2]))
@@ -28,7 +31,8 @@ def main():
         row += [cell(figures.get((kind, model, size, o))) for o in others]
         for o in others:
             theirs = figures.get((kind, model, size, o))
-            row.append(f"{statistics.median(djl) / statistics.median(theirs):.2f}x" if djl and theirs else "-")
+            row.append(f"{statistics.median(djl) / statistics.median(theirs):.2f}x, {max(djl) / max(theirs):.2f}x"
+                       if djl and theirs else "-")
         print("| " + " | ".join(row) + " |")
     print()
     rounds = max(len(v) for v in figures.values())

@@ -7,7 +7,6 @@ import dev.trainingrun.trainer.data.Normalizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -71,11 +70,6 @@ public record TrainingConfig(
                 training.getSeed(),
                 spec.getResources().getGpus(),
                 outputDir);
-    }
-
-    /** The run's name from the manifest's metadata, if it has one. */
-    public Optional<String> runName() {
-        return Optional.ofNullable(manifest.getMetadata()).map(m -> m.getName());
     }
 
     private static List<String> concat(List<String> problems, String problem) {

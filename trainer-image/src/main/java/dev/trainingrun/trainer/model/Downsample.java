@@ -27,7 +27,7 @@ final class Downsample extends CompositeBlock {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = Layers.apply(conv, store, inputs.singletonOrThrow(), training);
-        return new NDList(Layers.apply(norm, store, x, training));
+        return new NDList(Layers.consume(norm, store, x, training));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.trainingrun.trainer.model;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
@@ -34,6 +35,24 @@ final class Layers {
     /** Runs a single-input block and returns its single output. */
     static NDArray apply(Block block, ParameterStore store, NDArray input, boolean training) {
         return block.forward(store, new NDList(input), training).singletonOrThrow();
+    }
+
+    /**
+     * Runs a block on an intermediate result and releases that result's handle, as a Python variable going out of
+     * scope would. Autograd keeps whatever it saved for the backward pass; anything else is freed now instead of at
+     * the end of the step, which keeps the step's peak memory (and the page faults of fresh memory) at PyTorch's.
+     */
+    static NDArray consume(Block block, ParameterStore store, NDArray intermediate, boolean training) {
+        try (intermediate) {
+            return apply(block, store, intermediate, training);
+        }
+    }
+
+    /** ReLU of an intermediate result, releasing its handle (see {@link #consume}). */
+    static NDArray relu(NDArray intermediate) {
+        try (intermediate) {
+            return Activation.relu(intermediate);
+        }
     }
 
     /** The output shape of a single-input block for an input shape. */

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
@@ -64,12 +63,17 @@ public final class ResNet extends CompositeBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = Layers.apply(bn1, store, Layers.apply(conv1, store, inputs.singletonOrThrow(), training), training);
-        x = Pool.maxPool2d(Activation.relu(x), new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
-        for (Stage stage : stages) {
-            x = Layers.apply(stage, store, x, training);
+        NDArray x = Layers.consume(bn1, store, Layers.apply(conv1, store, inputs.singletonOrThrow(), training),
+                training);
+        try (NDArray activated = Layers.relu(x)) {
+            x = Pool.maxPool2d(activated, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
         }
-        return new NDList(Layers.apply(fc, store, Pool.globalAvgPool2d(x), training));
+        for (Stage stage : stages) {
+            x = Layers.consume(stage, store, x, training);
+        }
+        try (NDArray features = x; NDArray pooled = Pool.globalAvgPool2d(features)) {
+            return new NDList(Layers.apply(fc, store, pooled, training));
+        }
     }
 
     @Override

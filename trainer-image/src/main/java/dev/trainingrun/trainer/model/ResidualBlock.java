@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -51,17 +50,26 @@ final class ResidualBlock extends CompositeBlock {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray input = inputs.singletonOrThrow();
-        NDArray x = input;
+        NDArray x = Layers.apply(convs.get(0), store, input, training);
         int last = convs.size() - 1;
         for (int i = 0; i <= last; i++) {
-            x = Layers.apply(norms.get(i), store, Layers.apply(convs.get(i), store, x, training), training);
+            if (i > 0) {
+                x = Layers.consume(convs.get(i), store, x, training);
+            }
+            x = Layers.consume(norms.get(i), store, x, training);
             if (i < last) {
-                x = Activation.relu(x);
+                x = Layers.relu(x);
             }
         }
-        NDArray identity = downsample == null ? input : Layers.apply(downsample, store, input, training);
-        // In place, as torchvision's "out += identity": batch norm's backward does not need its output.
-        return new NDList(Activation.relu(x.addi(identity)));
+        if (downsample == null) {
+            // In place, as torchvision's "out += identity": batch norm's backward does not need its output.
+            x.addi(input);
+        } else {
+            try (NDArray identity = Layers.apply(downsample, store, input, training)) {
+                x.addi(identity);
+            }
+        }
+        return new NDList(Layers.relu(x));
     }
 
     @Override

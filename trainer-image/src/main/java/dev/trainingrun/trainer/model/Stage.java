@@ -23,9 +23,9 @@ final class Stage extends CompositeBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        for (ResidualBlock block : blocks) {
-            x = Layers.apply(block, store, x, training);
+        NDArray x = Layers.apply(blocks.get(0), store, inputs.singletonOrThrow(), training);
+        for (ResidualBlock block : blocks.subList(1, blocks.size())) {
+            x = Layers.consume(block, store, x, training);
         }
         return new NDList(x);
     }

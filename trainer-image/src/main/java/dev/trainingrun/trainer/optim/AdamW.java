@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.FloatBuffer;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,9 +15,11 @@ import java.util.Map;
  * square root of the corrected second moment, weight decay decoupled and scaled by the learning rate. Unlike DJL's
  * {@code Adam}, its state can be taken out and put back, so a resumed run continues with the same moments.
  *
- * <p>DJL's fused native Adam kernel would save engine calls, but it receives beta2 as a float and computes
- * {@code 1 - beta2} in float (0.00099998713 instead of 0.001), which moves the second moment by 1e-5 relative;
- * the update is therefore written out with the engine's element-wise operations, in PyTorch's order.
+ * <p>Written for speed with the engine's in-place operations only: the gradient's own buffer (zeroed after the
+ * step anyway) holds the intermediate values, and the scalars are engine arrays made once per step, not per
+ * operation. A fresh parameter-sized array per operation would cost more in page faults than the arithmetic.
+ * DJL's fused native Adam is not used: it computes {@code 1 - beta2} in float (0.00099998713 instead of 0.001),
+ * which moves the second moment by 1e-5 relative.
  */
 public final class AdamW implements AutoCloseable {
     private final double beta1;
@@ -26,6 +29,7 @@ public final class AdamW implements AutoCloseable {
     private final NDManager manager;
     /** Parameter id → device → moments; one replica per device, each updated identically. */
     private final Map<String, Map<Device, Moments>> state = new LinkedHashMap<>();
+    private final Map<Device, Scalars> scalars = new HashMap<>();
 
     public AdamW(double beta1, double beta2, double epsilon, double weightDecay, NDManager manager) {
         this.beta1 = beta1;
@@ -40,27 +44,33 @@ public final class AdamW implements AutoCloseable {
         return new AdamW(0.9, 0.999, 1e-8, weightDecay, manager);
     }
 
-    /** One AdamW step of {@code weight} (in place) with {@code gradient} at learning rate {@code lr}. */
+    /**
+     * One AdamW step of {@code weight} (in place) at learning rate {@code lr}. The gradient's values are used up:
+     * its buffer is overwritten with intermediate results.
+     */
     public void update(String parameterId, NDArray weight, NDArray gradient, double lr) {
+        Device device = weight.getDevice();
         Moments moments = state.computeIfAbsent(parameterId, id -> new LinkedHashMap<>())
-                .computeIfAbsent(weight.getDevice(), device -> new Moments(
-                        manager.zeros(weight.getShape(), DataType.FLOAT32, device),
-                        manager.zeros(weight.getShape(), DataType.FLOAT32, device)));
+                .computeIfAbsent(device, d -> new Moments(
+                        manager.zeros(weight.getShape(), DataType.FLOAT32, d),
+                        manager.zeros(weight.getShape(), DataType.FLOAT32, d)));
         moments.step++;
-        double correction1 = 1 - Math.pow(beta1, moments.step);
-        double sqrtCorrection2 = Math.sqrt(1 - Math.pow(beta2, moments.step));
-        // torch's _single_tensor_adamw, op for op; scalars go to the engine as float, as PyTorch passes them to
-        // float kernels.
-        weight.muli((float) (1 - lr * weightDecay));
-        try (NDArray scaledGradient = gradient.mul((float) (1 - beta1));
-                NDArray squaredGradient = gradient.square().muli((float) (1 - beta2))) {
-            moments.mean.muli((float) beta1).addi(scaledGradient);
-            moments.variance.muli((float) beta2).addi(squaredGradient);
+        Scalars s = scalars.computeIfAbsent(device, Scalars::new).forStep(moments.step, lr);
+        NDArray g = gradient;
+        weight.muli(s.decay);                                  // p *= 1 - lr * wd
+        moments.mean.muli(s.beta1).addi(g.muli(s.oneMinusBeta1));     // m = b1 m + (1 - b1) g
+        moments.variance.muli(s.beta2).addi(g.muli(g).muli(s.squareScale)); // v = b2 v + (1 - b2) g²
+        if (s.lr == 0) {
+            // Warm-up's first step: the moments move, the weights do not (and the folding below would divide by 0).
+            return;
         }
-        try (NDArray denominator = moments.variance.sqrt().divi((float) sqrtCorrection2).addi((float) epsilon);
-                NDArray step = moments.mean.div(denominator).muli((float) (lr / correction1))) {
-            weight.subi(step);
-        }
+        // step = lr/(1 - b1^t) * m / (sqrt(v)/sqrt(1 - b2^t) + eps), with the step size moved into the denominator
+        // so that it costs no pass of its own
+        g.muli(s.zero).addi(moments.variance).powi(s.half)              // sqrt(v) (pow 0.5 runs as sqrt)
+                .muli(s.denominatorScale).addi(s.denominatorShift)      // denominator / step size
+                .powi(s.minusOne)                                       // reciprocal (pow -1 runs as such)
+                .muli(moments.mean);
+        weight.subi(g);
     }
 
     /** A copy of the state (moments and step of every parameter) that outlives the engine's arrays. */
@@ -76,7 +86,7 @@ public final class AdamW implements AutoCloseable {
 
     /** Replaces the state with a snapshot, for the parameters' current devices. */
     public void restore(AdamWState snapshot, Map<String, Device> devices) {
-        close();
+        closeMoments();
         state.clear();
         snapshot.entries().forEach((id, entry) -> {
             Device device = devices.get(id);
@@ -91,7 +101,11 @@ public final class AdamW implements AutoCloseable {
     }
 
     private NDArray array(float[] values, long[] shape, Device device) {
-        NDArray host = manager.create(FloatBuffer.wrap(values), new Shape(shape));
+        return place(manager.create(FloatBuffer.wrap(values), new Shape(shape)), device);
+    }
+
+    /** An array made by the optimiser's manager, moved to {@code device} if it is not there already. */
+    private NDArray place(NDArray host, Device device) {
         if (host.getDevice().equals(device)) {
             return host;
         }
@@ -104,6 +118,11 @@ public final class AdamW implements AutoCloseable {
 
     @Override
     public void close() {
+        closeMoments();
+        scalars.values().forEach(Scalars::close);
+    }
+
+    private void closeMoments() {
         state.values().forEach(replicas -> replicas.values().forEach(m -> {
             m.mean.close();
             m.variance.close();
@@ -119,6 +138,73 @@ public final class AdamW implements AutoCloseable {
         Moments(NDArray mean, NDArray variance) {
             this.mean = mean;
             this.variance = variance;
+        }
+    }
+
+    /**
+     * The update's scalars as engine arrays on one device: constants made once, the step- and rate-dependent ones
+     * remade when the step or the learning rate changes (once per optimiser step, not once per parameter).
+     * Values are rounded to float as PyTorch rounds the Python floats it passes to float kernels.
+     */
+    private final class Scalars implements AutoCloseable {
+        private final Device device;
+        final NDArray beta1;
+        final NDArray beta2;
+        final NDArray oneMinusBeta1;
+        /** (1 - b2) / (1 - b1)²: turns the already scaled (1 - b1) g, squared, into (1 - b2) g². */
+        final NDArray squareScale;
+        final NDArray zero;
+        final NDArray half;
+        final NDArray minusOne;
+        NDArray decay;
+        NDArray denominatorScale;
+        NDArray denominatorShift;
+        private long step = -1;
+        private double lr = Double.NaN;
+
+        Scalars(Device device) {
+            this.device = device;
+            beta1 = scalar(AdamW.this.beta1);
+            beta2 = scalar(AdamW.this.beta2);
+            oneMinusBeta1 = scalar(1 - AdamW.this.beta1);
+            double oneMinusBeta1Float = (float) (1 - AdamW.this.beta1);
+            squareScale = scalar((float) (1 - AdamW.this.beta2) / (oneMinusBeta1Float * oneMinusBeta1Float));
+            zero = scalar(0);
+            half = scalar(0.5);
+            minusOne = scalar(-1);
+        }
+
+        Scalars forStep(long newStep, double newLr) {
+            if (newStep != step || newLr != lr) {
+                closeStepScalars();
+                step = newStep;
+                lr = newLr;
+                decay = scalar(1 - newLr * weightDecay);
+                double stepSize = newLr / (1 - Math.pow(AdamW.this.beta1, newStep));
+                denominatorScale = scalar(1 / (Math.sqrt(1 - Math.pow(AdamW.this.beta2, newStep)) * stepSize));
+                denominatorShift = scalar(AdamW.this.epsilon / stepSize);
+            }
+            return this;
+        }
+
+        private NDArray scalar(double value) {
+            return place(manager.create((float) value), device);
+        }
+
+        private void closeStepScalars() {
+            if (decay != null) {
+                decay.close();
+                denominatorScale.close();
+                denominatorShift.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            closeStepScalars();
+            for (NDArray constant : new NDArray[] {beta1, beta2, oneMinusBeta1, squareScale, zero, half, minusOne}) {
+                constant.close();
+            }
         }
     }
 }

@@ -41,16 +41,13 @@ public final class AdamWParameterServer implements ParameterServer {
         }
         double lr = learningRate.getAsDouble();
         String name = names.get(parameterId);
-        for (NDArray replica : replicas) {
-            if (replica.getDevice().equals(gradient.getDevice())) {
-                optimizer.update(name, replica, gradient, lr);
-            } else {
-                try (NDArray moved = gradient.toDevice(replica.getDevice(), true)) {
-                    optimizer.update(name, replica, moved, lr);
-                }
+        // AdamW uses up the gradient it is given: the other replicas get copies, the first the sum itself, last.
+        for (int i = 1; i < replicas.length; i++) {
+            try (NDArray copy = gradient.toDevice(replicas[i].getDevice(), true)) {
+                optimizer.update(name, replicas[i], copy, lr);
             }
         }
-        // Only after every replica is updated: the first replica's gradient is the sum the others use.
+        optimizer.update(name, replicas[0], gradient, lr);
         for (NDArray replica : replicas) {
             JniUtils.zeroGrad((PtNDArray) replica);
         }

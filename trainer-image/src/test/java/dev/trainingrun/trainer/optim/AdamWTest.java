@@ -69,6 +69,20 @@ class AdamWTest {
         }
     }
 
+    @Test
+    void aZeroLearningRateMovesOnlyTheMomentsEvenWhereTheGradientIsZero() {
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            AdamW adamw = AdamW.withWeightDecay(0.01, manager);
+            NDArray weight = manager.create(new float[] {1f, 2f});
+            adamw.update("w", weight, manager.create(new float[] {0f, 1f}), 0.0);
+            assertArrayEquals(new float[] {1f, 2f}, weight.toFloatArray(), 0f);
+            assertArrayEquals(new float[] {0f, 0.1f}, adamw.snapshot().entries().get("w").mean(), 1e-7f);
+            adamw.update("w", weight, manager.create(new float[] {0f, 1f}), 0.1);
+            // Step 2: m = (0, 0.19), v = (0, 0.001999); m^ / (sqrt(v^) + eps) = (0, 1); decay 1 - 0.1 * 0.01.
+            assertArrayEquals(new float[] {0.999f, 2f * 0.999f - 0.1f}, weight.toFloatArray(), 1e-6f);
+        }
+    }
+
     private static List<NDArray> initial(JsonNode reference, NDManager manager) {
         List<NDArray> params = new ArrayList<>();
         for (int p = 0; p < reference.get("shapes").size(); p++) {
