@@ -1,15 +1,18 @@
 package dev.trainingrun.trainer.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 
-/** The few layer shapes torchvision's ResNets are made of, built the way torchvision builds them. */
+/**
+ * The few layers torchvision's ResNets are made of, built the way torchvision builds them, and how the blocks
+ * chain them: each intermediate result released as soon as the next layer has consumed it.
+ */
 final class Layers {
     private Layers() {}
 

@@ -56,21 +56,20 @@ public final class AdamW implements AutoCloseable {
                         manager.zeros(weight.getShape(), DataType.FLOAT32, d)));
         moments.step++;
         Scalars s = scalars.computeIfAbsent(device, Scalars::new).forStep(moments.step, lr);
-        NDArray g = gradient;
-        weight.muli(s.decay);                                  // p *= 1 - lr * wd
-        moments.mean.muli(s.beta1).addi(g.muli(s.oneMinusBeta1));     // m = b1 m + (1 - b1) g
-        moments.variance.muli(s.beta2).addi(g.muli(g).muli(s.squareScale)); // v = b2 v + (1 - b2) g²
+        weight.muli(s.decay); // p *= 1 - lr * wd
+        moments.mean.muli(s.beta1).addi(gradient.muli(s.oneMinusBeta1));                // m = b1 m + (1 - b1) g
+        moments.variance.muli(s.beta2).addi(gradient.muli(gradient).muli(s.squareScale)); // v = b2 v + (1 - b2) g²
         if (s.lr == 0) {
             // Warm-up's first step: the moments move, the weights do not (and the folding below would divide by 0).
             return;
         }
         // step = lr/(1 - b1^t) * m / (sqrt(v)/sqrt(1 - b2^t) + eps), with the step size moved into the denominator
         // so that it costs no pass of its own
-        g.muli(s.zero).addi(moments.variance).powi(s.half)              // sqrt(v) (pow 0.5 runs as sqrt)
-                .muli(s.denominatorScale).addi(s.denominatorShift)      // denominator / step size
-                .powi(s.minusOne)                                       // reciprocal (pow -1 runs as such)
+        gradient.muli(s.zero).addi(moments.variance).powi(s.half)   // sqrt(v) (pow 0.5 runs as sqrt)
+                .muli(s.denominatorScale).addi(s.denominatorShift)  // denominator / step size
+                .powi(s.minusOne)                                   // reciprocal (pow -1 runs as such)
                 .muli(moments.mean);
-        weight.subi(g);
+        weight.subi(gradient);
     }
 
     /** A copy of the state (moments and step of every parameter) that outlives the engine's arrays. */
