@@ -15,19 +15,34 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code train MANIFEST --data DIR --output DIR}: one format for people and the operator, a TrainingRun manifest;
- * the data folders in it are relative to {@code --data}, the data volume's root.
+ * the data folders in it are relative to {@code --data}, the data volume's root. The operator's Job names the
+ * manifest with {@code --run MANIFEST}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains the TrainingRun in MANIFEST and prints a table of per-epoch metrics.")
 final class TrainCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MANIFEST", description = "TrainingRun manifest (YAML).")
-    private Path manifest;
+    @ArgGroup(multiplicity = "1")
+    private Manifest manifest;
+
+    /** The manifest, as people pass it (an argument) or as the operator's Job does ({@code --run}). */
+    static final class Manifest {
+        @Parameters(index = "0", paramLabel = "MANIFEST", description = "TrainingRun manifest (YAML).")
+        private Path argument;
+
+        @Option(names = "--run", paramLabel = "MANIFEST", description = "The same, as an option.")
+        private Path option;
+
+        Path path() {
+            return argument != null ? argument : option;
+        }
+    }
 
     @Option(names = "--data", required = true, paramLabel = "DIR",
             description = "Root of the data volume; spec.data.trainDir and valDir are relative to it.")
@@ -41,7 +56,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream out = System.out;
         TrainingResult result;
         try {
-            TrainingRun run = TrainingRunYaml.read(manifest);
+            TrainingRun run = TrainingRunYaml.read(manifest.path());
             TrainingConfig config = TrainingConfig.from(run, dataRoot, output);
             Files.createDirectories(output);
             result = Trainer.run(config, List.of(new ProgressPrinter(out, System.console() != null)));

@@ -48,6 +48,22 @@ class TrainCommandTest {
     }
 
     @Test
+    void theOperatorsFormNamesTheManifestWithRun() {
+        Result result = run("train", "--run", dir.resolve("none.yaml").toString(), "--data", dir.toString(),
+                "--output", dir.resolve("out").toString());
+        assertEquals(2, result.exitCode);
+        assertTrue(result.err.contains(dir.resolve("none.yaml") + ": no such file"), result.err);
+    }
+
+    @Test
+    void aManifestGivenTwiceIsAUsageError() {
+        Result result = run("train", "a.yaml", "--run", "b.yaml", "--data", dir.toString(), "--output",
+                dir.resolve("out").toString());
+        assertEquals(2, result.exitCode);
+        assertTrue(result.err.contains("mutually exclusive"), result.err);
+    }
+
+    @Test
     void aMissingDataFolderIsNamed() throws IOException {
         Result result = train(HEADER + GOOD_SPEC, dir.resolve("no-data"));
         assertEquals(2, result.exitCode);
