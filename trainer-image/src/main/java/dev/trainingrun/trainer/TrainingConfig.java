@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 /**
  * Everything one training run needs, resolved: the TrainingRun manifest it came from (the same YAML a user
  * applies, or the one the operator hands the pod), with the data folders placed under the data volume's root and the
- * run's own output folder. Built only through {@link #from}, which validates first.
+ * run's own output folder (its checkpoints and files). Built only through {@link #from}, which validates first.
  */
 public record TrainingConfig(
         TrainingRun manifest,
@@ -30,6 +30,9 @@ public record TrainingConfig(
         int warmupEpochs,
         double weightDecay,
         long seed,
+        int saveAfterEpoch,
+        int keepCheckpoints,
+        boolean resume,
         int gpus,
         Path outputDir) {
 
@@ -52,6 +55,7 @@ public record TrainingConfig(
         var data = spec.getData();
         var training = spec.getTraining();
         var normalize = data.getNormalize();
+        var checkpoints = spec.getCheckpoints();
         return new TrainingConfig(
                 run,
                 spec.getModel().getArchitecture(),
@@ -68,6 +72,9 @@ public record TrainingConfig(
                 training.getWarmupEpochs(),
                 training.getWeightDecay(),
                 training.getSeed(),
+                checkpoints.getSaveAfterEpoch(),
+                checkpoints.getKeep(),
+                checkpoints.isResume(),
                 spec.getResources().getGpus(),
                 outputDir);
     }

@@ -1,22 +1,30 @@
 package dev.trainingrun.trainer;
 
 import dev.trainingrun.trainer.data.SkippedImage;
+import dev.trainingrun.trainer.loop.BestEpoch;
 import dev.trainingrun.trainer.loop.EpochMetrics;
+import dev.trainingrun.trainer.loop.EpochReport;
 import dev.trainingrun.trainer.loop.RunPlan;
-import java.util.Comparator;
 import java.util.List;
 
-/** What {@link Trainer#run} returns: the plan, every epoch's metrics, the images it had to skip, the wall time. */
-public record TrainingResult(RunPlan plan, List<EpochMetrics> epochs, List<SkippedImage> skipped, double seconds) {
+/**
+ * What {@link Trainer#run} returns: the plan, the report of every epoch of the run (a resumed run's earlier epochs
+ * included), the images this attempt had to skip, and its wall time.
+ */
+public record TrainingResult(RunPlan plan, List<EpochReport> epochs, List<SkippedImage> skipped, double seconds) {
 
-    /** The last epoch's metrics. */
-    public EpochMetrics last() {
+    /** The last epoch's report. */
+    public EpochReport last() {
         return epochs.get(epochs.size() - 1);
     }
 
-    /** The epoch with the highest validation accuracy (the earliest of equals). */
-    public EpochMetrics best() {
-        return epochs.stream().max(Comparator.comparingDouble(EpochMetrics::valAccuracy)
-                .thenComparing(Comparator.comparingInt(EpochMetrics::epoch).reversed())).orElseThrow();
+    /** The run's best epoch (see {@link dev.trainingrun.trainer.loop.RunHistory}). */
+    public BestEpoch best() {
+        return last().best();
+    }
+
+    /** Every epoch's metrics, in order. */
+    public List<EpochMetrics> metrics() {
+        return epochs.stream().map(EpochReport::metrics).toList();
     }
 }

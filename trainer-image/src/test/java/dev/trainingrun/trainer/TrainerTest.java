@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
 import dev.trainingrun.trainer.loop.EpochMetrics;
+import dev.trainingrun.trainer.loop.EpochReport;
 import dev.trainingrun.trainer.loop.ProgressUpdate;
 import dev.trainingrun.trainer.loop.RunPlan;
 import dev.trainingrun.trainer.loop.TrainingListener;
@@ -42,10 +43,10 @@ class TrainerTest {
         TrainingResult result = Trainer.run(config, List.of(recorder));
 
         assertTrue(result.best().valAccuracy() >= 0.9, () -> "validation accuracy per epoch: "
-                + result.epochs().stream().map(EpochMetrics::valAccuracy).toList());
+                + result.metrics().stream().map(EpochMetrics::valAccuracy).toList());
         assertEquals(6, result.epochs().size());
-        assertEquals(120, result.last().valTotal());
-        assertTrue(result.last().trainLoss() < result.epochs().get(0).trainLoss());
+        assertEquals(120, result.last().metrics().valTotal());
+        assertTrue(result.last().metrics().trainLoss() < result.metrics().get(0).trainLoss());
         assertTrue(result.skipped().isEmpty());
 
         RunPlan plan = recorder.plan;
@@ -57,7 +58,8 @@ class TrainerTest {
         ProgressUpdate first = recorder.progress.get(0);
         assertTrue(first.step() >= 1 && first.learningRate() >= 0 && first.samplesSeen() % 16 == 0, first::toString);
         // The learning rate of the last step is the cosine's last value, near zero.
-        assertTrue(result.last().learningRate() < 1e-5, () -> "last lr " + result.last().learningRate());
+        assertTrue(result.last().metrics().learningRate() < 1e-5,
+                () -> "last lr " + result.last().metrics().learningRate());
 
         // Every per-step array is released: as many live engine arrays after the last epoch as after the first.
         assertEquals(recorder.liveArrays.get(0), recorder.liveArrays.get(recorder.liveArrays.size() - 1),
@@ -68,7 +70,7 @@ class TrainerTest {
     private static final class Recorder implements TrainingListener {
         RunPlan plan;
         final List<ProgressUpdate> progress = new ArrayList<>();
-        final List<EpochMetrics> epochs = new ArrayList<>();
+        final List<EpochReport> epochs = new ArrayList<>();
         final List<Integer> liveArrays = new ArrayList<>();
 
         @Override
@@ -87,8 +89,8 @@ class TrainerTest {
         }
 
         @Override
-        public void onEpoch(EpochMetrics metrics) {
-            epochs.add(metrics);
+        public void onEpoch(EpochReport report) {
+            epochs.add(report);
             try (NDManager probe = Engine.getEngine("PyTorch").newBaseManager()) {
                 // The engine's root manager holds every manager, so every array still alive.
                 liveArrays.add(probe.getParentManager().getManagedArrays().size());

@@ -66,9 +66,10 @@ final class TrainCommand implements Callable<Integer> {
             return badInput(e.problems());
         }
         out.println();
-        out.print(MetricsTable.render(result.epochs()));
-        out.printf(Locale.ROOT, "best validation accuracy %.2f %% at epoch %d; %.0f s in all%n",
-                100 * result.best().valAccuracy(), result.best().epoch(), result.seconds());
+        out.print(MetricsTable.render(result.metrics()));
+        out.printf(Locale.ROOT, "best validation accuracy %.2f %% at epoch %d%s; %.0f s in all%n",
+                100 * result.best().valAccuracy(), result.best().epoch(),
+                result.best().checkpoint().map(c -> " (" + c + ")").orElse(""), result.seconds());
         return 0;
     }
 

@@ -7,8 +7,9 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The console view of a run: on a terminal a live bar redrawn in place a few times a second, in a log a full line
- * every few seconds; a summary line per epoch (with the resident memory, which should stay flat) and a warning per
+ * The console view of a run: where it starts (a resumed run names its checkpoint and any unreadable one passed
+ * over), on a terminal a live bar redrawn in place a few times a second, in a log a full line every few seconds; a
+ * summary line per epoch (with its checkpoint and the resident memory, which should stay flat) and a warning per
  * skipped image.
  */
 public final class ProgressPrinter implements TrainingListener {
@@ -35,6 +36,12 @@ public final class ProgressPrinter implements TrainingListener {
                 plan.architecture(), plan.devices(), plan.classes().size(), plan.classes(), plan.trainImages(),
                 plan.validationImages(), plan.epochs(), plan.stepsPerEpoch(), plan.batchSize(),
                 plan.trainableParameters());
+        StartPoint start = plan.start();
+        start.unreadable().forEach(u -> out.println("warning: checkpoint " + u.checkpoint() + " is unreadable, "
+                + "trying an older one: " + u.reason()));
+        start.checkpoint().ifPresent(checkpoint -> out.printf(Locale.ROOT,
+                "resuming from %s: epochs 1-%d are done, continuing with epoch %d%n", checkpoint,
+                start.finished().size(), start.firstEpoch()));
     }
 
     @Override
@@ -59,16 +66,17 @@ public final class ProgressPrinter implements TrainingListener {
     }
 
     @Override
-    public void onEpoch(EpochMetrics m) {
+    public void onEpoch(EpochReport report) {
         endBar();
+        EpochMetrics m = report.metrics();
         String memory = ResidentMemory.bytes().stream()
                 .mapToObj(b -> String.format(Locale.ROOT, ", resident memory %d MiB", b >> 20))
                 .findFirst().orElse("");
         out.printf(Locale.ROOT, "epoch %d done in %.1f s: train loss %.4f, val loss %.4f, val accuracy %.2f %% (%d/%d), "
-                        + "%.1f img/s%s%s%n",
+                        + "%.1f img/s%s%s%s%n",
                 m.epoch(), m.seconds(), m.trainLoss(), m.valLoss(), 100 * m.valAccuracy(), m.valCorrect(),
                 m.valTotal(), m.imagesPerSecond(), m.skippedImages() > 0 ? ", " + m.skippedImages() + " skipped" : "",
-                memory);
+                memory, report.checkpoint().map(c -> "; saved " + c).orElse(""));
     }
 
     @Override

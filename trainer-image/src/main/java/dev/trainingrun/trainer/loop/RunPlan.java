@@ -2,9 +2,13 @@ package dev.trainingrun.trainer.loop;
 
 import ai.djl.Device;
 import dev.trainingrun.api.Architecture;
+import java.nio.file.Path;
 import java.util.List;
 
-/** What a run is about to do, known before its first step. */
+/**
+ * What a run is about to do, known before its first step: the data and schedule, where its files go, and where it
+ * starts (after a restart: the checkpoint it continues from and the epochs already finished).
+ */
 public record RunPlan(
         Architecture architecture,
         List<String> classes,
@@ -15,4 +19,6 @@ public record RunPlan(
         long totalSteps,
         int batchSize,
         List<Device> devices,
-        long trainableParameters) {}
+        long trainableParameters,
+        Path runDirectory,
+        StartPoint start) {}

@@ -10,7 +10,10 @@ import java.time.Duration;
  */
 public interface TrainingListener {
 
-    /** Once, after the data is checked and the network built, before the first step. */
+    /**
+     * Once, after the data is checked, the network built and any checkpoint restored, before the first step; a
+     * resumed run's plan lists the epochs already finished ({@code plan.start().finished()}).
+     */
     default void onStart(RunPlan plan) {}
 
     /** At most once per {@link #progressInterval()}, after an optimiser step. */
@@ -24,9 +27,9 @@ public interface TrainingListener {
     /** When an image could not be decoded and was left out of its batch. */
     default void onSkippedImage(SkippedImage skipped) {}
 
-    /** After each epoch's validation. */
-    default void onEpoch(EpochMetrics metrics) {}
+    /** After each epoch's validation and checkpoint. */
+    default void onEpoch(EpochReport report) {}
 
-    /** Once, after the last epoch. */
+    /** Once, after the last epoch and the model exports. */
     default void onFinish(TrainingResult result) {}
 }

@@ -14,6 +14,7 @@ import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.AdamW;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
 import dev.trainingrun.trainer.optim.WarmupCosineSchedule;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,7 +24,9 @@ import java.util.stream.IntStream;
 /**
  * The seed's loop: per epoch, a shuffled pass over the training set (the last partial batch dropped, so every epoch
  * has {@code len(train) // batch_size} steps, the count the schedule is built on) at a per-step learning rate, then
- * a validation pass; progress and per-epoch metrics go to the listeners.
+ * a validation pass, then the checkpoint; progress and per-epoch reports go to the listeners. A resumed run starts
+ * at the epoch after its checkpoint: data order, augmentation and learning rate depend only on (seed, epoch,
+ * position), so it continues as if never stopped.
  */
 public final class TrainingLoop {
     private static final long RATE_WINDOW_NANOS = 5_000_000_000L;
@@ -33,58 +36,74 @@ public final class TrainingLoop {
     private final Network network;
     private final List<Device> devices;
     private final List<TrainingListener> listeners;
+    private final Checkpointing checkpointing;
+    private final AdamW optimizer;
+    private final Resumption resumption;
     private final WarmupCosineSchedule schedule;
     private final long stepsPerEpoch;
     private final ConcurrentLinkedQueue<SkippedImage> skippedQueue = new ConcurrentLinkedQueue<>();
     private final List<SkippedImage> skipped = new ArrayList<>();
     private double learningRate;
+    private long trainedBatches;
 
-    /** The numbers the loop needs from the configuration. */
+    /** What the loop needs from the configuration. */
     public record Settings(int epochs, int batchSize, int validationBatchSize, double learningRate, int warmupEpochs,
-            double weightDecay, long seed, int loaderThreads, ImageTransform trainTransform,
-            ImageTransform validationTransform) {}
+            long seed, int loaderThreads, ImageTransform trainTransform, ImageTransform validationTransform,
+            Path runDirectory) {}
 
+    /**
+     * A loop over {@code network}, whose parameters, like {@code optimizer}'s state, are already where
+     * {@code resumption} says the run stands.
+     */
     public TrainingLoop(Settings settings, DataSets data, Network network, List<Device> devices,
-            List<TrainingListener> listeners) {
+            List<TrainingListener> listeners, Checkpointing checkpointing, AdamW optimizer, Resumption resumption) {
         this.settings = settings;
         this.data = data;
         this.network = network;
         this.devices = devices;
         this.listeners = listeners;
+        this.checkpointing = checkpointing;
+        this.optimizer = optimizer;
+        this.resumption = resumption;
         this.stepsPerEpoch = data.train().samples().size() / settings.batchSize();
         this.schedule = new WarmupCosineSchedule(settings.learningRate(), settings.warmupEpochs() * stepsPerEpoch,
                 settings.epochs() * stepsPerEpoch);
     }
 
-    /** Trains every epoch; {@code manager} owns the optimiser state and every per-step scope. */
+    /** Trains every epoch left; {@code manager} owns every per-step scope. Closes the optimiser at the end. */
     public TrainingResult run(NDManager manager) {
         long started = System.nanoTime();
+        StartPoint start = resumption.start();
         RunPlan plan = new RunPlan(network.architecture(), data.train().classes(), data.train().samples().size(),
                 data.validation().samples().size(), settings.epochs(), stepsPerEpoch, schedule.totalSteps(),
-                settings.batchSize(), devices, network.trainableParameterCount());
+                settings.batchSize(), devices, network.trainableParameterCount(), settings.runDirectory(), start);
+        RunHistory history = new RunHistory(start.finished());
+        trainedBatches = resumption.trainedBatches();
         listeners.forEach(l -> l.onStart(plan));
-        List<EpochMetrics> epochs = new ArrayList<>();
-        try (NDManager optimiserScope = manager.newSubManager();
-                BatchLoader loader = new BatchLoader(settings.loaderThreads(), 2 * settings.loaderThreads() + 1,
+        try (BatchLoader loader = new BatchLoader(settings.loaderThreads(), 2 * settings.loaderThreads() + 1,
                         skippedQueue::add);
-                AdamWParameterServer server = new AdamWParameterServer(
-                        AdamW.withWeightDecay(settings.weightDecay(), optimiserScope), network.parameters(),
+                AdamWParameterServer server = new AdamWParameterServer(optimizer, network.parameters(),
                         () -> learningRate)) {
             ParameterStore store = new ParameterStore(manager, false);
             store.setParameterServer(server, devices.toArray(Device[]::new));
             TrainStep step = new TrainStep(network.block(), store, devices, manager);
             Evaluator evaluator = new Evaluator(network.block(), store, manager);
             ProgressThrottle throttle = new ProgressThrottle(listeners);
-            for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
-                epochs.add(runEpoch(epoch, loader, step, evaluator, throttle));
-                EpochMetrics metrics = epochs.get(epochs.size() - 1);
-                listeners.forEach(l -> l.onEpoch(metrics));
+            for (int epoch = start.firstEpoch(); epoch <= settings.epochs(); epoch++) {
+                EpochMetrics metrics = runEpoch(epoch, loader, step, evaluator, throttle);
+                EpochReport report = checkpointing.afterEpoch(metrics, history, state(epoch));
+                listeners.forEach(l -> l.onEpoch(report));
             }
+            checkpointing.afterRun(history, state(settings.epochs()));
         }
-        TrainingResult result = new TrainingResult(plan, List.copyOf(epochs), List.copyOf(skipped),
+        TrainingResult result = new TrainingResult(plan, history.reports(), List.copyOf(skipped),
                 (System.nanoTime() - started) / 1e9);
         listeners.forEach(l -> l.onFinish(result));
         return result;
+    }
+
+    private LoopState state(int epoch) {
+        return new LoopState(epoch, epoch * stepsPerEpoch, trainedBatches, optimizer);
     }
 
     private EpochMetrics runEpoch(int epoch, BatchLoader loader, TrainStep step, Evaluator evaluator,
@@ -108,6 +127,7 @@ public final class TrainingLoop {
             if (batch.size() > 0) {
                 lossSum += step.run(batch);
                 stepsTrained++;
+                trainedBatches++;
             }
             long now = System.nanoTime();
             rate.record(now, samples);

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -83,19 +84,22 @@ public final class AdamW implements AutoCloseable {
         return new AdamWState(entries);
     }
 
-    /** Replaces the state with a snapshot, for the parameters' current devices. */
-    public void restore(AdamWState snapshot, Map<String, Device> devices) {
+    /**
+     * Replaces the state with a snapshot, with one replica per training device (each is updated identically, so
+     * each starts from the same copy).
+     */
+    public void restore(AdamWState snapshot, List<Device> devices) {
         closeMoments();
         state.clear();
         snapshot.entries().forEach((id, entry) -> {
-            Device device = devices.get(id);
-            if (device == null) {
-                throw new IllegalArgumentException("optimiser state for unknown parameter " + id);
+            Map<Device, Moments> replicas = new LinkedHashMap<>();
+            for (Device device : devices) {
+                Moments moments = new Moments(array(entry.mean(), entry.shape(), device),
+                        array(entry.variance(), entry.shape(), device));
+                moments.step = entry.step();
+                replicas.put(device, moments);
             }
-            Moments moments = new Moments(array(entry.mean(), entry.shape(), device),
-                    array(entry.variance(), entry.shape(), device));
-            moments.step = entry.step();
-            state.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(device, moments);
+            state.put(id, replicas);
         });
     }
 

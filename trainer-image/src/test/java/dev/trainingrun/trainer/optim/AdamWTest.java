@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** AdamW against torch.optim.AdamW on the same parameters, gradients and learning rates. */
@@ -57,7 +56,7 @@ class AdamWTest {
                 update(original, params, steps.get(s), manager);
             }
             AdamW resumed = AdamW.withWeightDecay(0.01, manager);
-            resumed.restore(original.snapshot(), Map.of("p0", Device.cpu(), "p1", Device.cpu()));
+            resumed.restore(original.snapshot(), List.of(Device.cpu()));
             List<NDArray> copies = params.stream().map(NDArray::duplicate).toList();
             for (int s = 3; s < steps.size(); s++) {
                 update(original, params, steps.get(s), manager);

@@ -1,0 +1,15 @@
+package dev.trainingrun.trainer.loop;
+
+import java.util.List;
+
+/**
+ * Where the loop continues from, besides the network's parameters and the optimiser's state (both restored before
+ * it starts): the start point listeners are told about and the count of batches trained so far.
+ */
+public record Resumption(StartPoint start, long trainedBatches) {
+
+    /** Training from scratch, after passing over the given unreadable checkpoints (if any). */
+    public static Resumption fresh(List<UnreadableCheckpoint> unreadable) {
+        return new Resumption(StartPoint.fresh(unreadable), 0);
+    }
+}
