@@ -8,12 +8,17 @@ import dev.trainingrun.trainer.TrainingConfig;
 import dev.trainingrun.trainer.TrainingResult;
 import dev.trainingrun.trainer.loop.MetricsTable;
 import dev.trainingrun.trainer.loop.ProgressPrinter;
+import dev.trainingrun.trainer.loop.TrainingListener;
+import dev.trainingrun.trainer.status.InClusterStatus;
+import dev.trainingrun.trainer.status.StatusReporter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -59,7 +64,16 @@ final class TrainCommand implements Callable<Integer> {
             TrainingRun run = TrainingRunYaml.read(manifest.path());
             TrainingConfig config = TrainingConfig.from(run, dataRoot, output);
             Files.createDirectories(output);
-            result = Trainer.run(config, List.of(new ProgressPrinter(out, System.console() != null)));
+            List<TrainingListener> listeners = new ArrayList<>();
+            listeners.add(new ProgressPrinter(out, System.console() != null));
+            // In a pod the operator made: the run's status, written from inside the pod.
+            Optional<StatusReporter> status = InClusterStatus.fromEnvironment(System.getenv(), System.err);
+            status.ifPresent(listeners::add);
+            try {
+                result = Trainer.run(config, listeners);
+            } finally {
+                status.ifPresent(StatusReporter::close);
+            }
         } catch (TrainingRunYaml.InvalidManifestException e) {
             return badInput(List.of(e.getMessage()));
         } catch (InvalidInputException e) {

@@ -1,0 +1,41 @@
+package dev.trainingrun.trainer.status;
+
+import io.fabric8.kubernetes.client.Config;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The status reporter of a trainer in a pod the operator made: the run's name and namespace come from the
+ * environment (the downward API), the credentials from the pod's ServiceAccount, whose Role allows patching this
+ * run's status and no other. Outside such a pod there is no run to report to, and no reporter.
+ */
+public final class InClusterStatus {
+    static final String NAME = "TRAININGRUN_NAME";
+    static final String NAMESPACE = "TRAININGRUN_NAMESPACE";
+    static final String CHECKPOINT_CLAIM = "TRAININGRUN_CHECKPOINT_CLAIM";
+
+    /** Progress at most this often: a handful of writes a minute per run, whatever the step rate. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    static final Duration MAX_RETRY = Duration.ofSeconds(10);
+    /** How long the pod may wait at the end for its last state to get through. */
+    static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(20);
+
+    private InClusterStatus() {}
+
+    public static Optional<StatusReporter> fromEnvironment(Map<String, String> env, PrintStream log) {
+        String name = env.get(NAME);
+        String namespace = env.get(NAMESPACE);
+        if (name == null || name.isBlank() || namespace == null || namespace.isBlank()) {
+            return Optional.empty();
+        }
+        StatusWriter writer = KubernetesStatusWriter.connect(Config.autoConfigure(null), namespace, name);
+        StatusPublisher publisher = new StatusPublisher(writer, log, FIRST_RETRY, MAX_RETRY, FLUSH_TIMEOUT);
+        log.println("status: reporting to TrainingRun " + namespace + "/" + name);
+        return Optional.of(new StatusReporter(publisher, Optional.ofNullable(env.get(CHECKPOINT_CLAIM)),
+                PROGRESS_INTERVAL, Clock.systemUTC()));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.trainingrun.trainer.status;
+
+import dev.trainingrun.api.BestResult;
+import dev.trainingrun.api.EpochResult;
+import dev.trainingrun.api.Progress;
+import dev.trainingrun.trainer.loop.BestEpoch;
+import dev.trainingrun.trainer.loop.EpochMetrics;
+import dev.trainingrun.trainer.loop.EpochReport;
+import dev.trainingrun.trainer.loop.ProgressUpdate;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The trainer's findings in the shape of the TrainingRun status. Numbers that are not finite (a diverged loss, an
+ * empty validation set) are left out: JSON has no NaN, and the API server would refuse the whole write.
+ */
+final class StatusFields {
+    private StatusFields() {}
+
+    static EpochResult epoch(EpochReport report) {
+        EpochMetrics metrics = report.metrics();
+        EpochResult result = new EpochResult(metrics.epoch());
+        result.setTrainLoss(finite(metrics.trainLoss()));
+        result.setValLoss(finite(metrics.valLoss()));
+        result.setValAccuracy(finite(metrics.valAccuracy()));
+        result.setLearningRate(finite(metrics.learningRate()));
+        result.setSeconds(finite(metrics.seconds()));
+        result.setCheckpoint(report.checkpoint().orElse(null));
+        return result;
+    }
+
+    static BestResult best(BestEpoch best) {
+        BestResult result = new BestResult();
+        result.setEpoch(best.epoch());
+        result.setValAccuracy(finite(best.valAccuracy()));
+        result.setCheckpoint(best.checkpoint().orElse(null));
+        return result;
+    }
+
+    /** Progress from the loop's update, with the newest finished epoch's accuracy (null before the first). */
+    static Progress progress(ProgressUpdate update, Double valAccuracy, Instant now) {
+        Progress progress = new Progress();
+        progress.setEpoch(update.epoch());
+        progress.setTotalEpochs(update.totalEpochs());
+        progress.setStep(update.step());
+        progress.setTotalSteps(update.totalSteps());
+        progress.setImagesPerSecond(update.imagesPerSecond() > 0 ? finite(update.imagesPerSecond()) : null);
+        progress.setSecondsRemaining(update.secondsRemaining() >= 0 ? update.secondsRemaining() : null);
+        progress.setValAccuracy(valAccuracy);
+        progress.setUpdatedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
+        return progress;
+    }
+
+    static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+}

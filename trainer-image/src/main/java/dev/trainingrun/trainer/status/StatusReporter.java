@@ -1,0 +1,118 @@
+package dev.trainingrun.trainer.status;
+
+import dev.trainingrun.api.BestResult;
+import dev.trainingrun.api.CheckpointLocations;
+import dev.trainingrun.api.EpochResult;
+import dev.trainingrun.api.TrainingRunStatus;
+import dev.trainingrun.trainer.TrainingResult;
+import dev.trainingrun.trainer.loop.EpochReport;
+import dev.trainingrun.trainer.loop.ProgressUpdate;
+import dev.trainingrun.trainer.loop.RunPlan;
+import dev.trainingrun.trainer.loop.TrainingListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Optional;
+
+/**
+ * The listener that keeps the TrainingRun's status in step with training: progress every few seconds, and the
+ * epochs list, best epoch and checkpoint locations after every epoch (a resumed run's earlier epochs from the
+ * start). Each state it publishes is complete, because server-side apply removes what a manager stops sending;
+ * the publisher writes it off the training thread.
+ */
+public final class StatusReporter implements TrainingListener, AutoCloseable {
+    private final StatusPublisher publisher;
+    private final Optional<String> checkpointClaim;
+    private final Duration interval;
+    private final Clock clock;
+
+    /** The newest epochs, at most {@link TrainingRunStatus#MAX_EPOCHS}; entries are never changed once made. */
+    private final Deque<EpochResult> epochs = new ArrayDeque<>();
+    private String directory;
+    private BestResult best;
+    private String latestCheckpoint;
+    private String bestCheckpoint;
+    private ProgressUpdate lastProgress;
+    private Double lastAccuracy;
+
+    /**
+     * @param checkpointClaim the claim holding the run's directory, as the operator names it to the pod
+     * @param interval how often progress is published
+     */
+    public StatusReporter(StatusPublisher publisher, Optional<String> checkpointClaim, Duration interval, Clock clock) {
+        this.publisher = publisher;
+        this.checkpointClaim = checkpointClaim;
+        this.interval = interval;
+        this.clock = clock;
+    }
+
+    @Override
+    public Duration progressInterval() {
+        return interval;
+    }
+
+    @Override
+    public void onStart(RunPlan plan) {
+        directory = plan.runDirectory().getFileName().toString();
+        plan.start().finished().forEach(this::record);
+        int epoch = plan.start().firstEpoch();
+        lastProgress = new ProgressUpdate(Math.min(epoch, plan.epochs()), plan.epochs(),
+                (epoch - 1) * plan.stepsPerEpoch(), plan.totalSteps(), 0, plan.stepsPerEpoch() * plan.batchSize(),
+                Double.NaN, 0, 0, -1);
+        publish();
+    }
+
+    @Override
+    public void onProgress(ProgressUpdate progress) {
+        lastProgress = progress;
+        publish();
+    }
+
+    @Override
+    public void onEpoch(EpochReport report) {
+        record(report);
+        publish();
+    }
+
+    @Override
+    public void onFinish(TrainingResult result) {
+        RunPlan plan = result.plan();
+        lastProgress = new ProgressUpdate(plan.epochs(), plan.epochs(), plan.totalSteps(), plan.totalSteps(),
+                lastProgress.samplesPerEpoch(), lastProgress.samplesPerEpoch(), lastProgress.loss(),
+                lastProgress.learningRate(), lastProgress.imagesPerSecond(), 0);
+        publish();
+    }
+
+    /** Writes what is still pending (for a bounded time) and stops the writer. */
+    @Override
+    public void close() {
+        publisher.close();
+    }
+
+    private void record(EpochReport report) {
+        epochs.addLast(StatusFields.epoch(report));
+        while (epochs.size() > TrainingRunStatus.MAX_EPOCHS) {
+            epochs.removeFirst();
+        }
+        best = StatusFields.best(report.best());
+        bestCheckpoint = report.best().checkpoint().orElse(null);
+        latestCheckpoint = report.latestCheckpoint().orElse(null);
+        lastAccuracy = StatusFields.finite(report.metrics().valAccuracy());
+    }
+
+    private void publish() {
+        TrainingRunStatus status = new TrainingRunStatus();
+        status.setProgress(StatusFields.progress(lastProgress, lastAccuracy, clock.instant()));
+        status.setEpochs(epochs.isEmpty() ? null : new ArrayList<>(epochs));
+        status.setBest(best);
+        CheckpointLocations checkpoints = new CheckpointLocations();
+        checkpoints.setClaimName(checkpointClaim.orElse(null));
+        checkpoints.setDirectory(directory);
+        checkpoints.setLatest(latestCheckpoint);
+        checkpoints.setBest(bestCheckpoint);
+        status.setCheckpoints(checkpoints);
+        publisher.publish(status);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.trainingrun.trainer.status;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainingrun.api.Architecture;
+import dev.trainingrun.api.EpochResult;
+import dev.trainingrun.api.TrainingRunStatus;
+import dev.trainingrun.trainer.TrainingResult;
+import dev.trainingrun.trainer.loop.EpochMetrics;
+import dev.trainingrun.trainer.loop.EpochReport;
+import dev.trainingrun.trainer.loop.ProgressUpdate;
+import dev.trainingrun.trainer.loop.RunHistory;
+import dev.trainingrun.trainer.loop.RunPlan;
+import dev.trainingrun.trainer.loop.StartPoint;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** What the reporter makes of the loop's events: complete trainer status states, in the TrainingRun's shape. */
+class StatusReporterTest {
+    private static final long STEPS = 10;
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05.678Z"), ZoneOffset.UTC);
+
+    private final FakeStatusWriter writer = new FakeStatusWriter();
+    private final StatusReporter reporter = new StatusReporter(
+            new StatusPublisher(writer, new PrintStream(OutputStream.nullOutputStream()), Duration.ofMillis(10),
+                    Duration.ofMillis(10), Duration.ofSeconds(5)),
+            Optional.of("quickstart-checkpoints"), Duration.ofSeconds(5), CLOCK);
+
+    @Test
+    void aRunReportsItsProgressEveryEpochTheBestAndWhereItsCheckpointsAre() {
+        RunPlan plan = plan(2, StartPoint.fresh(List.of()));
+        RunHistory history = new RunHistory(List.of());
+        reporter.onStart(plan);
+        reporter.onProgress(new ProgressUpdate(1, 2, 4, 2 * STEPS, 64, 160, 1.1, 1e-3, 50.5, 12));
+        reporter.onEpoch(history.add(metrics(1, 0.60), Optional.empty()));
+        reporter.onEpoch(history.add(metrics(2, 0.55), Optional.of("ResNet18-epochs-2-model")));
+        reporter.onFinish(new TrainingResult(plan, history.reports(), List.of(), 9));
+        reporter.close();
+
+        TrainingRunStatus last = lastWritten();
+        assertEquals(List.of(1, 2), last.getEpochs().stream().map(EpochResult::getEpoch).toList());
+        EpochResult second = last.getEpochs().get(1);
+        assertEquals(0.55, second.getValAccuracy());
+        assertEquals("ResNet18-epochs-2-model", second.getCheckpoint());
+        assertNull(last.getEpochs().get(0).getCheckpoint());
+        assertEquals(1, last.getBest().getEpoch());
+        assertEquals(0.60, last.getBest().getValAccuracy());
+        assertNull(last.getBest().getCheckpoint(), "epoch 1 was not saved");
+        assertEquals("quickstart-checkpoints", last.getCheckpoints().getClaimName());
+        assertEquals("quickstart-1a2b3c4d", last.getCheckpoints().getDirectory());
+        assertEquals("ResNet18-epochs-2-model", last.getCheckpoints().getLatest());
+        assertEquals(2, last.getProgress().getEpoch());
+        assertEquals(2 * STEPS, last.getProgress().getStep());
+        assertEquals(0L, last.getProgress().getSecondsRemaining());
+        assertEquals(0.55, last.getProgress().getValAccuracy());
+        assertEquals("2026-01-02T03:04:05Z", last.getProgress().getUpdatedAt());
+    }
+
+    @Test
+    void aResumedRunListsTheEpochsFinishedBeforeFromItsFirstState() {
+        RunHistory before = new RunHistory(List.of());
+        before.add(metrics(1, 0.5), Optional.of("c1"));
+        before.add(metrics(2, 0.7), Optional.of("c2"));
+        reporter.onStart(plan(4, new StartPoint(Optional.of("c2"), before.reports(), List.of())));
+        reporter.close();
+
+        TrainingRunStatus first = writer.written().get(0);
+        assertEquals(List.of(1, 2), first.getEpochs().stream().map(EpochResult::getEpoch).toList());
+        assertEquals(3, first.getProgress().getEpoch());
+        assertEquals(2 * STEPS, first.getProgress().getStep());
+        assertEquals("c2", first.getCheckpoints().getLatest());
+        assertEquals("c2", first.getCheckpoints().getBest());
+        assertEquals(0.7, first.getProgress().getValAccuracy());
+    }
+
+    @Test
+    void onlyTheNewestHundredEpochsAreListed() {
+        RunPlan plan = plan(105, StartPoint.fresh(List.of()));
+        RunHistory history = new RunHistory(List.of());
+        reporter.onStart(plan);
+        IntStream.rangeClosed(1, 105).forEach(epoch -> reporter.onEpoch(history.add(metrics(epoch, 0.5),
+                Optional.empty())));
+        reporter.close();
+
+        List<EpochResult> epochs = lastWritten().getEpochs();
+        assertEquals(TrainingRunStatus.MAX_EPOCHS, epochs.size());
+        assertEquals(6, epochs.get(0).getEpoch());
+        assertEquals(105, epochs.get(99).getEpoch());
+    }
+
+    @Test
+    void theAppliedStatusHoldsOnlyTheTrainersFieldsAndNoNumberJsonCannotCarry() {
+        reporter.onStart(plan(1, StartPoint.fresh(List.of())));
+        reporter.onEpoch(new RunHistory(List.of()).add(new EpochMetrics(1, Double.NaN, Double.POSITIVE_INFINITY,
+                0, 0, 1e-3, 2, 10, 0), Optional.empty()));
+        reporter.close();
+
+        String json = new KubernetesSerialization().asJson(lastWritten());
+        JsonNode tree = new KubernetesSerialization().unmarshal(json, JsonNode.class);
+        List<String> fields = new ArrayList<>();
+        tree.fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("progress", "epochs", "best", "checkpoints"), fields);
+        assertFalse(json.contains("NaN") || json.contains("Infinity"), json);
+        assertFalse(tree.get("epochs").get(0).has("trainLoss"), json);
+    }
+
+    private TrainingRunStatus lastWritten() {
+        List<TrainingRunStatus> written = writer.written();
+        return written.get(written.size() - 1);
+    }
+
+    private static RunPlan plan(int epochs, StartPoint start) {
+        return new RunPlan(Architecture.ResNet18, List.of("a", "b"), 160, 40, epochs, STEPS, epochs * STEPS, 16,
+                List.of(Device.cpu()), 11_000_000, Path.of("/checkpoints", "quickstart-1a2b3c4d"), start);
+    }
+
+    private static EpochMetrics metrics(int epoch, double accuracy) {
+        return new EpochMetrics(epoch, 1.0 / epoch, 0.9 / epoch, Math.round(accuracy * 40), 40, 1e-3, 3.5, 48, 0);
+    }
+}
