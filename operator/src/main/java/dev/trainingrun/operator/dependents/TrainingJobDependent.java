@@ -200,7 +200,7 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                         "--run", RunResources.CONFIG_DIR + "/" + RunResources.CONFIG_KEY,
                         "--data", RunResources.DATA_DIR,
                         "--output", RunResources.CHECKPOINT_DIR + "/" + RunResources.runDirectory(run))
-                .withEnv(env())
+                .withEnv(env(run))
                 .withResources(resources(run.getSpec().getResources()))
                 .withSecurityContext(new SecurityContextBuilder()
                         .withRunAsNonRoot(true)
@@ -223,13 +223,15 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
         return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
     }
 
-    private static List<EnvVar> env() {
+    private static List<EnvVar> env(TrainingRun run) {
         return List.of(
                 new EnvVarBuilder().withName("TRAININGRUN_NAME").withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.labels['" + RunResources.RUN_LABEL + "']")
                         .endFieldRef().endValueFrom().build(),
                 new EnvVarBuilder().withName("TRAININGRUN_NAMESPACE").withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build(),
+                // The trainer reports where its files are (status.checkpoints); only the operator knows the claim.
+                new EnvVar("TRAININGRUN_CHECKPOINT_CLAIM", RunResources.checkpointClaimName(run), null),
                 // DJL otherwise reaches out to the network at engine start-up.
                 new EnvVar("DJL_OFFLINE", "true", null),
                 // The root filesystem is read-only; anything that writes under HOME writes to the scratch volume.

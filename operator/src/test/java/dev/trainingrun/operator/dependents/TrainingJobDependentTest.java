@@ -113,6 +113,7 @@ class TrainingJobDependentTest {
         assertEquals("metadata.namespace", env.get("TRAININGRUN_NAMESPACE").getValueFrom().getFieldRef().getFieldPath());
         assertEquals("true", env.get("DJL_OFFLINE").getValue());
         assertEquals("/tmp", env.get("HOME").getValue());
+        assertEquals("cats-checkpoints", env.get("TRAININGRUN_CHECKPOINT_CLAIM").getValue());
         assertEquals("cats", job(Runs.minimal()).getSpec().getTemplate().getMetadata().getLabels()
                 .get("trainingrun.dev/run"));
     }
