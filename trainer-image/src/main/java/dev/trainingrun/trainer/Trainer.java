@@ -3,24 +3,27 @@ package dev.trainingrun.trainer;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dev.trainingrun.trainer.checkpoint.Checkpoints;
+import dev.trainingrun.trainer.checkpoint.RunIdentity;
 import dev.trainingrun.trainer.data.DataSets;
 import dev.trainingrun.trainer.data.ImageTransform;
-import dev.trainingrun.trainer.loop.Checkpointing;
-import dev.trainingrun.trainer.loop.EpochMetrics;
-import dev.trainingrun.trainer.loop.EpochReport;
-import dev.trainingrun.trainer.loop.LoopState;
+import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.loop.Resumption;
-import dev.trainingrun.trainer.loop.RunHistory;
 import dev.trainingrun.trainer.loop.TrainingListener;
 import dev.trainingrun.trainer.loop.TrainingLoop;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.output.RunFiles;
+import dev.trainingrun.trainer.output.Versions;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The library's entry point: {@code run(config) → TrainingResult}. Checks the devices and the data before anything
- * is trained (every bad-data error surfaces here), builds the network, and runs the loop.
+ * is trained (every bad-data error surfaces here), builds the network, continues from the run's newest readable
+ * checkpoint when it resumes, and runs the loop; the run's files (config.json, metrics.jsonl, curves.png) are
+ * always written, before the caller's listeners hear of anything.
  */
 public final class Trainer {
     private static final String ENGINE = "PyTorch";
@@ -32,6 +35,7 @@ public final class Trainer {
         Engine engine = Engine.getEngine(ENGINE);
         List<Device> devices = DeviceChoice.choose(config.gpus(), engine.getGpuCount());
         DataSets data = DataSets.open(config.trainDir(), config.valDir(), config.numClasses(), config.batchSize());
+        RunDirectory run = openRunDirectory(config);
         TrainingLoop.Settings settings = new TrainingLoop.Settings(config.epochs(), config.batchSize(),
                 config.validationBatchSize(), config.learningRate(), config.warmupEpochs(), config.seed(),
                 config.loaderThreads(), ImageTransform.training(config.imageSize(), config.normalizer()),
@@ -39,17 +43,22 @@ public final class Trainer {
         try (NDManager manager = engine.newBaseManager(devices.get(0))) {
             Network network = Network.create(config.architecture(), config.numClasses(), config.seed(), manager);
             AdamW optimizer = AdamW.withWeightDecay(config.weightDecay(), manager);
-            Checkpointing historyOnly = new Checkpointing() {
-                @Override
-                public EpochReport afterEpoch(EpochMetrics metrics, RunHistory history, LoopState state) {
-                    return history.add(metrics, Optional.empty());
-                }
+            Checkpoints checkpoints = new Checkpoints(run, network, RunIdentity.of(config, data.train()),
+                    data.train().classes(), config.saveAfterEpoch(), config.keepCheckpoints());
+            Resumption resumption = checkpoints.start(config.resume(), optimizer, devices);
+            List<TrainingListener> all = new ArrayList<>();
+            all.add(new RunFiles(run, config, Versions.of(engine), System.err));
+            all.addAll(listeners);
+            return new TrainingLoop(settings, data, network, devices, all, checkpoints, optimizer, resumption)
+                    .run(manager);
+        }
+    }
 
-                @Override
-                public void afterRun(RunHistory history, LoopState state) {}
-            };
-            return new TrainingLoop(settings, data, network, devices, listeners, historyOnly, optimizer,
-                    Resumption.fresh(List.of())).run(manager);
+    private static RunDirectory openRunDirectory(TrainingConfig config) {
+        try {
+            return RunDirectory.open(config.outputDir());
+        } catch (IOException e) {
+            throw new InvalidInputException("--output: cannot use folder " + config.outputDir() + ": " + e);
         }
     }
 }

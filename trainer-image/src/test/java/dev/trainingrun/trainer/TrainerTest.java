@@ -6,21 +6,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
 import dev.trainingrun.trainer.loop.EpochMetrics;
 import dev.trainingrun.trainer.loop.EpochReport;
 import dev.trainingrun.trainer.loop.ProgressUpdate;
 import dev.trainingrun.trainer.loop.RunPlan;
 import dev.trainingrun.trainer.loop.TrainingListener;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real run on generated shapes: it learns them, reports through listeners, and leaks no engine arrays. */
+/**
+ * A real run on generated shapes: it learns them, reports through listeners, leaks no engine arrays, and leaves the
+ * run's files: config.json, metrics.jsonl, curves.png, the kept checkpoints with their pointers, and the exports.
+ */
 class TrainerTest {
     @TempDir
     static Path data;
@@ -31,7 +45,7 @@ class TrainerTest {
     }
 
     @Test
-    void learnsTheShapesToAtLeastNinetyPercentValidationAccuracy() {
+    void learnsTheShapesToAtLeastNinetyPercentValidationAccuracyAndLeavesTheRunFiles() throws IOException {
         TrainingConfig config = TrainingConfig.from(ManifestValidationTest.manifest("""
                 model: {architecture: ResNet18, numClasses: 3}
                 data: {volume: {persistentVolumeClaim: {claimName: d}}, imageSize: 32, loaderThreads: 2}
@@ -64,6 +78,42 @@ class TrainerTest {
         // Every per-step array is released: as many live engine arrays after the last epoch as after the first.
         assertEquals(recorder.liveArrays.get(0), recorder.liveArrays.get(recorder.liveArrays.size() - 1),
                 () -> "live arrays per epoch: " + recorder.liveArrays);
+
+        assertRunFiles(RunDirectory.open(data.resolve("out")), result);
+    }
+
+    /** The files of a run with the default checkpoint settings: saved after epochs 2-6, the newest 3 + the best kept. */
+    private static void assertRunFiles(RunDirectory run, TrainingResult result) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode config = json.readTree(run.configJson().toFile());
+        assertEquals("ResNet18", config.at("/resolved/architecture").asText());
+        assertEquals("2.5.1", config.at("/versions/pytorch").asText());
+        assertFalse(config.at("/versions/djl").asText().isEmpty());
+        assertFalse(config.at("/versions/trainer").asText().isEmpty());
+
+        List<String> lines = Files.readAllLines(run.metricsJsonl());
+        assertEquals(6, lines.size());
+        for (int e = 0; e < 6; e++) {
+            JsonNode line = json.readTree(lines.get(e));
+            assertEquals(e + 1, line.get("epoch").asInt());
+            assertEquals(result.metrics().get(e).valLoss(), line.get("valLoss").asDouble(), 0);
+            assertEquals(result.epochs().get(e).checkpoint().orElse(null),
+                    line.has("checkpoint") ? line.get("checkpoint").asText() : null);
+        }
+
+        BufferedImage curves = ImageIO.read(run.curvesPng().toFile());
+        assertEquals(900, curves.getWidth());
+        assertEquals(640, curves.getHeight());
+
+        Set<String> kept = new TreeSet<>();
+        result.epochs().subList(3, 6).forEach(r -> kept.add(r.checkpoint().orElseThrow()));
+        result.best().checkpoint().ifPresent(kept::add);
+        try (Stream<Path> files = Files.list(run.checkpoints())) {
+            assertEquals(kept, files.map(f -> "checkpoints/" + f.getFileName()).filter(f -> f.endsWith(".safetensors"))
+                    .collect(Collectors.toCollection(TreeSet::new)));
+        }
+        assertEquals(result.last().checkpoint().orElseThrow() + "\n", Files.readString(run.latestPointer()));
+        assertTrue(Files.size(run.bestModel()) > 40_000_000 && Files.size(run.finalModel()) > 40_000_000);
     }
 
     /** Keeps everything the loop reports. */

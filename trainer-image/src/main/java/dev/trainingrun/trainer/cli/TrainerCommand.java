@@ -19,6 +19,10 @@ public final class TrainerCommand implements Runnable {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        // The curves picture is drawn off-screen; a pod has no display, and a desktop's must not be touched.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         System.exit(new CommandLine(new TrainerCommand()).execute(args));
     }
 

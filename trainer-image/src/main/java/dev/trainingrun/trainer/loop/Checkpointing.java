@@ -6,7 +6,7 @@ package dev.trainingrun.trainer.loop;
  */
 public interface Checkpointing {
 
-    /** Adds the epoch to {@code history}, saving a checkpoint first when the epoch is to have one; returns its report. */
+    /** Adds the epoch to {@code history}, saving a checkpoint when the epoch is to have one; returns its report. */
     EpochReport afterEpoch(EpochMetrics metrics, RunHistory history, LoopState state);
 
     /** After the last epoch (also when a resumed run had none left to train). */

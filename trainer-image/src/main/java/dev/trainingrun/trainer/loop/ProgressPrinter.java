@@ -39,9 +39,10 @@ public final class ProgressPrinter implements TrainingListener {
         StartPoint start = plan.start();
         start.unreadable().forEach(u -> out.println("warning: checkpoint " + u.checkpoint() + " is unreadable, "
                 + "trying an older one: " + u.reason()));
+        String next = start.firstEpoch() > plan.epochs() ? "nothing left to train"
+                : "continuing with epoch " + start.firstEpoch();
         start.checkpoint().ifPresent(checkpoint -> out.printf(Locale.ROOT,
-                "resuming from %s: epochs 1-%d are done, continuing with epoch %d%n", checkpoint,
-                start.finished().size(), start.firstEpoch()));
+                "resuming from %s: epochs 1-%d are done, %s%n", checkpoint, start.finished().size(), next));
     }
 
     @Override

@@ -1,0 +1,119 @@
+package dev.trainingrun.trainer.checkpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainingrun.trainer.files.AtomicFile;
+import dev.trainingrun.trainer.loop.EpochReport;
+import dev.trainingrun.trainer.loop.LoopState;
+import dev.trainingrun.trainer.model.Network;
+import dev.trainingrun.trainer.optim.AdamWState;
+import dev.trainingrun.trainer.output.EpochJson;
+import dev.trainingrun.trainer.safetensors.InvalidSafetensorsException;
+import dev.trainingrun.trainer.safetensors.SafetensorsFile;
+import dev.trainingrun.trainer.safetensors.SafetensorsWriter;
+import dev.trainingrun.trainer.safetensors.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one checkpoint holds, as a single safetensors file: the model's state_dict under torchvision's names, the
+ * optimiser's moments and step per parameter under {@code optimizer.<name>.exp_avg|exp_avg_sq|step}, and in the
+ * header's metadata the epoch, the schedule position, the batch count, the run's identity and the history of every
+ * epoch so far. Data order and augmentation need nothing more: they are functions of (seed, epoch, position).
+ */
+final class CheckpointFile {
+    static final String OPTIMIZER = "optimizer.";
+    private static final String STATE = "trainingrun.checkpoint";
+    private static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CheckpointFile() {}
+
+    /** The header part of a checkpoint. */
+    record State(int epoch, long step, long trainedBatches, RunIdentity identity, List<EpochJson.Entry> history) {}
+
+    /** Writes a checkpoint atomically. */
+    static void write(Path path, Network network, LoopState state, RunIdentity identity, List<EpochReport> history)
+            throws IOException {
+        List<Tensor> tensors = new ArrayList<>(ModelState.tensors(network, state.trainedBatches()));
+        state.optimizer().snapshot().entries().forEach((name, entry) -> {
+            tensors.add(Tensor.floats(OPTIMIZER + name + ".exp_avg", entry.shape(), entry.mean()));
+            tensors.add(Tensor.floats(OPTIMIZER + name + ".exp_avg_sq", entry.shape(), entry.variance()));
+            tensors.add(Tensor.scalar(OPTIMIZER + name + ".step", entry.step()));
+        });
+        ObjectNode header = JSON.createObjectNode()
+                .put("version", VERSION)
+                .put("epoch", state.epoch())
+                .put("step", state.step())
+                .put("trainedBatches", state.trainedBatches());
+        header.set("identity", identity.toJson());
+        ArrayNode epochs = header.putArray("history");
+        history.forEach(report -> epochs.add(EpochJson.toJson(report)));
+        Map<String, String> metadata = Map.of("format", "pt", STATE, header.toString());
+        AtomicFile.write(path, channel -> SafetensorsWriter.write(channel, metadata, tensors));
+    }
+
+    /** The header part of an opened checkpoint. */
+    static State state(SafetensorsFile file) throws InvalidSafetensorsException {
+        String text = file.metadata().get(STATE);
+        if (text == null) {
+            throw new InvalidSafetensorsException("not a trainer checkpoint: no " + STATE + " metadata");
+        }
+        try {
+            JsonNode header = JSON.readTree(text);
+            if (header.path("version").asInt() != VERSION) {
+                throw new InvalidSafetensorsException("checkpoint format version " + header.path("version")
+                        + ", this trainer reads version " + VERSION);
+            }
+            List<EpochJson.Entry> history = new ArrayList<>();
+            for (JsonNode epoch : header.required("history")) {
+                history.add(EpochJson.fromJson(epoch));
+                if (history.get(history.size() - 1).metrics().epoch() != history.size()) {
+                    throw new InvalidSafetensorsException("corrupt checkpoint metadata: the history skips epochs");
+                }
+            }
+            if (history.size() != header.required("epoch").asInt()) {
+                throw new InvalidSafetensorsException("corrupt checkpoint metadata: epoch " + header.get("epoch")
+                        + " with a history of " + history.size());
+            }
+            return new State(header.required("epoch").asInt(), header.required("step").asLong(),
+                    header.required("trainedBatches").asLong(), RunIdentity.fromJson(header.required("identity")),
+                    history);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new InvalidSafetensorsException("corrupt checkpoint metadata: " + e.getMessage());
+        }
+    }
+
+    /** The optimiser's state stored in an opened checkpoint. */
+    static AdamWState optimizer(SafetensorsFile file) throws IOException {
+        Map<String, AdamWState.Entry> entries = new LinkedHashMap<>();
+        for (var tensor : file.tensors().entrySet()) {
+            String key = tensor.getKey();
+            if (key.startsWith(OPTIMIZER) && key.endsWith(".exp_avg")) {
+                String name = key.substring(OPTIMIZER.length(), key.length() - ".exp_avg".length());
+                String variance = OPTIMIZER + name + ".exp_avg_sq";
+                String step = OPTIMIZER + name + ".step";
+                if (!file.tensors().containsKey(variance) || !file.tensors().containsKey(step)) {
+                    throw new InvalidSafetensorsException("optimiser state of " + name + " is incomplete");
+                }
+                entries.put(name, new AdamWState.Entry(file.read(step).getLong(), floats(file.read(key)),
+                        floats(file.read(variance)), tensor.getValue().shape()));
+            }
+        }
+        return new AdamWState(entries);
+    }
+
+    private static float[] floats(ByteBuffer bytes) {
+        float[] values = new float[bytes.remaining() / Float.BYTES];
+        bytes.asFloatBuffer().get(values);
+        return values;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.trainingrun.trainer.checkpoint;
+
+import ai.djl.Device;
+import dev.trainingrun.trainer.InvalidInputException;
+import dev.trainingrun.trainer.loop.RunHistory;
+import dev.trainingrun.trainer.loop.UnreadableCheckpoint;
+import dev.trainingrun.trainer.model.Network;
+import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.AdamWState;
+import dev.trainingrun.trainer.output.EpochJson;
+import dev.trainingrun.trainer.safetensors.SafetensorsFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds the newest checkpoint that reads back whole and loads it into the network and optimiser. Checkpoints that
+ * are truncated or corrupt are set aside (renamed {@code *.unreadable}) and reported, and the next older one is
+ * tried. A checkpoint of a different run (another architecture, class count, data or schedule) stops the run with
+ * a message naming each difference: loading it would not continue this run.
+ */
+final class Restorer {
+    private final CheckpointFolder folder;
+    private final RunIdentity identity;
+    private final Network network;
+    private final List<UnreadableCheckpoint> unreadable = new ArrayList<>();
+
+    Restorer(CheckpointFolder folder, RunIdentity identity, Network network) {
+        this.folder = folder;
+        this.identity = identity;
+        this.network = network;
+    }
+
+    /** A checkpoint loaded into the network and optimiser: where from, and the history and batch count it holds. */
+    record Restored(String checkpoint, RunHistory history, long trainedBatches) {}
+
+    /** Restores the newest readable checkpoint, or returns empty when there is none. */
+    Optional<Restored> newest(AdamW optimizer, List<Device> devices) throws IOException {
+        for (Path file : folder.newestFirst()) {
+            String relative = folder.relative(file);
+            try (SafetensorsFile opened = SafetensorsFile.open(file)) {
+                CheckpointFile.State state = CheckpointFile.state(opened);
+                List<String> differences = identity.differencesFrom(state.identity());
+                if (!differences.isEmpty()) {
+                    throw new InvalidInputException(refusal(relative, differences));
+                }
+                RunHistory history = replay(state.history());
+                AdamWState moments = CheckpointFile.optimizer(opened);
+                ModelState.load(network, opened);
+                optimizer.restore(moments, devices);
+                return Optional.of(new Restored(relative, history, state.trainedBatches()));
+            } catch (IOException e) {
+                unreadable.add(new UnreadableCheckpoint(relative, e.getMessage()));
+                folder.setAside(file);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The checkpoints passed over, newest first. */
+    List<UnreadableCheckpoint> unreadable() {
+        return List.copyOf(unreadable);
+    }
+
+    private static RunHistory replay(List<EpochJson.Entry> entries) {
+        RunHistory history = new RunHistory(List.of());
+        entries.forEach(entry -> history.add(entry.metrics(), entry.checkpoint()));
+        return history;
+    }
+
+    private static String refusal(String checkpoint, List<String> differences) {
+        return "spec.checkpoints.resume: " + checkpoint + " in this output folder is a checkpoint of a different run ("
+                + String.join("; ", differences) + "). It is not loaded. Train into another output folder, or set "
+                + "spec.checkpoints.resume to false to start this run over (which removes its checkpoints).";
+    }
+}

@@ -1,0 +1,87 @@
+package dev.trainingrun.trainer.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainingrun.api.Normalization;
+import dev.trainingrun.trainer.TrainingConfig;
+import dev.trainingrun.trainer.data.ImageFolder;
+import dev.trainingrun.trainer.data.Sample;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything that decides what a run computes: the network's shape, the classes, the training files (their order
+ * is a function of the seed and this list), the transforms and the schedule. A checkpoint records it, and is only
+ * continued by a run with the same identity; anything else would not be the same run resumed.
+ */
+public record RunIdentity(Map<String, String> fields) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The identity of a configured run on its scanned training folder. */
+    public static RunIdentity of(TrainingConfig config, ImageFolder train) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("spec.model.architecture", config.architecture().name());
+        fields.put("spec.model.numClasses", Integer.toString(config.numClasses()));
+        fields.put("classes", String.join(",", train.classes()));
+        fields.put("training images", train.samples().size() + " files, list sha256 " + fingerprint(train));
+        fields.put("spec.data.imageSize", Integer.toString(config.imageSize()));
+        Normalization normalize = config.manifest().getSpec().getData().getNormalize();
+        fields.put("spec.data.normalize", normalize.isEnabled()
+                ? "mean " + normalize.getMean() + " std " + normalize.getStd() : "off");
+        fields.put("spec.training.epochs", Integer.toString(config.epochs()));
+        fields.put("spec.training.batchSize", Integer.toString(config.batchSize()));
+        fields.put("spec.training.learningRate", Double.toString(config.learningRate()));
+        fields.put("spec.training.warmupEpochs", Integer.toString(config.warmupEpochs()));
+        fields.put("spec.training.weightDecay", Double.toString(config.weightDecay()));
+        fields.put("spec.training.seed", Long.toString(config.seed()));
+        return new RunIdentity(fields);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode node = JSON.createObjectNode();
+        fields.forEach(node::put);
+        return node;
+    }
+
+    public static RunIdentity fromJson(JsonNode node) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        node.fields().forEachRemaining(field -> fields.put(field.getKey(), field.getValue().asText()));
+        return new RunIdentity(fields);
+    }
+
+    /** Each field that differs, as "FIELD is X in the checkpoint but Y here"; empty when the runs are the same. */
+    public List<String> differencesFrom(RunIdentity checkpoint) {
+        List<String> differences = new ArrayList<>();
+        fields.forEach((field, value) -> {
+            String there = checkpoint.fields.get(field);
+            if (!Objects.equals(value, there)) {
+                differences.add(field + " is " + (there == null ? "not recorded" : there)
+                        + " in the checkpoint but " + value + " here");
+            }
+        });
+        return differences;
+    }
+
+    /** A digest of the training files' labels and paths, relative so that the mount point does not matter. */
+    private static String fingerprint(ImageFolder train) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Sample sample : train.samples()) {
+                String line = train.root().relativize(sample.path()).toString().replace('\\', '/') + "\t"
+                        + sample.label() + "\n";
+                digest.update(line.getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

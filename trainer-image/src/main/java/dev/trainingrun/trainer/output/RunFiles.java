@@ -1,0 +1,83 @@
+package dev.trainingrun.trainer.output;
+
+import dev.trainingrun.trainer.TrainingConfig;
+import dev.trainingrun.trainer.files.AtomicFile;
+import dev.trainingrun.trainer.files.RunDirectory;
+import dev.trainingrun.trainer.loop.EpochReport;
+import dev.trainingrun.trainer.loop.RunPlan;
+import dev.trainingrun.trainer.loop.TrainingListener;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The files a person reads in a run's folder: {@code config.json} when the run starts, and after every epoch
+ * {@code metrics.jsonl} (one JSON object per epoch, rewritten whole, so a resumed run has each finished epoch once)
+ * and {@code curves.png}. Every file is replaced atomically. The picture is a courtesy: if it cannot be drawn (no
+ * font on the machine), one warning says why and training goes on without it.
+ */
+public final class RunFiles implements TrainingListener {
+    private final RunDirectory run;
+    private final TrainingConfig config;
+    private final Versions versions;
+    private final PrintStream warnings;
+    private final List<EpochReport> epochs = new ArrayList<>();
+    private RunPlan plan;
+    private boolean drawCurves = true;
+
+    public RunFiles(RunDirectory run, TrainingConfig config, Versions versions, PrintStream warnings) {
+        this.run = run;
+        this.config = config;
+        this.versions = versions;
+        this.warnings = warnings;
+    }
+
+    @Override
+    public void onStart(RunPlan plan) {
+        this.plan = plan;
+        epochs.addAll(plan.start().finished());
+        write(run.configJson(), ConfigJson.of(config, plan, versions).toPrettyString() + "\n");
+        writeEpochFiles();
+    }
+
+    @Override
+    public void onEpoch(EpochReport report) {
+        epochs.add(report);
+        writeEpochFiles();
+    }
+
+    private void writeEpochFiles() {
+        StringBuilder lines = new StringBuilder();
+        epochs.forEach(report -> lines.append(EpochJson.toJson(report)).append('\n'));
+        write(run.metricsJsonl(), lines.toString());
+        if (drawCurves && !epochs.isEmpty()) {
+            drawCurves();
+        }
+    }
+
+    private void drawCurves() {
+        String title = plan.architecture() + " on " + String.join(", ", plan.classes());
+        try {
+            AtomicFile.write(run.curvesPng(), CurvesChart.png(title,
+                    epochs.stream().map(EpochReport::metrics).toList(), plan.epochs()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + run.curvesPng() + ": " + e.getMessage(), e);
+        } catch (RuntimeException | InternalError e) {
+            // Java's font manager fails with an InternalError when the machine has no font at all.
+            drawCurves = false;
+            warnings.println("warning: no training-curves picture for this run (" + e
+                    + "); the Java runtime needs a font, e.g. Debian's fonts-dejavu-core");
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            AtomicFile.write(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package dev.trainingrun.trainer.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dev.trainingrun.api.Architecture;
+import dev.trainingrun.trainer.InvalidInputException;
+import dev.trainingrun.trainer.files.RunDirectory;
+import dev.trainingrun.trainer.loop.EpochMetrics;
+import dev.trainingrun.trainer.loop.EpochReport;
+import dev.trainingrun.trainer.loop.LoopState;
+import dev.trainingrun.trainer.loop.Resumption;
+import dev.trainingrun.trainer.loop.RunHistory;
+import dev.trainingrun.trainer.loop.UnreadableCheckpoint;
+import dev.trainingrun.trainer.model.Network;
+import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.AdamWState;
+import dev.trainingrun.trainer.safetensors.SafetensorsFile;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Checkpoints without training: what is saved after which epoch, what retention keeps, what the pointers say, and
+ * how a restart picks its checkpoint: the newest readable one, passing over damaged and half-written files, and
+ * never one of a different run.
+ */
+class CheckpointsTest {
+    private static final List<String> CLASSES = List.of("circle", "square", "triangle");
+    private static final List<Device> CPU = List.of(Device.cpu());
+
+    @TempDir
+    Path dir;
+
+    private NDManager manager;
+    private Network network;
+    private AdamW optimizer;
+
+    @BeforeEach
+    void createNetwork() {
+        manager = Engine.getEngine("PyTorch").newBaseManager();
+        network = Network.create(Architecture.ResNet18, CLASSES.size(), 7, manager);
+        optimizer = AdamW.withWeightDecay(0.01, manager);
+        optimizer.restore(new AdamWState(Map.of("fc.bias", new AdamWState.Entry(12,
+                new float[] {0.1f, -0.2f, 0.3f}, new float[] {1e-4f, 2e-4f, 3e-4f}, new long[] {3}))), CPU);
+    }
+
+    @AfterEach
+    void close() {
+        optimizer.close();
+        manager.close();
+    }
+
+    @Test
+    void keepsTheNewestAndTheBestAndPointsAtThem() throws IOException {
+        RunDirectory run = RunDirectory.open(dir);
+        Checkpoints checkpoints = checkpoints(run, identity(Architecture.ResNet18, 3), 1, 2);
+        RunHistory history = new RunHistory(List.of());
+        double[] accuracies = {0.5, 0.9, 0.6, 0.7, 0.8};
+        List<EpochReport> reports = new java.util.ArrayList<>();
+        for (int epoch = 1; epoch <= accuracies.length; epoch++) {
+            reports.add(checkpoints.afterEpoch(metrics(epoch, accuracies[epoch - 1]), history, state(epoch)));
+        }
+        checkpoints.afterRun(history, state(5));
+
+        assertEquals(Optional.empty(), reports.get(0).checkpoint(), "epoch 1 is not after saveAfterEpoch 1");
+        String best = "checkpoints/ResNet18-epochs-2-model-val-acc-90.000-loss-0.100000.safetensors";
+        String fourth = "checkpoints/ResNet18-epochs-4-model-val-acc-70.000-loss-0.300000.safetensors";
+        String fifth = "checkpoints/ResNet18-epochs-5-model-val-acc-80.000-loss-0.200000.safetensors";
+        assertEquals(Optional.of(fifth), reports.get(4).checkpoint());
+        assertEquals(2, reports.get(4).best().epoch());
+        assertEquals(Optional.of(best), reports.get(4).best().checkpoint());
+        assertEquals(Optional.of(fifth), reports.get(4).latestCheckpoint());
+        assertEquals(List.of(best, fourth, fifth), checkpointFiles(run));
+        assertEquals(fifth + "\n", Files.readString(run.latestPointer()));
+        assertEquals(best + "\n", Files.readString(run.bestPointer()));
+        assertEquals("2", exportMetadata(run.bestModel()).get("epoch"));
+        assertEquals("5", exportMetadata(run.finalModel()).get("epoch"));
+        assertEquals("[\"circle\",\"square\",\"triangle\"]", exportMetadata(run.finalModel()).get("classes"));
+    }
+
+    @Test
+    void resumesFromTheNewestReadableCheckpointAndSetsDamagedOnesAside() throws IOException {
+        RunDirectory run = RunDirectory.open(dir);
+        Checkpoints checkpoints = checkpoints(run, identity(Architecture.ResNet18, 3), 0, 5);
+        RunHistory history = new RunHistory(List.of());
+        Map<String, float[]> saved = null;
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            checkpoints.afterEpoch(metrics(epoch, 0.5 + epoch / 10.0), history, state(epoch));
+            if (epoch == 1) {
+                saved = parameters();
+            }
+        }
+        List<String> files = checkpointFiles(run);
+        Path first = run.resolve(files.get(0));
+        Path second = run.resolve(files.get(1));
+        Path third = run.resolve(files.get(2));
+        try (FileChannel channel = FileChannel.open(third, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() / 2);
+        }
+        try (RandomAccessFile raw = new RandomAccessFile(second.toFile(), "rw")) {
+            raw.seek(raw.length() / 2);
+            int b = raw.read();
+            raw.seek(raw.length() / 2);
+            raw.write(b ^ 1);
+        }
+        network.parameters().values().forEach(p -> p.getArray().muli(0));
+        AdamW restored = AdamW.withWeightDecay(0.01, manager);
+
+        Resumption resumption = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
+                .start(true, restored, CPU);
+
+        assertEquals(Optional.of(files.get(0)), resumption.start().checkpoint());
+        assertEquals(1, resumption.start().finished().size());
+        assertEquals(2, resumption.start().firstEpoch());
+        assertEquals(17, resumption.trainedBatches());
+        List<UnreadableCheckpoint> unreadable = resumption.start().unreadable();
+        assertEquals(List.of(files.get(2), files.get(1)), unreadable.stream().map(UnreadableCheckpoint::checkpoint)
+                .toList());
+        assertTrue(unreadable.get(0).reason().startsWith("truncated"), unreadable::toString);
+        assertTrue(unreadable.get(1).reason().startsWith("corrupt: the data's CRC-32C"), unreadable::toString);
+        assertTrue(Files.exists(third.resolveSibling(third.getFileName() + ".unreadable")));
+        assertTrue(Files.exists(second.resolveSibling(second.getFileName() + ".unreadable")));
+        assertTrue(Files.exists(first));
+        assertEquals(files.get(0) + "\n", Files.readString(run.latestPointer()));
+
+        Map<String, float[]> loaded = parameters();
+        saved.forEach((name, values) -> assertArrayEquals(values, loaded.get(name), 0f, name));
+        AdamWState.Entry moments = restored.snapshot().entries().get("fc.bias");
+        assertEquals(12, moments.step());
+        assertArrayEquals(new float[] {0.1f, -0.2f, 0.3f}, moments.mean(), 0f);
+        assertArrayEquals(new float[] {1e-4f, 2e-4f, 3e-4f}, moments.variance(), 0f);
+        restored.close();
+    }
+
+    @Test
+    void aHalfWrittenCheckpointIsNeverTakenForOne() throws IOException {
+        RunDirectory run = RunDirectory.open(dir);
+        Checkpoints checkpoints = checkpoints(run, identity(Architecture.ResNet18, 3), 0, 5);
+        checkpoints.afterEpoch(metrics(1, 0.5), new RunHistory(List.of()), state(1));
+        String complete = checkpointFiles(run).get(0);
+        // What a process killed while writing epoch 2's checkpoint leaves: a hidden temporary file, half full.
+        Path half = run.checkpoints().resolve(
+                ".ResNet18-epochs-2-model-val-acc-60.000-loss-0.400000.safetensors.0c1d.tmp");
+        Files.write(half, Files.readAllBytes(run.resolve(complete)), StandardOpenOption.CREATE_NEW);
+        try (FileChannel channel = FileChannel.open(half, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() / 2);
+        }
+
+        Resumption resumption = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
+                .start(true, AdamW.withWeightDecay(0.01, manager), CPU);
+
+        assertEquals(Optional.of(complete), resumption.start().checkpoint());
+        assertEquals(List.of(), resumption.start().unreadable());
+        assertFalse(Files.exists(half), "the leftover is removed when the run directory is opened");
+    }
+
+    @Test
+    void refusesACheckpointOfAnotherArchitectureOrClassCount() throws IOException {
+        RunDirectory run = RunDirectory.open(dir);
+        checkpoints(run, identity(Architecture.ResNet18, 3), 0, 5)
+                .afterEpoch(metrics(1, 0.5), new RunHistory(List.of()), state(1));
+        Network other = Network.create(Architecture.ResNet34, 4, 7, manager);
+        Checkpoints resuming = new Checkpoints(run, other, identity(Architecture.ResNet34, 4), CLASSES, 0, 5);
+
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> resuming.start(true, AdamW.withWeightDecay(0.01, manager), CPU));
+
+        assertEquals("spec.checkpoints.resume: checkpoints/ResNet18-epochs-1-model-val-acc-50.000-loss-0.500000"
+                + ".safetensors in this output folder is a checkpoint of a different run (spec.model.architecture is "
+                + "ResNet18 in the checkpoint but ResNet34 here; spec.model.numClasses is 3 in the checkpoint but 4 "
+                + "here). It is not loaded. Train into another output folder, or set spec.checkpoints.resume to "
+                + "false to start this run over (which removes its checkpoints).", e.getMessage());
+        assertEquals(1, checkpointFiles(run).size(), "the other run's checkpoint is left alone");
+    }
+
+    @Test
+    void withoutResumeARunStartsOverWithoutItsEarlierFiles() throws IOException {
+        RunDirectory run = RunDirectory.open(dir);
+        Checkpoints checkpoints = checkpoints(run, identity(Architecture.ResNet18, 3), 0, 5);
+        RunHistory history = new RunHistory(List.of());
+        checkpoints.afterEpoch(metrics(1, 0.5), history, state(1));
+        checkpoints.afterRun(history, state(1));
+
+        Resumption resumption = checkpoints.start(false, AdamW.withWeightDecay(0.01, manager), CPU);
+
+        assertEquals(1, resumption.start().firstEpoch());
+        assertEquals(List.of(), checkpointFiles(run));
+        assertFalse(Files.exists(run.latestPointer()) || Files.exists(run.bestModel())
+                || Files.exists(run.finalModel()));
+    }
+
+    private Checkpoints checkpoints(RunDirectory run, RunIdentity identity, int saveAfterEpoch, int keep) {
+        return new Checkpoints(run, network, identity, CLASSES, saveAfterEpoch, keep);
+    }
+
+    private static RunIdentity identity(Architecture architecture, int numClasses) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("spec.model.architecture", architecture.name());
+        fields.put("spec.model.numClasses", Integer.toString(numClasses));
+        fields.put("spec.training.seed", "7");
+        return new RunIdentity(fields);
+    }
+
+    /** An epoch whose validation loss falls as its accuracy rises. */
+    private static EpochMetrics metrics(int epoch, double accuracy) {
+        return new EpochMetrics(epoch, 1.0 / epoch, 1 - accuracy, Math.round(accuracy * 100), 100, 1e-3, 1.5, 100, 0);
+    }
+
+    private LoopState state(int epoch) {
+        return new LoopState(epoch, epoch * 17L, epoch * 17L, optimizer);
+    }
+
+    private Map<String, float[]> parameters() {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        network.parameters().forEach((name, p) -> values.put(name, p.getArray().toFloatArray()));
+        return values;
+    }
+
+    private static List<String> checkpointFiles(RunDirectory run) throws IOException {
+        try (Stream<Path> files = Files.list(run.checkpoints())) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".safetensors")).sorted()
+                    .map(run::checkpointPath).toList();
+        }
+    }
+
+    private static Map<String, String> exportMetadata(Path export) throws IOException {
+        try (SafetensorsFile file = SafetensorsFile.open(export)) {
+            return file.metadata();
+        }
+    }
+}
