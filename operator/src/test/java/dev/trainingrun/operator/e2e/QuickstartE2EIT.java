@@ -1,0 +1,204 @@
+package dev.trainingrun.operator.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainingrun.api.EpochResult;
+import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.api.TrainingRunStatus;
+import dev.trainingrun.api.TrainingRunYaml;
+import dev.trainingrun.operator.it.Await;
+import dev.trainingrun.testing.Cluster;
+import dev.trainingrun.testing.Command;
+import dev.trainingrun.testing.OnLocalCluster;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's quickstart for real: {@code examples/quickstart-cpu.yaml} as it is, applied to the cluster, trains
+ * in the trainer image on the real node and reports into its status as it goes; what it leaves on its checkpoint
+ * claim is what the status says. Prints the start-up and status-write figures that docs/trainer-image.md quotes.
+ */
+@OnLocalCluster
+class QuickstartE2EIT {
+    private static final Path QUICKSTART = Path.of("..", "examples", "quickstart-cpu.yaml");
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final Pattern STATUS_WRITES = Pattern.compile("status: (\\d+) writes in ([0-9.]+) min");
+
+    private static EndToEnd e2e;
+    private static KubernetesClient client;
+    private static Cluster cluster;
+
+    @BeforeAll
+    static void prepare(KubernetesClient kubernetes, Cluster localCluster) {
+        client = kubernetes;
+        cluster = localCluster;
+        e2e = EndToEnd.prepare(QuickstartE2EIT.class, client, cluster, 100);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (e2e != null) {
+            e2e.close();
+        }
+    }
+
+    @Test
+    void theQuickstartTrainsToSucceededShowingItsProgressAndLeavesWhatItsStatusNames() throws Exception {
+        TrainingRun quickstart = TrainingRunYaml.read(QUICKSTART);
+        long applied = System.nanoTime();
+        client.resource(quickstart).create();
+        String name = quickstart.getMetadata().getName();
+
+        e2e.await(name, "to take its first step", TIMEOUT, run -> run.getStatus() != null
+                && run.getStatus().getProgress() != null && run.getStatus().getProgress().getStep() > 0);
+        double firstStep = (System.nanoTime() - applied) / 1e9;
+        e2e.await(name, "to finish its first epoch", TIMEOUT, run -> !EndToEnd.statusEpochs(run).isEmpty());
+        String row = kubectl("get", "tr", name, "--no-headers");
+        TrainingRun done = e2e.awaitFinished(name, TIMEOUT);
+        assertEquals(Phase.Succeeded, done.getStatus().getPhase(), () -> e2e.logs(name));
+
+        // kubectl get tr, while it ran: NAME PHASE EPOCH VAL-ACC BEST AGE
+        String[] columns = row.strip().split("\\s+");
+        assertEquals(6, columns.length, row);
+        assertEquals(List.of(name, "Running"), List.of(columns[0], columns[1]), row);
+        assertTrue(Integer.parseInt(columns[2]) >= 1, row);
+        assertTrue(Double.parseDouble(columns[3]) >= 0 && Double.parseDouble(columns[4]) >= 0, row);
+
+        TrainingRunStatus status = done.getStatus();
+        int epochs = quickstart.getSpec().getTraining().getEpochs();
+        int saveAfter = quickstart.getSpec().getCheckpoints().getSaveAfterEpoch();
+        assertEquals(IntStream.rangeClosed(1, epochs).boxed().toList(), EndToEnd.statusEpochs(done));
+        for (EpochResult epoch : status.getEpochs()) {
+            assertNotNull(epoch.getTrainLoss());
+            assertNotNull(epoch.getValLoss());
+            assertNotNull(epoch.getValAccuracy());
+            assertNotNull(epoch.getLearningRate());
+            assertNotNull(epoch.getSeconds());
+            if (epoch.getEpoch() > saveAfter) {
+                assertNotNull(epoch.getCheckpoint(), "epoch " + epoch.getEpoch() + " is saved");
+            } else {
+                assertNull(epoch.getCheckpoint(), "epoch " + epoch.getEpoch() + " is not saved");
+            }
+        }
+        double bestAccuracy = status.getEpochs().stream().mapToDouble(EpochResult::getValAccuracy).max().orElseThrow();
+        assertEquals(bestAccuracy, status.getBest().getValAccuracy());
+        assertEquals(epochs, status.getProgress().getEpoch());
+        assertEquals(status.getProgress().getTotalSteps(), status.getProgress().getStep());
+        assertEquals(name + "-checkpoints", status.getCheckpoints().getClaimName());
+        assertEquals(name + "-" + done.getMetadata().getUid().substring(0, 8), status.getCheckpoints().getDirectory());
+
+        Path directory = e2e.runDirectory(done);
+        for (String file : List.of("config.json", "metrics.jsonl", "curves.png", "model-final.safetensors",
+                "model-best.safetensors", status.getCheckpoints().getLatest(), status.getCheckpoints().getBest())) {
+            assertTrue(Files.isRegularFile(directory.resolve(file)) && Files.size(directory.resolve(file)) > 0,
+                    file + " in " + directory);
+        }
+        List<JsonNode> metrics = e2e.metrics(done);
+        assertEquals(IntStream.rangeClosed(1, epochs).boxed().toList(),
+                metrics.stream().map(m -> m.get("epoch").asInt()).toList());
+        for (JsonNode line : metrics) {
+            EpochResult reported = status.getEpochs().get(line.get("epoch").asInt() - 1);
+            assertEquals(line.get("valAccuracy").asDouble(), reported.getValAccuracy(), 1e-9);
+            assertEquals(line.has("checkpoint") ? line.get("checkpoint").asText() : null, reported.getCheckpoint());
+        }
+
+        report(done, firstStep);
+    }
+
+    @Test
+    void aRunsServiceAccountMayWriteItsOwnStatusButNotAnotherRunsStatus() throws Exception {
+        // Suspended runs: the operator makes their ServiceAccounts and RBAC, and no pod.
+        for (String name : List.of("mine", "theirs")) {
+            e2e.create(name, EndToEnd.RESUMABLE_SPEC.replace("backoffLimit: 2", "backoffLimit: 2, suspend: true"));
+        }
+        e2e.await("theirs", "to be suspended", TIMEOUT, run -> run.getStatus() != null
+                && run.getStatus().getPhase() == Phase.Suspended);
+        Await.until("the operator to make mine-trainer's RoleBinding", TIMEOUT,
+                () -> client.rbac().roleBindings().withName("mine-trainer").get() != null);
+        // The identity a pod of "mine" has: a token of its ServiceAccount.
+        String token = client.serviceAccounts().withName("mine-trainer").tokenRequest(new TokenRequestBuilder()
+                .withNewSpec().withExpirationSeconds(600L).endSpec().build()).getStatus().getToken();
+        Config admin = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
+        Config asMine = new ConfigBuilder(Config.empty())
+                .withMasterUrl(admin.getMasterUrl())
+                .withCaCertData(admin.getCaCertData())
+                .withCaCertFile(admin.getCaCertFile())
+                .withOauthToken(token)
+                .withNamespace(cluster.namespace())
+                .build();
+        try (KubernetesClient trainer = new KubernetesClientBuilder().withConfig(asMine).build()) {
+            applyTrainerStatus(trainer, "mine");
+            assertEquals(0.5, e2e.get("mine").getStatus().getBest().getValAccuracy());
+            KubernetesClientException refused = assertThrows(KubernetesClientException.class,
+                    () -> applyTrainerStatus(trainer, "theirs"));
+            assertEquals(403, refused.getCode(), refused.getMessage());
+            assertTrue(refused.getMessage().contains("system:serviceaccount:" + cluster.namespace() + ":mine-trainer"),
+                    refused.getMessage());
+            assertNull(e2e.get("theirs").getStatus().getBest());
+        }
+    }
+
+    /** What the trainer sends: server-side apply of its fields on the status, under its field manager. */
+    private static void applyTrainerStatus(KubernetesClient as, String run) {
+        as.resources(TrainingRun.class).withName(run).subresource("status").patch(new PatchContext.Builder()
+                .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager("trainingrun-trainer").withForce(true)
+                .build(), """
+                {"apiVersion": "trainingrun.dev/v1alpha1", "kind": "TrainingRun", "metadata": {"name": "%s"},
+                 "status": {"best": {"epoch": 1, "valAccuracy": 0.5}}}""".formatted(run));
+    }
+
+    /** The figures issue 8 asks for, from this run: start-up and status writes. */
+    private static void report(TrainingRun done, double firstStep) {
+        String name = done.getMetadata().getName();
+        Pod pod = e2e.pods(name).get(0);
+        Instant created = Instant.parse(done.getMetadata().getCreationTimestamp());
+        Instant started = Instant.parse(pod.getStatus().getContainerStatuses().get(0).getState().getTerminated()
+                .getStartedAt());
+        String pulled = client.v1().events().list().getItems().stream()
+                .filter(e -> pod.getMetadata().getName().equals(e.getInvolvedObject().getName())
+                        && "Pulled".equals(e.getReason()))
+                .map(e -> e.getMessage()).findFirst().orElse("no pull event");
+        Matcher writes = STATUS_WRITES.matcher(e2e.logs(name));
+        assertTrue(writes.find(), "the trainer reports its status writes at the end");
+        double perMinute = Integer.parseInt(writes.group(1)) / Double.parseDouble(writes.group(2));
+        System.out.printf(Locale.ROOT, "[e2e] quickstart: kubectl apply -> container started %d s (%s), -> first"
+                + " training step %.1f s; %s status writes in %s min (%.1f per minute); %d epochs, best val-acc %.3f%n",
+                Duration.between(created, started).toSeconds(), pulled, firstStep, writes.group(1), writes.group(2),
+                perMinute, done.getStatus().getEpochs().size(), done.getStatus().getBest().getValAccuracy());
+    }
+
+    private static String kubectl(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(cluster.tool("kubectl").toString(),
+                "-n", cluster.namespace()));
+        command.addAll(List.of(arguments));
+        return Command.run(Duration.ofSeconds(30), null, Map.of("KUBECONFIG", cluster.kubeconfig().toString()),
+                command).orThrow().output();
+    }
+}
