@@ -9,6 +9,7 @@ import dev.trainingrun.trainer.files.AtomicFile;
 import dev.trainingrun.trainer.loop.EpochReport;
 import dev.trainingrun.trainer.loop.LoopState;
 import dev.trainingrun.trainer.model.Network;
+import dev.trainingrun.trainer.optim.AdamW;
 import dev.trainingrun.trainer.optim.AdamWState;
 import dev.trainingrun.trainer.output.EpochJson;
 import dev.trainingrun.trainer.safetensors.InvalidSafetensorsException;
@@ -44,11 +45,16 @@ final class CheckpointFile {
     static void write(Path path, Network network, LoopState state, RunIdentity identity, List<EpochReport> history)
             throws IOException {
         List<Tensor> tensors = new ArrayList<>(ModelState.tensors(network, state.trainedBatches()));
-        state.optimizer().snapshot().entries().forEach((name, entry) -> {
-            tensors.add(Tensor.floats(OPTIMIZER + name + ".exp_avg", entry.shape(), entry.mean()));
-            tensors.add(Tensor.floats(OPTIMIZER + name + ".exp_avg_sq", entry.shape(), entry.variance()));
-            tensors.add(Tensor.scalar(OPTIMIZER + name + ".step", entry.step()));
-        });
+        Map<String, AdamW.StateView> moments = state.optimizer().view();
+        for (String name : network.parameters().keySet()) {
+            // In state_dict order; frozen parameters have no optimiser state.
+            AdamW.StateView view = moments.get(name);
+            if (view != null) {
+                tensors.add(ModelState.tensor(OPTIMIZER + name + ".exp_avg", view.mean()));
+                tensors.add(ModelState.tensor(OPTIMIZER + name + ".exp_avg_sq", view.variance()));
+                tensors.add(Tensor.scalar(OPTIMIZER + name + ".step", view.step()));
+            }
+        }
         ObjectNode header = JSON.createObjectNode()
                 .put("version", VERSION)
                 .put("epoch", state.epoch())

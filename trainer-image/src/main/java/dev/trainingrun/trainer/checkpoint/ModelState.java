@@ -32,8 +32,7 @@ public final class ModelState {
     public static List<Tensor> tensors(Network network, long trainedBatches) {
         List<Tensor> tensors = new ArrayList<>();
         network.parameters().forEach((name, parameter) -> {
-            NDArray array = parameter.getArray();
-            tensors.add(new Tensor(name, DType.F32, array.getShape().getShape(), () -> bytes(array)));
+            tensors.add(tensor(name, parameter.getArray()));
             if (name.endsWith(RUNNING_VAR)) {
                 String module = name.substring(0, name.length() - RUNNING_VAR.length());
                 tensors.add(Tensor.scalar(module + NUM_BATCHES_TRACKED, trainedBatches));
@@ -64,6 +63,11 @@ public final class ModelState {
         }
         // A FloatBuffer view makes DJL copy the values into the engine's own memory.
         values.forEach((name, bytes) -> network.parameters().get(name).getArray().set(bytes.asFloatBuffer()));
+    }
+
+    /** A float32 engine array as a tensor to write, read when written (in place on the CPU, else copied). */
+    static Tensor tensor(String name, NDArray array) {
+        return new Tensor(name, DType.F32, array.getShape().getShape(), () -> bytes(array));
     }
 
     /** The array's bytes: on the CPU its own memory, read in place; elsewhere a copy. */

@@ -2,15 +2,17 @@ package dev.trainingrun.trainer.loop;
 
 import dev.trainingrun.trainer.TrainingResult;
 import dev.trainingrun.trainer.data.SkippedImage;
+import dev.trainingrun.trainer.files.RunDirectory;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
 /**
  * The console view of a run: where it starts (a resumed run names its checkpoint and any unreadable one passed
  * over), on a terminal a live bar redrawn in place a few times a second, in a log a full line every few seconds; a
- * summary line per epoch (with its checkpoint and the resident memory, which should stay flat) and a warning per
- * skipped image.
+ * summary line per epoch (with its checkpoint and the resident memory, which should stay flat), a warning per
+ * skipped image, and at the end where the run's files are.
  */
 public final class ProgressPrinter implements TrainingListener {
     private static final int BAR_WIDTH = 24;
@@ -86,6 +88,18 @@ public final class ProgressPrinter implements TrainingListener {
         if (!result.skipped().isEmpty()) {
             out.println(result.skipped().size() + " unreadable image(s) were skipped; see the warnings above");
         }
+        RunDirectory run = new RunDirectory(result.plan().runDirectory());
+        BestEpoch best = result.best();
+        out.printf(Locale.ROOT, "the run's files are in %s:%n  %s, %s, %s%n  %s (epoch %d), %s%n", run.root(),
+                name(run, run.configJson()), name(run, run.metricsJsonl()), name(run, run.curvesPng()),
+                name(run, run.bestModel()), best.epoch(), name(run, run.finalModel()));
+        result.last().latestCheckpoint().ifPresent(latest -> out.printf(Locale.ROOT, "  latest checkpoint %s%n",
+                latest));
+        best.checkpoint().ifPresent(checkpoint -> out.printf(Locale.ROOT, "  best checkpoint %s%n", checkpoint));
+    }
+
+    private static String name(RunDirectory run, Path file) {
+        return run.root().relativize(file).toString();
     }
 
     private void endBar() {

@@ -73,14 +73,27 @@ public final class AdamW implements AutoCloseable {
         weight.subi(gradient);
     }
 
+    /** One parameter's state as the engine holds it: steps taken and the first device's moment arrays. */
+    public record StateView(long step, NDArray mean, NDArray variance) {}
+
+    /**
+     * The state of every parameter, viewed in place (not copied), valid until the next update or restore: what a
+     * checkpoint writes without doubling the optimiser's memory.
+     */
+    public Map<String, StateView> view() {
+        Map<String, StateView> views = new LinkedHashMap<>();
+        state.forEach((id, replicas) -> {
+            Moments moments = replicas.values().iterator().next();
+            views.put(id, new StateView(moments.step, moments.mean, moments.variance));
+        });
+        return views;
+    }
+
     /** A copy of the state (moments and step of every parameter) that outlives the engine's arrays. */
     public AdamWState snapshot() {
         Map<String, AdamWState.Entry> entries = new LinkedHashMap<>();
-        state.forEach((id, replicas) -> {
-            Moments moments = replicas.values().iterator().next();
-            entries.put(id, new AdamWState.Entry(moments.step, moments.mean.toFloatArray(),
-                    moments.variance.toFloatArray(), moments.mean.getShape().getShape()));
-        });
+        view().forEach((id, view) -> entries.put(id, new AdamWState.Entry(view.step(), view.mean().toFloatArray(),
+                view.variance().toFloatArray(), view.mean().getShape().getShape())));
         return new AdamWState(entries);
     }
 

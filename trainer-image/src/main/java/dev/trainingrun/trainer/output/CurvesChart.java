@@ -28,6 +28,8 @@ public final class CurvesChart {
     private static final Color TRAIN = new Color(0x1f77b4);
     private static final Color VALIDATION = new Color(0xff7f0e);
     private static final Color ACCURACY = new Color(0x2ca02c);
+    /** A little above 100 %, so the markers of a perfect epoch are not cut off by the plot's edge. */
+    private static final double ACCURACY_AXIS_TOP = 104;
 
     private CurvesChart() {}
 
@@ -47,7 +49,7 @@ public final class CurvesChart {
         lossAxis.setAutoRangeIncludesZero(true);
         XYPlot lossPlot = new XYPlot(losses, null, lossAxis, lines(TRAIN, VALIDATION));
         NumberAxis accuracyAxis = new NumberAxis("validation accuracy (%)");
-        accuracyAxis.setRange(0, 100);
+        accuracyAxis.setRange(0, ACCURACY_AXIS_TOP);
         XYPlot accuracyPlot = new XYPlot(new XYSeriesCollection(valAccuracy), null, accuracyAxis, lines(ACCURACY));
 
         NumberAxis epochAxis = new NumberAxis("epoch");

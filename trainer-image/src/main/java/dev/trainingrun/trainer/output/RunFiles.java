@@ -9,6 +9,7 @@ import dev.trainingrun.trainer.loop.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,9 @@ public final class RunFiles implements TrainingListener {
         StringBuilder lines = new StringBuilder();
         epochs.forEach(report -> lines.append(EpochJson.toJson(report)).append('\n'));
         write(run.metricsJsonl(), lines.toString());
-        if (drawCurves && !epochs.isEmpty()) {
+        if (epochs.isEmpty()) {
+            delete(run.curvesPng()); // a picture left by an attempt that did not resume
+        } else if (drawCurves) {
             drawCurves();
         }
     }
@@ -65,11 +68,22 @@ public final class RunFiles implements TrainingListener {
                     epochs.stream().map(EpochReport::metrics).toList(), plan.epochs()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + run.curvesPng() + ": " + e.getMessage(), e);
-        } catch (RuntimeException | InternalError e) {
-            // Java's font manager fails with an InternalError when the machine has no font at all.
+        } catch (RuntimeException | Error e) {
+            if (e instanceof OutOfMemoryError) {
+                throw e;
+            }
+            // Java's font manager throws an Error ("No physical fonts found") on a machine without any font.
             drawCurves = false;
             warnings.println("warning: no training-curves picture for this run (" + e
                     + "); the Java runtime needs a font, e.g. Debian's fonts-dejavu-core");
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -94,6 +94,7 @@ class TorchvisionExportTest {
                     Tensor.floats("logits", new long[] {2, numClasses}, logits.toFloatArray()))));
 
             JsonNode result = runPython(run.finalModel(), io, architecture, numClasses);
+            System.out.println("torchvision export of " + architecture + ": " + result);
 
             assertTrue(result.get("maxAbsDiff").asDouble() <= 1e-4, result::toString);
             assertTrue(result.get("maxAbsLogit").asDouble() > 0.1, () -> "outputs too small to compare: " + result);
