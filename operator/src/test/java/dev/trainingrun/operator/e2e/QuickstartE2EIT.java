@@ -125,7 +125,7 @@ class QuickstartE2EIT {
                 metrics.stream().map(m -> m.get("epoch").asInt()).toList());
         for (JsonNode line : metrics) {
             EpochResult reported = status.getEpochs().get(line.get("epoch").asInt() - 1);
-            assertEquals(line.get("valAccuracy").asDouble(), reported.getValAccuracy(), 1e-9);
+            assertEquals(line.get("valAccuracy").asDouble(), reported.getValAccuracy(), 1e-4);
             assertEquals(line.has("checkpoint") ? line.get("checkpoint").asText() : null, reported.getCheckpoint());
         }
 

@@ -13,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 /**
  * The trainer's findings in the shape of the TrainingRun status. Numbers that are not finite (a diverged loss, an
  * empty validation set) are left out: JSON has no NaN, and the API server would refuse the whole write.
+ * Accuracies are rounded to four decimals, as {@code kubectl get tr} shows them; metrics.jsonl keeps them exact.
  */
 final class StatusFields {
     private StatusFields() {}
@@ -22,7 +23,7 @@ final class StatusFields {
         EpochResult result = new EpochResult(metrics.epoch());
         result.setTrainLoss(finite(metrics.trainLoss()));
         result.setValLoss(finite(metrics.valLoss()));
-        result.setValAccuracy(finite(metrics.valAccuracy()));
+        result.setValAccuracy(accuracy(metrics.valAccuracy()));
         result.setLearningRate(finite(metrics.learningRate()));
         result.setSeconds(finite(metrics.seconds()));
         result.setCheckpoint(report.checkpoint().orElse(null));
@@ -32,7 +33,7 @@ final class StatusFields {
     static BestResult best(BestEpoch best) {
         BestResult result = new BestResult();
         result.setEpoch(best.epoch());
-        result.setValAccuracy(finite(best.valAccuracy()));
+        result.setValAccuracy(accuracy(best.valAccuracy()));
         result.setCheckpoint(best.checkpoint().orElse(null));
         return result;
     }
@@ -53,5 +54,9 @@ final class StatusFields {
 
     static Double finite(double value) {
         return Double.isFinite(value) ? value : null;
+    }
+
+    static Double accuracy(double value) {
+        return Double.isFinite(value) ? Math.round(value * 1e4) / 1e4 : null;
     }
 }

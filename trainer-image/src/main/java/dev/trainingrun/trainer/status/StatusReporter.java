@@ -99,7 +99,7 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
         best = StatusFields.best(report.best());
         bestCheckpoint = report.best().checkpoint().orElse(null);
         latestCheckpoint = report.latestCheckpoint().orElse(null);
-        lastAccuracy = StatusFields.finite(report.metrics().valAccuracy());
+        lastAccuracy = StatusFields.accuracy(report.metrics().valAccuracy());
     }
 
     private void publish() {

@@ -119,6 +119,19 @@ class StatusReporterTest {
         assertFalse(tree.get("epochs").get(0).has("trainLoss"), json);
     }
 
+    @Test
+    void accuraciesAreRoundedToFourDecimalsForKubectlGetTr() {
+        reporter.onStart(plan(1, StartPoint.fresh(List.of())));
+        reporter.onEpoch(new RunHistory(List.of()).add(new EpochMetrics(1, 1, 1, 7, 12, 1e-3, 2, 10, 0),
+                Optional.empty()));
+        reporter.close();
+
+        TrainingRunStatus last = lastWritten();
+        assertEquals(0.5833, last.getEpochs().get(0).getValAccuracy());
+        assertEquals(0.5833, last.getBest().getValAccuracy());
+        assertEquals(0.5833, last.getProgress().getValAccuracy());
+    }
+
     private TrainingRunStatus lastWritten() {
         List<TrainingRunStatus> written = writer.written();
         return written.get(written.size() - 1);
