@@ -43,8 +43,10 @@ public final class ProgressPrinter implements TrainingListener {
                 + "trying an older one: " + u.reason()));
         String next = start.firstEpoch() > plan.epochs() ? "nothing left to train"
                 : "continuing with epoch " + start.firstEpoch();
-        start.checkpoint().ifPresent(checkpoint -> out.printf(Locale.ROOT,
-                "resuming from %s: epochs 1-%d are done, %s%n", checkpoint, start.finished().size(), next));
+        String done = start.finished().size() == 1 ? "epoch 1 is done" : "epochs 1-" + start.finished().size()
+                + " are done";
+        start.checkpoint().ifPresent(checkpoint -> out.printf(Locale.ROOT, "resuming from %s: %s, %s%n", checkpoint,
+                done, next));
     }
 
     @Override
