@@ -6,7 +6,6 @@ import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.operator.config.OperatorConfig;
 import dev.trainingrun.operator.dependents.CheckpointClaimDependent;
 import dev.trainingrun.operator.dependents.OperatorMakesClaim;
-import dev.trainingrun.operator.dependents.PodRejectedException;
 import dev.trainingrun.operator.dependents.RunConfigMapDependent;
 import dev.trainingrun.operator.dependents.TrainerRoleBindingDependent;
 import dev.trainingrun.operator.dependents.TrainerRoleDependent;
@@ -14,16 +13,18 @@ import dev.trainingrun.operator.dependents.TrainerServiceAccountDependent;
 import dev.trainingrun.operator.dependents.TrainingJobDependent;
 import dev.trainingrun.operator.metrics.RunMetrics;
 import dev.trainingrun.operator.status.Observation;
+import dev.trainingrun.operator.status.RunConditions;
 import dev.trainingrun.operator.status.StatusAggregator;
 import dev.trainingrun.operator.status.StatusWriter;
 import dev.trainingrun.operator.validation.Problem;
 import dev.trainingrun.operator.validation.RunValidator;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -54,18 +55,17 @@ import java.util.function.Predicate;
             reconcilePrecondition = OperatorMakesClaim.class),
     @Dependent(name = "service-account", type = TrainerServiceAccountDependent.class),
     @Dependent(name = "role", type = TrainerRoleDependent.class),
-    @Dependent(name = "role-binding", type = TrainerRoleBindingDependent.class,
-            dependsOn = {"service-account", "role"}),
+    // A RoleBinding may name a Role and ServiceAccount that do not exist yet: it is made beside them.
+    @Dependent(name = "role-binding", type = TrainerRoleBindingDependent.class),
     @Dependent(name = "config", type = RunConfigMapDependent.class),
-    // The pod needs its ServiceAccount and ConfigMap when the Job controller creates it; a missing
-    // ServiceAccount would make the Job controller back off for seconds.
-    @Dependent(name = "job", type = TrainingJobDependent.class, dependsOn = {"role-binding", "config"})
+    // The pod needs its ServiceAccount (admission checks it, and the Job controller would back off for
+    // seconds without it) and its ConfigMap; its RBAC only matters once the trainer runs.
+    @Dependent(name = "job", type = TrainingJobDependent.class, dependsOn = {"service-account", "config"})
 })
 @ControllerConfiguration(name = TrainingRunReconciler.NAME, fieldManager = RunResources.OPERATOR)
 public class TrainingRunReconciler implements Reconciler<TrainingRun>, ConfigurableReconciler<TrainingRun> {
     static final String NAME = "trainingrun";
     static final String CLAIM = "checkpoint-claim";
-    private static final Duration RECHECK_WAITING = Duration.ofMinutes(1);
 
     private final OperatorConfig config;
     private final StatusWriter statusWriter;
@@ -84,7 +84,11 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
         config.namespaces().ifPresent(overrider::settingNamespaces);
     }
 
-    /** The Job's pods, which tell what the Job's own status does not: why a pod is not running yet. */
+    /**
+     * Beside the dependents' own informers: the Job's pods, which tell what the Job's status does not (why a pod is
+     * not running yet), and the Job controller's FailedCreate Events, the only place where Kubernetes says that
+     * admission refuses the Job's pods (pod security level, quota, a missing PriorityClass).
+     */
     @Override
     public List<EventSource<?, TrainingRun>> prepareEventSources(EventSourceContext<TrainingRun> context) {
         metrics.countPhasesOf(context.getPrimaryCache());
@@ -94,7 +98,16 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get(RunResources.RUN_LABEL), pod.getMetadata().getNamespace())))
                 .build();
-        return List.of(new InformerEventSource<>(pods, context));
+        // The Job is named after its run, so the Event's object names the run.
+        var failedCreates = InformerEventSourceConfiguration.from(Event.class, TrainingRun.class)
+                .withName("job-failed-create")
+                .withFieldSelector(new FieldSelector(
+                        new FieldSelector.Field("involvedObject.kind", "Job"),
+                        new FieldSelector.Field("reason", RunConditions.FAILED_CREATE)))
+                .withSecondaryToPrimaryMapper(event -> Set.of(new ResourceID(
+                        event.getInvolvedObject().getName(), event.getMetadata().getNamespace())))
+                .build();
+        return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(failedCreates, context));
     }
 
     @Override
@@ -106,34 +119,16 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
                 : RunValidator.validate(run, claimExists(run, context));
         // A finished run is never started again, even when its Job has been removed after ttlSecondsAfterFinished.
         if (problem.isEmpty() && !isFinished(run.getStatus())) {
-            problem = reconcileDependents(context);
+            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         }
         Job job = context.getSecondaryResource(Job.class).orElse(null);
         List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
+        List<Event> failedCreates = List.copyOf(context.getSecondaryResources(Event.class));
         Instant now = clock.instant();
-        TrainingRunStatus status = StatusAggregator.derive(new Observation(run, problem, job, pods), now);
+        TrainingRunStatus status = StatusAggregator.derive(
+                new Observation(run, problem, job, pods, failedCreates), now);
         statusWriter.write(run, status, context);
-        if (problem.isPresent() && !problem.get().permanent()) {
-            // Claims wake the run when they appear; anything else (a namespace's pod security level, a quota) is
-            // looked at again after a while.
-            return UpdateControl.<TrainingRun>noUpdate().rescheduleAfter(RECHECK_WAITING);
-        }
         return removeFinishedJob(run, status, job, context, now);
-    }
-
-    /** Runs the workflow; a pod the API server refuses is the run's problem, anything else is retried. */
-    private static Optional<Problem> reconcileDependents(Context<TrainingRun> context) {
-        try {
-            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-            return Optional.empty();
-        } catch (AggregatedOperatorException e) {
-            Exception rejected = e.getAggregatedExceptions().values().stream()
-                    .filter(PodRejectedException.class::isInstance)
-                    .findFirst()
-                    .orElseThrow(() -> e);
-            return Optional.of(new Problem(PodRejectedException.REASON,
-                    "The API server refuses the training pod, so no Job is made: " + rejected.getMessage(), false));
-        }
     }
 
     private static Predicate<String> claimExists(TrainingRun run, Context<TrainingRun> context) {

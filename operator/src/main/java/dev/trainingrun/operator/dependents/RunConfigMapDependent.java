@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.Objects;
 
 /**
  * The ConfigMap the trainer reads its configuration from: the run as the API server defaulted it, in the
@@ -25,6 +27,12 @@ public class RunConfigMapDependent extends CRUDKubernetesDependentResource<Confi
     @Override
     protected ConfigMap desired(TrainingRun run, Context<TrainingRun> context) {
         return desiredConfigMap(run);
+    }
+
+    /** The manifest is all that matters; compared directly, which costs far less than the generic SSA matcher. */
+    @Override
+    public Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, TrainingRun run, Context<TrainingRun> context) {
+        return Result.computed(Objects.equals(actual.getData(), desired.getData()), desired);
     }
 
     static ConfigMap desiredConfigMap(TrainingRun run) {

@@ -4,10 +4,13 @@ import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.RunResources;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.Objects;
 
 /** Grants the run's Role to the run's ServiceAccount. */
 @KubernetesDependent(informer = @Informer(labelSelector = RunResources.MANAGED_SELECTOR))
@@ -15,6 +18,18 @@ public class TrainerRoleBindingDependent extends CRUDKubernetesDependentResource
 
     public TrainerRoleBindingDependent() {
         super(RoleBinding.class);
+    }
+
+    /** Compared on what it grants to whom, which costs far less than the generic SSA matcher. */
+    @Override
+    public Result<RoleBinding> match(RoleBinding actual, RoleBinding desired, TrainingRun run,
+            Context<TrainingRun> context) {
+        Subject wanted = desired.getSubjects().get(0);
+        boolean same = Objects.equals(actual.getRoleRef().getName(), desired.getRoleRef().getName())
+                && actual.getSubjects().size() == 1
+                && Objects.equals(actual.getSubjects().get(0).getName(), wanted.getName())
+                && Objects.equals(actual.getSubjects().get(0).getNamespace(), wanted.getNamespace());
+        return Result.computed(same, desired);
     }
 
     @Override

@@ -15,8 +15,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -28,7 +26,6 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -58,8 +55,6 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
     static final String SUSPEND_ANNOTATION = "trainingrun.dev/suspend";
 
     static final String CONTAINER = "trainer";
-    private static final int HTTP_FORBIDDEN = 403;
-    private static final int HTTP_UNPROCESSABLE = 422;
     static final long TRAINER_UID = 1000;
 
     private final OperatorConfig config;
@@ -72,31 +67,6 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
     @Override
     protected Job desired(TrainingRun run, Context<TrainingRun> context) {
         return desiredJob(run, TrainerDefaults.from(config));
-    }
-
-    /**
-     * Submits the Job's pod as a dry run before making the Job, so that whatever admission would refuse becomes a
-     * condition on the run instead of a Job that never gets a pod.
-     */
-    @Override
-    public Job create(Job desired, TrainingRun run, Context<TrainingRun> context) {
-        Pod probe = new PodBuilder()
-                .withMetadata(new ObjectMetaBuilder(desired.getSpec().getTemplate().getMetadata())
-                        .withName(desired.getMetadata().getName() + "-admission-check")
-                        .withNamespace(desired.getMetadata().getNamespace())
-                        .build())
-                .withSpec(desired.getSpec().getTemplate().getSpec())
-                .build();
-        try {
-            context.getClient().pods().resource(probe).dryRun().create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == HTTP_FORBIDDEN || e.getCode() == HTTP_UNPROCESSABLE) {
-                throw new PodRejectedException(e.getStatus() != null && e.getStatus().getMessage() != null
-                        ? e.getStatus().getMessage() : e.getMessage());
-            }
-            throw e;
-        }
-        return super.create(desired, run, context);
     }
 
     /** Only the run policy counts: everything else was fixed when the Job was created. */

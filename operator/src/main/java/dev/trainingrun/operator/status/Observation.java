@@ -2,6 +2,7 @@ package dev.trainingrun.operator.status;
 
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.validation.Problem;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.List;
@@ -12,5 +13,7 @@ import java.util.Optional;
  *
  * @param job the run's Job, or null while there is none
  * @param pods the Job's pods that still exist, in any phase
+ * @param failedCreates the Job controller's FailedCreate Events about the run's Job
  */
-public record Observation(TrainingRun run, Optional<Problem> problem, Job job, List<Pod> pods) {}
+public record Observation(TrainingRun run, Optional<Problem> problem, Job job, List<Pod> pods,
+        List<Event> failedCreates) {}

@@ -24,6 +24,8 @@ public final class RunConditions {
     public static final String SUSPENDED_BY_USER = "SuspendedByUser";
     public static final String JOB_SUSPENDED = "JobSuspended";
     public static final String UNSCHEDULABLE = "Unschedulable";
+    /** The Job controller's reason when admission refuses the Job's pod. */
+    public static final String FAILED_CREATE = "FailedCreate";
 
     private RunConditions() {}
 }

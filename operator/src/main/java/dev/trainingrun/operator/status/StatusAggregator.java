@@ -3,6 +3,7 @@ package dev.trainingrun.operator.status;
 import static dev.trainingrun.operator.status.RunConditions.COMPLETED;
 import static dev.trainingrun.operator.status.RunConditions.CREATING;
 import static dev.trainingrun.operator.status.RunConditions.FAILED;
+import static dev.trainingrun.operator.status.RunConditions.FAILED_CREATE;
 import static dev.trainingrun.operator.status.RunConditions.JOB_CREATED;
 import static dev.trainingrun.operator.status.RunConditions.JOB_FAILED;
 import static dev.trainingrun.operator.status.RunConditions.JOB_SUSPENDED;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -145,13 +147,19 @@ public final class StatusAggregator {
                 return stuck.get();
             }
         }
+        if (live.isEmpty()) {
+            Optional<Verdict> refused = refused(job, seen);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+        }
         if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
             return Verdict.of(Phase.Pending, JOB_SUSPENDED, "Job " + job.getMetadata().getName()
                     + " is suspended by another controller, for example a Kueue queue waiting for quota.");
         }
-        return Verdict.of(Phase.Pending, POD_PENDING, live.isEmpty()
-                ? "Waiting for Job " + job.getMetadata().getName() + " to create the training pod."
-                : "Waiting for pod " + live.get(0).getMetadata().getName() + " to start.");
+        // One message from the Job's creation until its pod runs, so that the pod's arrival costs no status write.
+        return Verdict.of(Phase.Pending, POD_PENDING, "Waiting for the training pod of Job "
+                + job.getMetadata().getName() + " to be scheduled and started.");
     }
 
     private static Verdict suspended() {
@@ -181,6 +189,32 @@ public final class StatusAggregator {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The Job controller could not create the pod (admission refused it) and has not created one since: its newest
+     * FailedCreate Event about this very Job, unless a pod was made after it.
+     */
+    private static Optional<Verdict> refused(Job job, Observation seen) {
+        Optional<Instant> newestPod = seen.pods().stream()
+                .map(pod -> pod.getMetadata().getCreationTimestamp())
+                .filter(Objects::nonNull)
+                .map(Instant::parse)
+                .max(Comparator.naturalOrder());
+        return seen.failedCreates().stream()
+                .filter(event -> event.getInvolvedObject() != null
+                        && job.getMetadata().getUid().equals(event.getInvolvedObject().getUid()))
+                .filter(event -> eventTime(event) != null)
+                .max(Comparator.comparing(StatusAggregator::eventTime))
+                .filter(event -> newestPod.isEmpty() || eventTime(event).isAfter(newestPod.get()))
+                .map(event -> Verdict.stuck(FAILED_CREATE, "Job " + job.getMetadata().getName()
+                        + " cannot create its training pod: " + event.getMessage()));
+    }
+
+    private static Instant eventTime(Event event) {
+        String time = event.getLastTimestamp() != null ? event.getLastTimestamp()
+                : event.getEventTime() != null ? event.getEventTime().getTime() : null;
+        return time != null ? Instant.parse(time) : null;
     }
 
     /** How the newest failed pod ended, in words: its exit code and the trainer's last lines. */

@@ -32,6 +32,7 @@ public final class Fixtures {
     static final String FAKE_NODE_LABEL = "trainingrun.dev/fake-node";
     /** kwok ends a Running pod on a fake node with this exit code once the annotation is set. */
     static final String EXIT_ANNOTATION = "kwok.trainingrun.dev/exit";
+    static final String RUN_LABEL = "trainingrun.dev/run";
     /** Claims bound at once to volumes nothing mounts: pods on fake nodes schedule without a provisioner. */
     static final String DATA_CLAIM = "data";
     static final String CHECKPOINT_CLAIM = "checkpoints";
@@ -79,6 +80,17 @@ public final class Fixtures {
                         .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources()
                     .endSpec().build()).create();
         }
+    }
+
+    /**
+     * Deletes the namespace's runs and waits until their pods are gone. Deleting the namespace alone can hang:
+     * pods go first, and a Job keeps its tracking finalizer on a fake node's pod that kwok removes but never ends.
+     * Without its run, the Job is collected and releases its pods.
+     */
+    public static void deleteRuns(KubernetesClient client, String namespace) {
+        client.resources(TrainingRun.class).inNamespace(namespace).delete();
+        Await.until("the runs' pods in " + namespace + " to be gone", Duration.ofMinutes(5),
+                () -> client.pods().inNamespace(namespace).withLabel(RUN_LABEL).list().getItems().isEmpty());
     }
 
     public static void deleteBoundClaimVolumes(KubernetesClient client, String namespace) {
@@ -144,7 +156,7 @@ public final class Fixtures {
     }
 
     public static List<Pod> pods(KubernetesClient client, String run) {
-        return client.pods().withLabel("trainingrun.dev/run", run).list().getItems();
+        return client.pods().withLabel(RUN_LABEL, run).list().getItems();
     }
 
     public static List<Job> jobs(KubernetesClient client) {

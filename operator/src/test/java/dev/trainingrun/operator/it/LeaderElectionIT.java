@@ -52,6 +52,7 @@ class LeaderElectionIT {
                     () -> client.batch().v1().jobs().withName("after").get() != null);
             assertTrue(standby.isAlive());
         } finally {
+            Fixtures.deleteRuns(client, cluster.namespace());
             Fixtures.deleteBoundClaimVolumes(client, cluster.namespace());
         }
     }

@@ -48,6 +48,7 @@ class OperatorRestartIT {
 
     @AfterAll
     static void cleanUp() {
+        Fixtures.deleteRuns(client, namespace);
         Fixtures.deleteBoundClaimVolumes(client, namespace);
     }
 

@@ -80,6 +80,7 @@ class RealNodeIT {
         if (operator != null) {
             operator.close();
         }
+        Fixtures.deleteRuns(client, cluster.namespace());
     }
 
     private static TrainingRun realNodeRun(String name, String image) {

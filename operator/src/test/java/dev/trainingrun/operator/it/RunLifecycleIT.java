@@ -70,6 +70,7 @@ class RunLifecycleIT {
         if (operator != null) {
             operator.close();
         }
+        Fixtures.deleteRuns(client, namespace);
         Fixtures.deleteBoundClaimVolumes(client, namespace);
     }
 
@@ -209,17 +210,18 @@ class RunLifecycleIT {
     }
 
     @Test
-    void aPodTheNamespaceWouldRefuseIsReportedAndNoJobIsMade() {
+    void aPodTheNamespaceRefusesIsStuckWithTheAdmissionMessage() {
         runs(client).resource(Fixtures.run("hostpath", """
                 {data: {volume: {hostPath: {path: /srv/images}}},
                  checkpoints: {claimName: checkpoints},
                  resources: {gpus: 1, nodeSelector: {trainingrun.dev/fake-node: "true"}}}""")).create();
-        TrainingRun stuck = awaitCondition(client, "hostpath", "Stuck", "PodRejected", TIMEOUT);
+        TrainingRun stuck = awaitCondition(client, "hostpath", "Stuck", "FailedCreate", TIMEOUT);
         assertEquals(Phase.Pending, stuck.getStatus().getPhase());
         String message = condition(stuck, "Stuck").orElseThrow().getMessage();
         assertTrue(message.contains("violates PodSecurity \"restricted:latest\"") && message.contains("hostPath"),
                 message);
-        assertNull(client.batch().v1().jobs().withName("hostpath").get());
+        assertTrue(pods(client, "hostpath").isEmpty());
+        awaitEvent("hostpath", "FailedCreate");
     }
 
     @Test

@@ -11,6 +11,8 @@ import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.operator.Runs;
 import dev.trainingrun.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -26,7 +28,7 @@ class StatusAggregatorTest {
     private static final String NOW_TEXT = "2026-01-02T03:04:05Z";
 
     private static TrainingRunStatus derive(TrainingRun run, Job job, Pod... pods) {
-        return StatusAggregator.derive(new Observation(run, Optional.empty(), job, List.of(pods)), NOW);
+        return StatusAggregator.derive(new Observation(run, Optional.empty(), job, List.of(pods), List.of()), NOW);
     }
 
     private static Condition condition(TrainingRunStatus status, String type) {
@@ -168,6 +170,27 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void aPodAdmissionRefusesIsStuckWithTheJobControllersMessage() {
+        Job job = job().editMetadata().withUid("job-uid").endMetadata().withNewStatus().endStatus().build();
+        Event refused = new EventBuilder().withReason("FailedCreate").withLastTimestamp("2026-01-02T03:02:00Z")
+                .withMessage("Error creating: pods \"cats-x\" is forbidden: violates PodSecurity \"restricted:latest\"")
+                .withNewInvolvedObject().withKind("Job").withName("cats").withUid("job-uid").endInvolvedObject()
+                .build();
+        TrainingRunStatus status = StatusAggregator.derive(
+                new Observation(Runs.minimal(), Optional.empty(), job, List.of(), List.of(refused)), NOW);
+        assertEquals(Phase.Pending, status.getPhase());
+        assertCondition(status, "Stuck", "True", "FailedCreate");
+        assertEquals("Job cats cannot create its training pod: Error creating: pods \"cats-x\" is forbidden: "
+                + "violates PodSecurity \"restricted:latest\"", condition(status, "Stuck").getMessage());
+
+        Pod later = pod("cats-y", "Failed").editMetadata().withCreationTimestamp("2026-01-02T03:03:00Z").endMetadata()
+                .build();
+        TrainingRunStatus since = StatusAggregator.derive(
+                new Observation(Runs.minimal(), Optional.empty(), job, List.of(later), List.of(refused)), NOW);
+        assertCondition(since, "Stuck", "False", "PodPending");
+    }
+
+    @Test
     void aTerminatingPodDoesNotCountAsRunning() {
         Pod leaving = pod("cats-abcde", "Running").editMetadata().withDeletionTimestamp(NOW_TEXT).endMetadata()
                 .build();
@@ -198,7 +221,7 @@ class StatusAggregatorTest {
     void aMissingClaimKeepsTheRunPendingAndStuck() {
         Problem missing = new Problem("ClaimNotFound", "PersistentVolumeClaim \"images\" is missing", false);
         TrainingRunStatus status = StatusAggregator.derive(
-                new Observation(Runs.minimal(), Optional.of(missing), null, List.of()), NOW);
+                new Observation(Runs.minimal(), Optional.of(missing), null, List.of(), List.of()), NOW);
         assertEquals(Phase.Pending, status.getPhase());
         assertCondition(status, "Ready", "False", "ClaimNotFound");
         assertCondition(status, "Stuck", "True", "ClaimNotFound");
@@ -209,7 +232,7 @@ class StatusAggregatorTest {
     void aPermanentProblemFailsTheRun() {
         Problem problem = new Problem("NameTooLong", "too long", true);
         TrainingRunStatus status = StatusAggregator.derive(
-                new Observation(Runs.minimal(), Optional.of(problem), null, List.of()), NOW);
+                new Observation(Runs.minimal(), Optional.of(problem), null, List.of(), List.of()), NOW);
         assertEquals(Phase.Failed, status.getPhase());
         assertCondition(status, "Failed", "True", "NameTooLong");
         assertCondition(status, "Ready", "False", "NameTooLong");
