@@ -7,7 +7,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
-import org.jfree.chart.ChartUtils;
+import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
@@ -68,7 +70,11 @@ public final class CurvesChart {
         chart.setBackgroundPaint(Color.WHITE);
         BufferedImage image = chart.createBufferedImage(WIDTH, HEIGHT);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ChartUtils.writeBufferedImageAsPNG(png, image);
+        // Encoded in memory: ImageIO's default stream caches in a temporary file, and a pod's root file system is
+        // read-only.
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(png)) {
+            ImageIO.write(image, "png", stream);
+        }
         return png.toByteArray();
     }
 
