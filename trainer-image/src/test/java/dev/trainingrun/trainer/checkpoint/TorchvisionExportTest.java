@@ -28,6 +28,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,21 +48,28 @@ class TorchvisionExportTest {
     @TempDir
     Path dir;
 
+    /** Why PyTorch cannot be used here, or null when it can; asked once. */
+    private static String missingPyTorch;
+
     @BeforeAll
-    static void needsPyTorch() throws Exception {
-        String problem = null;
+    static void probePyTorch() throws InterruptedException {
         try {
             Process probe = new ProcessBuilder(PYTHON, "-c", "import torch, torchvision").redirectErrorStream(true)
                     .start();
             String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (probe.waitFor() != 0) {
-                problem = PYTHON + " cannot import torch and torchvision: " + output.strip();
+                missingPyTorch = PYTHON + " cannot import torch and torchvision: " + output.strip();
             }
         } catch (IOException e) {
-            problem = PYTHON + " cannot be run: " + e.getMessage();
+            missingPyTorch = PYTHON + " cannot be run: " + e.getMessage();
         }
-        if (problem != null) {
-            String message = problem + ". This test loads the trainer's export in PyTorch; install Debian's "
+    }
+
+    /** Per test, so that a skip is reported with its reason. */
+    @BeforeEach
+    void needsPyTorch() {
+        if (missingPyTorch != null) {
+            String message = missingPyTorch + ". This test loads the trainer's export in PyTorch; install Debian's "
                     + "python3-torch and python3-torchvision (hack/test does) or set TRAINER_TEST_PYTHON.";
             if ("true".equals(System.getenv("CI"))) {
                 fail(message);
