@@ -1,0 +1,113 @@
+-- Argo CD health of a TrainingRun, from the status the operator and the trainer write.
+-- Argo CD runs this with the run as the global `obj` (Lua 5.1, no modules); docs/gitops.md explains the mapping.
+
+-- The condition of that type, or nil.
+local function condition(status, kind)
+  if type(status.conditions) ~= "table" then
+    return nil
+  end
+  for _, c in ipairs(status.conditions) do
+    if type(c) == "table" and c.type == kind then
+      return c
+    end
+  end
+  return nil
+end
+
+-- "Reason: message" of a condition, or the fallback when the operator has not explained the state.
+local function explain(c, fallback)
+  if c == nil then
+    return fallback
+  end
+  local reason = type(c.reason) == "string" and c.reason ~= "" and c.reason or nil
+  local message = type(c.message) == "string" and c.message ~= "" and c.message or nil
+  if reason ~= nil and message ~= nil then
+    return reason .. ": " .. message
+  end
+  return message or reason or fallback
+end
+
+-- "Epoch 3/10, val-acc 0.8667" from the trainer's progress, or nil before the trainer has reported.
+local function progress(status)
+  local p = status.progress
+  if type(p) ~= "table" or type(p.epoch) ~= "number" then
+    return nil
+  end
+  local text = "Epoch " .. string.format("%d", p.epoch)
+  if type(p.totalEpochs) == "number" then
+    text = text .. "/" .. string.format("%d", p.totalEpochs)
+  end
+  if type(p.valAccuracy) == "number" then
+    text = text .. ", val-acc " .. string.format("%.4f", p.valAccuracy)
+  end
+  return text
+end
+
+local function health()
+  local status = obj.status
+  if type(status) ~= "table" or status.phase == nil then
+    return "Progressing", "Waiting for the operator to report on this run."
+  end
+  local phase = status.phase
+
+  -- A finished run never starts again, so its outcome stands even when a later runPolicy edit is not observed yet.
+  if phase == "Succeeded" then
+    -- The reason is always Completed; the message says where the outputs are.
+    local succeeded = condition(status, "Succeeded")
+    local message = succeeded ~= nil and type(succeeded.message) == "string" and succeeded.message ~= ""
+      and succeeded.message or "Training finished."
+    local best = status.best
+    if type(best) == "table" and type(best.valAccuracy) == "number" and type(best.epoch) == "number" then
+      message = message .. " Best val-acc " .. string.format("%.4f", best.valAccuracy)
+        .. " at epoch " .. string.format("%d", best.epoch) .. "."
+    end
+    return "Healthy", message
+  end
+  if phase == "Failed" then
+    return "Degraded", explain(condition(status, "Failed"), "The run failed.")
+  end
+
+  -- Until the operator has acted on the newest spec (e.g. runPolicy.suspend just changed), the status is old news.
+  local observed = status.observedGeneration
+  if type(observed) ~= "number" then
+    return "Progressing", "Waiting for the operator to report on this run."
+  end
+  local generation = type(obj.metadata) == "table" and obj.metadata.generation or nil
+  if type(generation) == "number" and observed < generation then
+    return "Progressing", "Waiting for the operator to act on generation " .. string.format("%d", generation)
+      .. " of the spec (the status describes generation " .. string.format("%d", observed) .. ")."
+  end
+
+  if phase == "Suspended" then
+    return "Suspended", explain(condition(status, "Suspended"), "spec.runPolicy.suspend is true.")
+  end
+
+  -- Stuck runs need someone to act, except a pod waiting for free GPUs, which a busy cluster resolves by itself.
+  local stuck = condition(status, "Stuck")
+  if stuck ~= nil and stuck.status == "True" then
+    if stuck.reason == "Unschedulable" then
+      return "Progressing", explain(stuck, "The training pod cannot be scheduled yet.")
+    end
+    return "Degraded", explain(stuck, "The run is stuck.")
+  end
+
+  if phase == "Running" then
+    local running = condition(status, "Running")
+    local where = running ~= nil and type(running.message) == "string" and running.message ~= ""
+      and running.message or nil
+    local trained = progress(status)
+    if trained ~= nil and where ~= nil then
+      return "Progressing", trained .. ". " .. where
+    end
+    return "Progressing", trained or where or "Training."
+  end
+  if phase == "Pending" then
+    -- Every condition that is False carries the reason and message of the phase; Running is always there.
+    return "Progressing", explain(condition(status, "Running"), "Waiting for the training pod.")
+  end
+  return "Progressing", "Phase " .. tostring(phase) .. " is unknown to this health check."
+end
+
+local hs = {}
+hs.status, hs.message = health()
+return hs
