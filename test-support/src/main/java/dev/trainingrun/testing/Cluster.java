@@ -39,7 +39,7 @@ public final class Cluster {
 
     /** {@code kubectl}, {@code helm} or {@code crane} as built by {@code hack/local-cluster build}. */
     public Path tool(String name) {
-        return Path.of(require("TRAININGRUN_" + name.toUpperCase(java.util.Locale.ROOT)));
+        return Path.of(require(LocalCluster.toolSetting(name)));
     }
 
     /** A setting of {@code hack/local-cluster env}, e.g. {@code TRAININGRUN_CLUSTER_DIR}. */

@@ -68,6 +68,36 @@ public final class LocalCluster {
     }
 
     private static Optional<String> unavailable;
+    private static Map<String, String> builtSettings;
+
+    /**
+     * A binary that {@code hack/local-cluster build} made ({@code helm}, {@code kubectl}, {@code crane}), for tests
+     * that need the tool but no cluster (e.g. {@code helm template}); an environment variable
+     * {@code TRAININGRUN_<NAME>} overrides it.
+     */
+    public static synchronized Path builtTool(String name) {
+        String key = toolSetting(name);
+        String fromEnv = System.getenv(key);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv);
+        }
+        if (builtSettings == null) {
+            Path root = findRepoRoot(Path.of("").toAbsolutePath()).orElseThrow(() -> new IllegalStateException(
+                    "no " + SCRIPT + " in " + Path.of("").toAbsolutePath() + " or above: set " + key));
+            builtSettings = scriptEnv(root);
+        }
+        Path tool = Path.of(Optional.ofNullable(builtSettings.get(key))
+                .orElseThrow(() -> new IllegalStateException(SCRIPT + " env does not name " + key)));
+        if (!Files.isExecutable(tool)) {
+            throw new IllegalStateException(tool + " is missing: run `" + SCRIPT + " build " + name + "`");
+        }
+        return tool;
+    }
+
+    /** The setting that names a built tool, e.g. {@code TRAININGRUN_HELM}. */
+    static String toolSetting(String name) {
+        return "TRAININGRUN_" + name.toUpperCase(java.util.Locale.ROOT);
+    }
 
     /**
      * Why no cluster can be had here, without starting one: empty when {@code KUBECONFIG} names a

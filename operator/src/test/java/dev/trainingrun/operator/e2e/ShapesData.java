@@ -14,16 +14,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * The quickstart's data on a claim, as a user would put it there: a Job runs the trainer image's
  * {@code generate-data} with the claim mounted, on the real node, under the restricted profile. The claim binds to
- * that node (local-path), so every run that reads it trains there too.
+ * that node (local-path), so every run that reads it trains there too. Public for the Helm chart's tests, which
+ * train a run with the operator the chart installs (through this module's test jar).
  */
-final class ShapesData {
-    static final String CLAIM = "quickstart-data";
-    static final String REAL_NODE_LABEL = "trainingrun.dev/real-node";
+public final class ShapesData {
+    public static final String CLAIM = "quickstart-data";
+    public static final String REAL_NODE_LABEL = "trainingrun.dev/real-node";
 
     private ShapesData() {}
 
     /** Writes {@code trainPerClass} and {@code valPerClass} images of 3 classes at 64 px to the claim. */
-    static void generate(KubernetesClient client, String image, int trainPerClass, int valPerClass) {
+    public static void generate(KubernetesClient client, String image, int trainPerClass, int valPerClass) {
         client.persistentVolumeClaims().resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName(CLAIM).endMetadata()
                 .withNewSpec().withAccessModes("ReadWriteOnce")
