@@ -78,16 +78,14 @@ public final class LocalCluster {
     public static synchronized Path builtTool(String name) {
         String key = toolSetting(name);
         String fromEnv = System.getenv(key);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv);
-        }
-        if (builtSettings == null) {
+        if ((fromEnv == null || fromEnv.isBlank()) && builtSettings == null) {
             Path root = findRepoRoot(Path.of("").toAbsolutePath()).orElseThrow(() -> new IllegalStateException(
                     "no " + SCRIPT + " in " + Path.of("").toAbsolutePath() + " or above: set " + key));
             builtSettings = scriptEnv(root);
         }
-        Path tool = Path.of(Optional.ofNullable(builtSettings.get(key))
-                .orElseThrow(() -> new IllegalStateException(SCRIPT + " env does not name " + key)));
+        Path tool = Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : Optional.ofNullable(
+                builtSettings.get(key)).orElseThrow(() -> new IllegalStateException(SCRIPT + " env does not name "
+                        + key)));
         if (!Files.isExecutable(tool)) {
             throw new IllegalStateException(tool + " is missing: run `" + SCRIPT + " build " + name + "`");
         }
