@@ -55,8 +55,9 @@ import java.util.function.Predicate;
             reconcilePrecondition = OperatorMakesClaim.class),
     @Dependent(name = "service-account", type = TrainerServiceAccountDependent.class),
     @Dependent(name = "role", type = TrainerRoleDependent.class),
-    // A RoleBinding may name a Role and ServiceAccount that do not exist yet: it is made beside them.
-    @Dependent(name = "role-binding", type = TrainerRoleBindingDependent.class),
+    // The API server lets the operator bind a Role only after checking that the operator holds the Role's rules
+    // itself (it has no "bind" or "escalate" rights), which needs the Role to exist; the ServiceAccount need not.
+    @Dependent(name = "role-binding", type = TrainerRoleBindingDependent.class, dependsOn = "role"),
     @Dependent(name = "config", type = RunConfigMapDependent.class),
     // The pod needs its ServiceAccount (admission checks it, and the Job controller would back off for
     // seconds without it) and its ConfigMap; its RBAC only matters once the trainer runs.
