@@ -19,6 +19,7 @@ public final class RunConditions {
     public static final String CREATING = "Creating";
     public static final String POD_PENDING = "PodPending";
     public static final String POD_RUNNING = "PodRunning";
+    public static final String POD_SUCCEEDED = "PodSucceeded";
     public static final String COMPLETED = "Completed";
     public static final String JOB_FAILED = "JobFailed";
     public static final String SUSPENDED_BY_USER = "SuspendedByUser";

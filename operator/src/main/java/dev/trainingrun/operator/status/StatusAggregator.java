@@ -9,6 +9,7 @@ import static dev.trainingrun.operator.status.RunConditions.JOB_FAILED;
 import static dev.trainingrun.operator.status.RunConditions.JOB_SUSPENDED;
 import static dev.trainingrun.operator.status.RunConditions.POD_PENDING;
 import static dev.trainingrun.operator.status.RunConditions.POD_RUNNING;
+import static dev.trainingrun.operator.status.RunConditions.POD_SUCCEEDED;
 import static dev.trainingrun.operator.status.RunConditions.READY;
 import static dev.trainingrun.operator.status.RunConditions.RUNNING;
 import static dev.trainingrun.operator.status.RunConditions.STUCK;
@@ -107,7 +108,9 @@ public final class StatusAggregator {
         if (job == null) {
             return suspend ? suspended() : Verdict.of(Phase.Pending, CREATING, "Creating the run's Job.");
         }
-        Optional<JobCondition> complete = jobCondition(job, "Complete");
+        // SuccessCriteriaMet comes first, while the Job controller still finishes the Job (as FailureTarget does).
+        Optional<JobCondition> complete = jobCondition(job, "Complete")
+                .or(() -> jobCondition(job, "SuccessCriteriaMet"));
         if (complete.isPresent()) {
             String finishedAt = job.getStatus().getCompletionTime() != null
                     ? job.getStatus().getCompletionTime() : complete.get().getLastTransitionTime();
@@ -139,6 +142,13 @@ public final class StatusAggregator {
                 return Verdict.of(Phase.Running, POD_RUNNING, "Pod " + pod.getMetadata().getName() + " runs"
                         + (pod.getSpec() != null && pod.getSpec().getNodeName() != null
                                 ? " on node " + pod.getSpec().getNodeName() : "") + ".");
+            }
+        }
+        // Training has ended well and the Job controller has not said so yet: the run is not back to Pending.
+        for (Pod pod : live) {
+            if ("Succeeded".equals(phaseOf(pod))) {
+                return Verdict.of(Phase.Running, POD_SUCCEEDED, "Pod " + pod.getMetadata().getName()
+                        + " finished training; Job " + job.getMetadata().getName() + " is completing.");
             }
         }
         for (Pod pod : live) {

@@ -112,6 +112,31 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void successCriteriaMetAlreadyMakesTheRunSucceeded() {
+        Job finishing = job().withNewStatus().withSucceeded(1).withStartTime("2026-01-02T03:00:00Z")
+                .addNewCondition().withType("SuccessCriteriaMet").withStatus("True")
+                .withLastTransitionTime("2026-01-02T03:30:01Z").endCondition().endStatus().build();
+        TrainingRunStatus status = derive(Runs.minimal(), finishing);
+        assertEquals(Phase.Succeeded, status.getPhase());
+        assertCondition(status, "Succeeded", "True", "Completed");
+        assertEquals("2026-01-02T03:30:01Z", status.getCompletionTime());
+    }
+
+    @Test
+    void aSucceededPodWhoseJobIsNotMarkedYetKeepsTheRunRunning() {
+        Pod done = pod("cats-abcde", "Succeeded").editStatus().addNewContainerStatus().withName("trainer")
+                .withNewState().withNewTerminated().withExitCode(0).withStartedAt("2026-01-02T03:01:00Z")
+                .endTerminated().endState().endContainerStatus().endStatus().build();
+        TrainingRunStatus status = derive(Runs.minimal(), job().withNewStatus().withSucceeded(1).endStatus().build(),
+                done);
+        assertEquals(Phase.Running, status.getPhase());
+        assertCondition(status, "Running", "True", "PodSucceeded");
+        assertEquals("Pod cats-abcde finished training; Job cats is completing.",
+                condition(status, "Running").getMessage());
+        assertEquals("2026-01-02T03:01:00Z", status.getStartTime());
+    }
+
+    @Test
     void theBackoffLimitFailsTheRunQuotingTheLastPod() {
         Job failed = job().withNewStatus().withFailed(2).addNewCondition().withType("Failed").withStatus("True")
                 .withReason("BackoffLimitExceeded").withMessage("Job has reached the specified backoff limit")
