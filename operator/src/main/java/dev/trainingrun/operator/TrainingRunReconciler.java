@@ -60,8 +60,10 @@ import java.util.function.Predicate;
     @Dependent(name = "role-binding", type = TrainerRoleBindingDependent.class, dependsOn = "role"),
     @Dependent(name = "config", type = RunConfigMapDependent.class),
     // The pod needs its ServiceAccount (admission checks it, and the Job controller would back off for
-    // seconds without it) and its ConfigMap; its RBAC only matters once the trainer runs.
-    @Dependent(name = "job", type = TrainingJobDependent.class, dependsOn = {"service-account", "config"})
+    // seconds without it), its ConfigMap, and its RBAC from the trainer's first status write on. Last, so that
+    // the run's first status is derived right after the Job is made, before a fast node could start the pod.
+    @Dependent(name = "job", type = TrainingJobDependent.class,
+            dependsOn = {"service-account", "role-binding", "config"})
 })
 @ControllerConfiguration(name = TrainingRunReconciler.NAME, fieldManager = RunResources.OPERATOR)
 public class TrainingRunReconciler implements Reconciler<TrainingRun>, ConfigurableReconciler<TrainingRun> {
