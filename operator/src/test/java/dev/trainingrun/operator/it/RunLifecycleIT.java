@@ -117,9 +117,11 @@ class RunLifecycleIT {
         assertEquals("False", condition(done, "Running").orElseThrow().getStatus());
         assertEquals("False", condition(done, "Failed").orElseThrow().getStatus());
 
+        // kwok starts a pod at once, so the operator may see this run Running before it ever wrote Pending: the
+        // Pending Event is checked where Pending lasts (sixteenGpus...).
         Set<String> reasons = Await.until("an Event per phase", TIMEOUT, () -> eventReasons("happy"),
-                seen -> seen.containsAll(Set.of("Pending", "Running", "Succeeded")));
-        assertTrue(reasons.containsAll(Set.of("Pending", "Running", "Succeeded")), reasons.toString());
+                seen -> seen.containsAll(Set.of("Running", "Succeeded")));
+        assertTrue(reasons.containsAll(Set.of("Running", "Succeeded")), reasons.toString());
     }
 
     @Test
@@ -180,6 +182,7 @@ class RunLifecycleIT {
         assertEquals(Phase.Pending, stuck.getStatus().getPhase());
         String message = condition(stuck, "Stuck").orElseThrow().getMessage();
         assertTrue(message.contains("Insufficient nvidia.com/gpu"), message);
+        awaitEvent("huge", "Pending");
         awaitEvent("huge", "Unschedulable");
     }
 
