@@ -45,12 +45,17 @@ public final class Fixtures {
                     CustomResourceDefinition.class);
             client.resource(crd).fieldManager("trainingrun-tests").forceConflicts().serverSideApply();
             client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
-                            .anyMatch(cond -> "Established".equals(cond.getType())
-                                    && "True".equals(cond.getStatus())), 60, java.util.concurrent.TimeUnit.SECONDS);
+                    .waitUntilCondition(Fixtures::established, 60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A CRD the API server has just created has a status without conditions for a moment. */
+    private static boolean established(CustomResourceDefinition crd) {
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     public static MixedOperation<TrainingRun, ?, Resource<TrainingRun>> runs(KubernetesClient client) {
