@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,7 +101,8 @@ class KubernetesStatusWriterClusterTest {
             publisher.publish(status(1, 2, 3));
             assertTrue((System.nanoTime() - start) < 100_000_000L, "publishing never waits for the network");
             awaitLog(logged, text -> text.contains("status: cannot write"));
-            Thread.sleep(2_000);
+            // Several failed attempts, so that "reported once" means something.
+            await("attempts to reach the API server during the outage", relay::dropped, attempts -> attempts >= 3);
             relay.restore();
             awaitEpochs("outage", List.of(1, 2, 3));
             publisher.close();
@@ -150,24 +152,24 @@ class KubernetesStatusWriterClusterTest {
     }
 
     private static void awaitEpochs(String name, List<Integer> expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        List<Integer> seen = null;
-        while (System.nanoTime() < deadline) {
+        await("status epochs of " + name + " to be " + expected, () -> {
             TrainingRun run = client.resources(TrainingRun.class).withName(name).get();
-            seen = run.getStatus() == null || run.getStatus().getEpochs() == null ? List.of() : epochs(run);
-            if (seen.equals(expected)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("status epochs of " + name + " are " + seen + ", not " + expected);
+            return run.getStatus() == null || run.getStatus().getEpochs() == null ? List.<Integer>of() : epochs(run);
+        }, expected::equals);
     }
 
     private static void awaitLog(ByteArrayOutputStream logged, Predicate<String> done) throws InterruptedException {
+        await("the publisher's log", () -> logged.toString(StandardCharsets.UTF_8), done);
+    }
+
+    /** Polls {@code probe} until {@code done} holds; fails with the last value seen after TIMEOUT. */
+    private static <T> void await(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!done.test(logged.toString(StandardCharsets.UTF_8))) {
-            assertTrue(System.nanoTime() < deadline, "log so far: " + logged.toString(StandardCharsets.UTF_8));
+        T seen = probe.get();
+        while (!done.test(seen)) {
+            assertTrue(System.nanoTime() < deadline, "waiting for " + what + "; last seen: " + seen);
             Thread.sleep(50);
+            seen = probe.get();
         }
     }
 }

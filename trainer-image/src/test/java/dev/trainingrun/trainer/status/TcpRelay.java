@@ -10,64 +10,69 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP relay from a loopback port to the API server, which a test cuts (every connection dropped, new ones
- * refused) and restores on the same port: the network outage a training pod would see, without touching the
- * cluster that other tests share.
+ * A TCP relay from a loopback port to the API server, which a test cuts (every connection dropped, new ones dropped
+ * as soon as they arrive, and counted) and restores: the network outage a training pod would see, without touching
+ * the cluster that other tests share.
  */
 final class TcpRelay implements AutoCloseable {
     private final InetSocketAddress target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private ServerSocket server;
-    private int port;
+    private final AtomicInteger dropped = new AtomicInteger();
+    private final ServerSocket server;
+    private volatile boolean cut;
 
     TcpRelay(InetSocketAddress target) {
         this.target = target;
-        listen(0);
+        try {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        start("relay-accept", this::accept);
     }
 
     int port() {
-        return port;
+        return server.getLocalPort();
     }
 
-    /** Drops every connection and refuses new ones. */
-    synchronized void cut() {
-        closeQuietly(server);
+    /** Drops every connection, and every new one as it arrives. */
+    void cut() {
+        cut = true;
         sockets.forEach(TcpRelay::closeQuietly);
         sockets.clear();
     }
 
-    /** Accepts connections again, on the same port. */
-    synchronized void restore() {
-        listen(port);
+    /** Relays new connections again. */
+    void restore() {
+        cut = false;
+    }
+
+    /** Connections dropped on arrival while cut: how often the client has tried to reach the API server. */
+    int dropped() {
+        return dropped.get();
     }
 
     @Override
     public void close() {
         cut();
+        closeQuietly(server);
     }
 
-    private synchronized void listen(int wanted) {
-        try {
-            ServerSocket socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted));
-            server = socket;
-            port = socket.getLocalPort();
-            start("relay-accept", () -> accept(socket));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void accept(ServerSocket listening) {
-        while (!listening.isClosed()) {
+    private void accept() {
+        while (!server.isClosed()) {
             Socket client;
             try {
-                client = listening.accept();
+                client = server.accept();
             } catch (IOException e) {
-                continue; // closed by cut()
+                continue; // closed by close()
+            }
+            if (cut) {
+                dropped.incrementAndGet();
+                closeQuietly(client);
+                continue;
             }
             try {
                 Socket upstream = new Socket(target.getAddress(), target.getPort());
