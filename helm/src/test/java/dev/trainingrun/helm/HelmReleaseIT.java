@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.e2e.ShapesData;
-import dev.trainingrun.operator.it.Await;
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.operator.it.Fixtures;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.Command;

@@ -3,7 +3,7 @@ package dev.trainingrun.operator.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingrun.api.TrainingRun;
-import dev.trainingrun.operator.it.Await;
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.operator.it.Fixtures;
 import dev.trainingrun.operator.it.OperatorProcess;
 import dev.trainingrun.testing.Cluster;

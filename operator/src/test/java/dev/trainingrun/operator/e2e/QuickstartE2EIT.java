@@ -12,7 +12,7 @@ import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.api.TrainingRunYaml;
-import dev.trainingrun.operator.it.Await;
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.Command;
 import dev.trainingrun.testing.OnLocalCluster;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
-import dev.trainingrun.operator.it.Await;
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.operator.it.Fixtures;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.OnLocalCluster;

@@ -22,6 +22,7 @@ import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.operator.argocd.HealthCheck;
 import dev.trainingrun.operator.argocd.HealthCheck.Health;
 import dev.trainingrun.operator.argocd.HealthTests;
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;

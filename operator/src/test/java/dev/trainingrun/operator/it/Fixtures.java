@@ -2,6 +2,7 @@ package dev.trainingrun.operator.it;
 
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunYaml;
+import dev.trainingrun.testing.Await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;

@@ -5,6 +5,7 @@ import static dev.trainingrun.operator.it.Fixtures.runs;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;

@@ -1,6 +1,7 @@
 package dev.trainingrun.operator.it;
 
 import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.testing.Await;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;

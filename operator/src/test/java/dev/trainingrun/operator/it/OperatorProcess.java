@@ -1,5 +1,6 @@
 package dev.trainingrun.operator.it;
 
+import dev.trainingrun.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -9,6 +9,7 @@ import dev.trainingrun.api.Progress;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.api.TrainingRunYaml;
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.Command;
 import dev.trainingrun.testing.OnLocalCluster;
@@ -27,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,7 +102,8 @@ class KubernetesStatusWriterClusterTest {
             assertTrue((System.nanoTime() - start) < 100_000_000L, "publishing never waits for the network");
             awaitLog(logged, text -> text.contains("status: cannot write"));
             // Several failed attempts, so that "reported once" means something.
-            await("attempts to reach the API server during the outage", relay::dropped, attempts -> attempts >= 3);
+            Await.until("attempts to reach the API server during the outage", TIMEOUT, relay::dropped,
+                    attempts -> attempts >= 3);
             relay.restore();
             awaitEpochs("outage", List.of(1, 2, 3));
             publisher.close();
@@ -151,25 +152,14 @@ class KubernetesStatusWriterClusterTest {
         return run.getStatus().getEpochs().stream().map(EpochResult::getEpoch).toList();
     }
 
-    private static void awaitEpochs(String name, List<Integer> expected) throws InterruptedException {
-        await("status epochs of " + name + " to be " + expected, () -> {
+    private static void awaitEpochs(String name, List<Integer> expected) {
+        Await.until("status epochs of " + name + " to be " + expected, TIMEOUT, () -> {
             TrainingRun run = client.resources(TrainingRun.class).withName(name).get();
             return run.getStatus() == null || run.getStatus().getEpochs() == null ? List.<Integer>of() : epochs(run);
         }, expected::equals);
     }
 
-    private static void awaitLog(ByteArrayOutputStream logged, Predicate<String> done) throws InterruptedException {
-        await("the publisher's log", () -> logged.toString(StandardCharsets.UTF_8), done);
-    }
-
-    /** Polls {@code probe} until {@code done} holds; fails with the last value seen after TIMEOUT. */
-    private static <T> void await(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        T seen = probe.get();
-        while (!done.test(seen)) {
-            assertTrue(System.nanoTime() < deadline, "waiting for " + what + "; last seen: " + seen);
-            Thread.sleep(50);
-            seen = probe.get();
-        }
+    private static void awaitLog(ByteArrayOutputStream logged, Predicate<String> done) {
+        Await.until("the publisher's log", TIMEOUT, () -> logged.toString(StandardCharsets.UTF_8), done);
     }
 }

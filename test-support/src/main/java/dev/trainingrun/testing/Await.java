@@ -1,4 +1,4 @@
-package dev.trainingrun.operator.it;
+package dev.trainingrun.testing;
 
 import java.time.Duration;
 import java.util.function.Predicate;
