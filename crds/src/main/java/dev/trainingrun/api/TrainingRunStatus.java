@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * What is known about a run. Two writers share it through server-side apply, each under its own field
  * manager and owning only its own fields: the operator (phase, conditions, Job bookkeeping) and the
- * trainer inside the pod (progress, epochs, best, checkpoints). Lists are map-lists so that the API
+ * trainer inside the pod (progress, epochs, best, checkpoints, interruptions). Lists are map-lists so that the API
  * server merges entries by key instead of replacing the whole list.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -57,6 +57,10 @@ public class TrainingRunStatus {
 
     @JsonPropertyDescription("Where the run's checkpoints and other files are.")
     private CheckpointLocations checkpoints;
+
+    @JsonPropertyDescription("Interruptions of the run's training (preemption, eviction, drain, a lost node) and "
+            + "the training they cost.")
+    private Interruptions interruptions;
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -144,5 +148,13 @@ public class TrainingRunStatus {
 
     public void setCheckpoints(CheckpointLocations checkpoints) {
         this.checkpoints = checkpoints;
+    }
+
+    public Interruptions getInterruptions() {
+        return interruptions;
+    }
+
+    public void setInterruptions(Interruptions interruptions) {
+        this.interruptions = interruptions;
     }
 }
