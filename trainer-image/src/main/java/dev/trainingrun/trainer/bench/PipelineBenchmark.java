@@ -20,11 +20,11 @@ public final class PipelineBenchmark {
         int[] order = Seeds.epochOrder(images.samples().size(), 0, 1);
         try (BatchLoader loader = new BatchLoader(threads, 2 * threads + 1, skipped -> {})) {
             // A first pass warms the JIT and the file cache, as a training run's later epochs are.
-            drain(loader.batches(images.samples(), order, batchSize, true, transform, 0, 0));
+            drain(loader.batches(images.samples(), order, batchSize, true, transform, 0, 0, 0));
             long start = System.nanoTime();
             long delivered = 0;
             for (int epoch = 1; delivered == 0 || (System.nanoTime() - start) / 1e9 < minSeconds; epoch++) {
-                delivered += drain(loader.batches(images.samples(), order, batchSize, true, transform, 0, epoch));
+                delivered += drain(loader.batches(images.samples(), order, batchSize, true, transform, 0, epoch, 0));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Measurement("data", "-", side, batchSize, Math.toIntExact(delivered / batchSize), seconds,

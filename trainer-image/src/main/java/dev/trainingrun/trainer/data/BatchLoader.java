@@ -35,15 +35,16 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     /**
-     * The batches of one pass over {@code samples} in {@code order}; with {@code dropLast} a final partial batch is
-     * left out. An iterator abandoned early keeps its prefetched batches until {@link #close()}.
+     * The batches of one pass over {@code samples} in {@code order}, from batch {@code firstBatch} on (a pass
+     * resumed in the middle); with {@code dropLast} a final partial batch is left out. An iterator abandoned early
+     * keeps its prefetched batches until {@link #close()}.
      */
     public Iterator<Batch> batches(List<Sample> samples, int[] order, int batchSize, boolean dropLast,
-            ImageTransform transform, long seed, long epoch) {
+            ImageTransform transform, long seed, long epoch, long firstBatch) {
         int batchCount = dropLast ? order.length / batchSize : (order.length + batchSize - 1) / batchSize;
         return new Iterator<>() {
             private final ArrayDeque<Future<Batch>> inFlight = new ArrayDeque<>();
-            private int submitted;
+            private int submitted = (int) Math.min(firstBatch, batchCount);
 
             {
                 fill();

@@ -35,11 +35,11 @@ class BatchLoaderTest {
         int[] order = {6, 5, 4, 3, 2, 1, 0};
         try (BatchLoader loader = new BatchLoader(2, 3, skipped -> {})) {
             List<Batch> kept = drain(loader.batches(samples, order, 3, true,
-                    ImageTransform.validation(8, Normalizer.none()), 0, 1));
+                    ImageTransform.validation(8, Normalizer.none()), 0, 1, 0));
             assertEquals(2, kept.size());
             assertArrayEquals(new long[] {0, 2, 1}, kept.get(0).labels());
             List<Batch> all = drain(loader.batches(samples, order, 3, false,
-                    ImageTransform.validation(8, Normalizer.none()), 0, 1));
+                    ImageTransform.validation(8, Normalizer.none()), 0, 1, 0));
             assertEquals(3, all.size());
             assertEquals(1, all.get(2).size());
         }
@@ -53,14 +53,28 @@ class BatchLoaderTest {
         float[] one;
         float[] four;
         try (BatchLoader loader = new BatchLoader(1, 1, skipped -> {})) {
-            one = concat(drain(loader.batches(samples, order, 4, true, transform, 7, 2)));
+            one = concat(drain(loader.batches(samples, order, 4, true, transform, 7, 2, 0)));
         }
         try (BatchLoader loader = new BatchLoader(4, 8, skipped -> {})) {
-            four = concat(drain(loader.batches(samples, order, 4, true, transform, 7, 2)));
-            float[] otherEpoch = concat(drain(loader.batches(samples, order, 4, true, transform, 7, 3)));
+            four = concat(drain(loader.batches(samples, order, 4, true, transform, 7, 2, 0)));
+            float[] otherEpoch = concat(drain(loader.batches(samples, order, 4, true, transform, 7, 3, 0)));
             assertNotEquals(0, Arrays.compare(four, otherEpoch));
         }
         assertArrayEquals(one, four);
+    }
+
+    @Test
+    void aPassResumedAtABatchGivesTheSameBatchesAsTheRestOfAWholePass() {
+        List<Sample> samples = samples(12);
+        int[] order = Seeds.epochOrder(12, 7, 2);
+        ImageTransform transform = ImageTransform.training(16, Normalizer.none());
+        try (BatchLoader loader = new BatchLoader(2, 3, skipped -> {})) {
+            List<Batch> whole = drain(loader.batches(samples, order, 3, true, transform, 7, 2, 0));
+            List<Batch> resumed = drain(loader.batches(samples, order, 3, true, transform, 7, 2, 2));
+            assertEquals(2, resumed.size());
+            assertArrayEquals(concat(whole.subList(2, 4)), concat(resumed));
+            assertArrayEquals(whole.get(3).labels(), resumed.get(1).labels());
+        }
     }
 
     @Test
@@ -71,7 +85,7 @@ class BatchLoaderTest {
         List<SkippedImage> skipped = new CopyOnWriteArrayList<>();
         try (BatchLoader loader = new BatchLoader(2, 2, skipped::add)) {
             List<Batch> batches = drain(loader.batches(samples, new int[] {0, 1, 2, 3, 4}, 5, false,
-                    ImageTransform.validation(8, Normalizer.none()), 0, 0));
+                    ImageTransform.validation(8, Normalizer.none()), 0, 0, 0));
             assertEquals(4, batches.get(0).size());
         }
         assertEquals(1, skipped.size());
