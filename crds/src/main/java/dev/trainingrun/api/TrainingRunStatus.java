@@ -40,8 +40,12 @@ public class TrainingRunStatus {
     @JsonPropertyDescription("When the run reached Succeeded or Failed (RFC 3339).")
     private String completionTime;
 
-    @JsonPropertyDescription("Training pods started so far, retries included.")
+    @JsonPropertyDescription("Training pods the Job has made so far: retries, and the pods that replaced one "
+            + "evicted, preempted, deleted or suspended.")
     private Integer attempts;
+
+    @JsonPropertyDescription("The newest training pod.")
+    private TrainingPod pod;
 
     // Written by the trainer.
 
@@ -116,6 +120,14 @@ public class TrainingRunStatus {
 
     public void setAttempts(Integer attempts) {
         this.attempts = attempts;
+    }
+
+    public TrainingPod getPod() {
+        return pod;
+    }
+
+    public void setPod(TrainingPod pod) {
+        this.pod = pod;
     }
 
     public Progress getProgress() {
