@@ -46,8 +46,9 @@ public final class ProgressPrinter implements TrainingListener {
                 : batches > 0 ? String.format(Locale.ROOT, "continuing epoch %d at step %d/%d", start.firstEpoch(),
                         batches + 1, plan.stepsPerEpoch())
                 : "continuing with epoch " + start.firstEpoch();
-        String done = start.finished().size() == 1 ? "epoch 1 is done" : "epochs 1-" + start.finished().size()
-                + " are done";
+        int finished = start.finished().size();
+        String done = finished == 0 ? "no epoch is done yet" : finished == 1 ? "epoch 1 is done"
+                : "epochs 1-" + finished + " are done";
         start.checkpoint().ifPresent(checkpoint -> out.printf(Locale.ROOT, "resuming from %s: %s, %s%n", checkpoint,
                 done, next));
         if (!start.interruptions().isEmpty()) {

@@ -61,7 +61,8 @@ class StopOnSignalTest {
         assertTrue(second.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the second attempt did not finish");
         String again = Files.readString(dir.resolve("second.log"));
         assertEquals(TrainerExitCode.SUCCEEDED.code(), second.exitValue(), again);
-        assertTrue(again.contains("continuing epoch 1 at step " + (stoppedAt + 1) + "/75"), again);
+        assertTrue(again.contains("resuming from checkpoints/step.safetensors: no epoch is done yet, continuing "
+                + "epoch 1 at step " + (stoppedAt + 1) + "/75"), again);
         assertTrue(again.contains("the last attempt was stopped at step " + stoppedAt + "; 0 step(s)"), again);
         List<String> interruptions = Files.readAllLines(output.resolve("interruptions.jsonl"));
         assertEquals(1, interruptions.size());
