@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.testing.Command;
+import dev.trainingrun.testing.HelmTemplate;
 import dev.trainingrun.testing.LocalCluster;
 import dev.trainingrun.testing.Prerequisite;
 import io.fabric8.kubernetes.api.model.Container;
@@ -62,9 +63,7 @@ class ChartTemplateTest {
     }
 
     private static List<HasMetadata> render(String valuesYaml) {
-        List<String> arguments = new ArrayList<>(List.of("template", RELEASE, Chart.DIRECTORY.toString(),
-                "--namespace", NAMESPACE, "-f", Chart.valuesFile(valuesYaml).toString()));
-        return Chart.parse(helm(arguments.toArray(String[]::new)).orThrow().output());
+        return HelmTemplate.render(helmBinary, Chart.DIRECTORY, RELEASE, NAMESPACE, valuesYaml);
     }
 
     private static <T extends HasMetadata> List<T> all(List<HasMetadata> objects, Class<T> type) {
@@ -274,7 +273,7 @@ class ChartTemplateTest {
             "leaderElection: {leaseDuration: 15}        | at '/leaderElection/leaseDuration'"})
     void aWrongValueIsRefusedNamingIt(String values, String message) {
         Command.Result result = helm("template", RELEASE, Chart.DIRECTORY.toString(), "-f",
-                Chart.valuesFile(values).toString());
+                HelmTemplate.valuesFile(values).toString());
         assertFalse(result.succeeded(), result::output);
         assertTrue(result.output().contains("values don't meet the specifications of the schema"), result::output);
         assertTrue(result.output().contains(message), result::output);

@@ -13,6 +13,7 @@ import dev.trainingrun.testing.Await;
 import dev.trainingrun.operator.it.Fixtures;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.Command;
+import dev.trainingrun.testing.HelmTemplate;
 import dev.trainingrun.testing.OnLocalCluster;
 import dev.trainingrun.testing.Pods;
 import dev.trainingrun.testing.RegistryImages;
@@ -87,7 +88,7 @@ class HelmReleaseIT {
     /** The values of this installation: the images just pushed, this namespace only, the real node. */
     private static Path values() {
         String[] image = operatorImage.split("@");
-        return Chart.valuesFile("""
+        return HelmTemplate.valuesFile("""
                 image: {repository: "%s", digest: "%s"}
                 trainer: {image: "%s"}
                 watchNamespaces: ["%s"]
@@ -175,7 +176,7 @@ class HelmReleaseIT {
     @Test
     @Order(3)
     void aRunAppliedWithKubectlSucceedsUnderTheInClusterOperator() throws Exception {
-        Path manifest = Chart.valuesFile("""
+        Path manifest = HelmTemplate.valuesFile("""
                 apiVersion: trainingrun.dev/v1alpha1
                 kind: TrainingRun
                 metadata: {name: %s}
