@@ -62,8 +62,11 @@ class RunLifecycleIT {
         namespace = cluster.namespace();
         Fixtures.installCrd(client);
         Fixtures.createBoundClaims(client, namespace);
+        // The policy allows the hostPath run's directory, so that the namespace's Pod Security admission is what
+        // refuses its pod (FailedCreate).
         operator = OperatorProcess.start(RunLifecycleIT.class.getSimpleName(), cluster.kubeconfig(),
-                Map.of("TRAININGRUN_OPERATOR_NAMESPACES", namespace));
+                Map.of("TRAININGRUN_OPERATOR_NAMESPACES", namespace,
+                        "TRAININGRUN_OPERATOR_POLICY_HOST_PATH_PREFIXES", "/srv/images"));
     }
 
     @AfterAll

@@ -1,0 +1,118 @@
+package dev.trainingrun.operator.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trainingrun.operator.Runs;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The operator's security policy on every case of the table the chart's ValidatingAdmissionPolicy is held to, the
+ * prefix rules on their edges.
+ */
+class SecurityPolicyTest {
+    static Stream<PolicyCases.Case> cases() {
+        return PolicyCases.all().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void decidesEachCaseOfTheTableAsTheAdmissionPolicyMust(PolicyCases.Case example) {
+        Optional<Problem> problem = fromValues(PolicyCases.values(example.policy()))
+                .check(Runs.run("case", example.specJson()));
+        if (example.allowed()) {
+            assertEquals(Optional.empty(), problem);
+            return;
+        }
+        Problem refused = problem.orElseThrow(() -> new AssertionError("allowed, but must be refused"));
+        assertEquals(example.reason(), refused.reason());
+        assertTrue(refused.message().startsWith(example.message() + ". "), refused.message());
+        assertFalse(refused.permanent(), "the run starts once the policy allows it");
+    }
+
+    @Test
+    void theTableCoversEveryReasonAndEveryPolicy() {
+        assertEquals(List.of(SecurityPolicy.DATA_VOLUME_NOT_ALLOWED, SecurityPolicy.IMAGE_NOT_ALLOWED,
+                        SecurityPolicy.PRIORITY_CLASS_NOT_ALLOWED, SecurityPolicy.SCHEDULER_NOT_ALLOWED),
+                PolicyCases.all().stream().filter(c -> !c.allowed()).map(PolicyCases.Case::reason).distinct()
+                        .sorted().toList());
+        assertEquals(PolicyCases.policies(),
+                PolicyCases.all().stream().map(PolicyCases.Case::policy).distinct().toList());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "/srv/data,       /srv/data,         true",
+            "/srv/data,       /srv/data/,        true",
+            "/srv/data,       /srv/data/a/b,     true",
+            "/srv/data/,      /srv/data,         true",
+            "/srv/data,       /srv/database,     false",
+            "/srv/data,       /srv,              false",
+            "/srv/data,       /srv/data/../etc,  false",
+            "/srv/data,       /srv/data/..,      false",
+            "/srv/data,       /srv/data/..x,     true",
+            "/,               /etc,              true",
+            "/,               /etc/../x,         false",
+            "/srv/data,       srv/data,          false",
+            "srv/data,        srv/data/x,        false",
+            "/srv/../etc,     /srv/../etc/x,     false"})
+    void aHostPathPrefixAdmitsWholeComponentsAndNeverDotDot(String prefix, String path, boolean allowed) {
+        SecurityPolicy policy = new SecurityPolicy(true, List.of(), List.of(), List.of(prefix), List.of(), List.of(),
+                List.of(), "trainer:1");
+        assertEquals(allowed, policy.hostPathAllowed(path));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "registry.example/team,    registry.example/team/trainer:1,        true",
+            "registry.example/team,    registry.example/team:1,                true",
+            "registry.example/team,    registry.example/team@sha256:00,        true",
+            "registry.example/team,    registry.example/team,                  true",
+            "registry.example/team/,   registry.example/team/trainer:1,        true",
+            "registry.example/team,    registry.example/team-evil/trainer:1,   false",
+            "registry.example/team,    registry.example/teams:1,               false",
+            "registry.example/team/,   registry.example/team:1,                false",
+            "registry.example,         registry.example/anyone/trainer:1,      true",
+            "registry.example,         registry.example.evil/trainer:1,        false",
+            "registry.example,         registry.example:5000/trainer:1,        false",
+            "registry.example:5000,    registry.example:5000/trainer:1,        true",
+            "registry.example:5000,    registry.example:50001/trainer:1,       false",
+            "docker.io/library,        ubuntu:22.04,                           false",
+            "registry.example/team,    evil.example/registry.example/team/t:1, false"})
+    void anImagePrefixEndsWhereAComponentOfTheReferenceEnds(String prefix, String image, boolean allowed) {
+        assertEquals(allowed, SecurityPolicy.imageUnder(image, prefix));
+    }
+
+    @Test
+    void entriesAreTrimmedAndEmptyOnesDropped() {
+        SecurityPolicy policy = new SecurityPolicy(true, List.of(" a ", "", "b"), List.of(), List.of(" "), List.of(),
+                List.of(), List.of(""), "trainer:1");
+        assertEquals(List.of("a", "b"), policy.csiDrivers());
+        assertEquals(List.of(), policy.hostPathPrefixes());
+        assertEquals(List.of(), policy.imagePrefixes(), "an empty entry does not turn the image allow-list on");
+    }
+
+    /** The policy the operator runs with under these chart values. */
+    @SuppressWarnings("unchecked")
+    static SecurityPolicy fromValues(Map<String, Object> values) {
+        Map<String, Object> policy = (Map<String, Object>) values.getOrDefault("policy", Map.of());
+        Map<String, Object> trainer = (Map<String, Object>) values.get("trainer");
+        return new SecurityPolicy((Boolean) policy.getOrDefault("persistentVolumeClaims", true),
+                list(policy, "csiDrivers"), list(policy, "nfsServers"), list(policy, "hostPathPrefixes"),
+                list(policy, "priorityClassNames"), list(policy, "schedulerNames"), list(policy, "imagePrefixes"),
+                (String) trainer.get("image"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> list(Map<String, Object> policy, String key) {
+        return (List<String>) policy.getOrDefault(key, List.of());
+    }
+}
