@@ -2,12 +2,15 @@ package dev.trainingrun.helm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.testing.Command;
 import dev.trainingrun.testing.HelmTemplate;
 import dev.trainingrun.testing.LocalCluster;
 import dev.trainingrun.testing.Prerequisite;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -15,6 +18,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -26,9 +31,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +53,8 @@ class ChartTemplateTest {
     private static final String FULLNAME = "tr-trainingrun-operator";
     private static final String VERSION = System.getProperty("project.version");
     private static final Set<String> LEADER_ELECTION_GROUPS = Set.of("coordination.k8s.io", "authorization.k8s.io");
+    private static final String POLICY_SETTINGS = FULLNAME + "-policy";
+    private static final String POLICY_ENV_PREFIX = "TRAININGRUN_OPERATOR_POLICY_";
 
     private static Path helmBinary;
 
@@ -258,6 +268,103 @@ class ChartTemplateTest {
         assertEquals(Optional.of("10"), envValue(slowStorage, "TRAININGRUN_OPERATOR_STOP_MARGIN_SECONDS"));
     }
 
+    @Test
+    void theSecurityPolicyIsSafeByDefaultAndEnforcedAtAdmissionInEveryNamespace() {
+        List<HasMetadata> objects = render("{}");
+
+        ConfigMap settings = one(objects, ConfigMap.class);
+        assertEquals(POLICY_SETTINGS, settings.getMetadata().getName());
+        assertEquals(NAMESPACE, settings.getMetadata().getNamespace());
+        assertEquals(new TreeMap<>(Map.of("persistentVolumeClaims", "true", "csiDrivers", "", "nfsServers", "",
+                "hostPathPrefixes", "", "priorityClassNames", "", "schedulerNames", "", "imagePrefixes", "",
+                "trainerImage", "trainingrun/trainer:" + VERSION)), new TreeMap<>(settings.getData()));
+
+        ValidatingAdmissionPolicy policy = one(objects, ValidatingAdmissionPolicy.class);
+        assertEquals(FULLNAME, policy.getMetadata().getName());
+        assertEquals("Fail", policy.getSpec().getFailurePolicy());
+        assertEquals("ConfigMap", policy.getSpec().getParamKind().getKind());
+        var rule = policy.getSpec().getMatchConstraints().getResourceRules().get(0);
+        assertEquals(List.of("CREATE"), rule.getOperations(), "what the policy checks is immutable after creation");
+        assertEquals(List.of("trainingruns"), rule.getResources());
+        assertEquals(7, policy.getSpec().getValidations().size(), "a validation per rule of SecurityPolicy");
+
+        ValidatingAdmissionPolicyBinding binding = one(objects, ValidatingAdmissionPolicyBinding.class);
+        assertEquals(FULLNAME, binding.getSpec().getPolicyName());
+        assertEquals(List.of("Deny"), binding.getSpec().getValidationActions());
+        assertEquals(POLICY_SETTINGS, binding.getSpec().getParamRef().getName());
+        assertEquals(NAMESPACE, binding.getSpec().getParamRef().getNamespace());
+        assertEquals("Deny", binding.getSpec().getParamRef().getParameterNotFoundAction(),
+                "without its settings the policy refuses runs rather than allow them all");
+        assertNull(binding.getSpec().getMatchResources(), "every namespace, as the operator watches every one");
+
+        // The operator reads each setting of the same ConfigMap, from the variable named after its key.
+        Map<String, EnvVar> env = env(operator(objects));
+        Set<String> keys = new TreeSet<>(settings.getData().keySet());
+        keys.remove("trainerImage");
+        Set<String> expected = keys.stream().map(ChartTemplateTest::policyVariable)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> variables = env.keySet().stream().filter(name -> name.startsWith(POLICY_ENV_PREFIX))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(expected, variables);
+        for (String key : keys) {
+            var reference = env.get(policyVariable(key)).getValueFrom().getConfigMapKeyRef();
+            assertEquals(POLICY_SETTINGS, reference.getName());
+            assertEquals(key, reference.getKey());
+        }
+    }
+
+    @Test
+    void policyValuesReachTheSettingsAndAChangedPolicyRollsTheOperator() {
+        List<HasMetadata> objects = render("""
+                trainer: {image: "registry.example:5000/ml/trainer:1"}
+                policy:
+                  persistentVolumeClaims: false
+                  csiDrivers: [files.csi.example.com, datasets.csi.example.com]
+                  hostPathPrefixes: [/srv/images]
+                  imagePrefixes: ["registry.example:5000/ml"]""");
+        Map<String, String> settings = one(objects, ConfigMap.class).getData();
+        assertEquals("false", settings.get("persistentVolumeClaims"));
+        assertEquals("files.csi.example.com,datasets.csi.example.com", settings.get("csiDrivers"));
+        assertEquals("/srv/images", settings.get("hostPathPrefixes"));
+        assertEquals("registry.example:5000/ml", settings.get("imagePrefixes"));
+        assertEquals("", settings.get("nfsServers"));
+        assertEquals("registry.example:5000/ml/trainer:1", settings.get("trainerImage"));
+
+        String defaults = policyChecksum(render("{}"));
+        assertNotEquals(defaults, policyChecksum(objects));
+        assertNotEquals(defaults, policyChecksum(render("trainer: {image: registry.example/ml/trainer:2}")),
+                "the trainer image is part of the policy");
+        assertEquals(defaults, policyChecksum(render("concurrency: 7")), "only the policy's own values count");
+    }
+
+    @Test
+    void withWatchedNamespacesThePolicyIsEnforcedAtAdmissionOnlyThere() {
+        ValidatingAdmissionPolicyBinding binding = one(render("watchNamespaces: [team-a, team-b]"),
+                ValidatingAdmissionPolicyBinding.class);
+        var selector = binding.getSpec().getMatchResources().getNamespaceSelector().getMatchExpressions().get(0);
+        assertEquals("kubernetes.io/metadata.name", selector.getKey());
+        assertEquals("In", selector.getOperator());
+        assertEquals(List.of("team-a", "team-b"), selector.getValues());
+    }
+
+    @Test
+    void withoutAdmissionTheOperatorAloneEnforcesThePolicy() {
+        List<HasMetadata> objects = render("policy: {admission: false}");
+        assertTrue(all(objects, ValidatingAdmissionPolicy.class).isEmpty());
+        assertTrue(all(objects, ValidatingAdmissionPolicyBinding.class).isEmpty());
+        assertEquals(POLICY_SETTINGS, one(objects, ConfigMap.class).getMetadata().getName());
+        assertTrue(env(operator(objects)).containsKey(POLICY_ENV_PREFIX + "HOST_PATH_PREFIXES"));
+    }
+
+    private static String policyVariable(String key) {
+        return POLICY_ENV_PREFIX + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+
+    private static String policyChecksum(List<HasMetadata> objects) {
+        return one(objects, Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations()
+                .get("checksum/policy");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "replicas: two                              | at '/replicas': got string, want integer",
@@ -270,7 +377,16 @@ class ChartTemplateTest {
             "watchNamespaces: [Team_A]                  | at '/watchNamespaces/0'",
             "concurrency: 0                             | at '/concurrency'",
             "trainer: {stop: {writeMegabytesPerSecond: 0}} | at '/trainer/stop/writeMegabytesPerSecond'",
-            "leaderElection: {leaseDuration: 15}        | at '/leaderElection/leaseDuration'"})
+            "leaderElection: {leaseDuration: 15}        | at '/leaderElection/leaseDuration'",
+            "policy: {hostPath: true}                   | additional properties 'hostPath' not allowed",
+            "policy: {persistentVolumeClaims: \"true\"} | at '/policy/persistentVolumeClaims'",
+            "policy: {hostPathPrefixes: [srv/images]}   | at '/policy/hostPathPrefixes/0'",
+            "policy: {hostPathPrefixes: [/srv/../etc]}  | at '/policy/hostPathPrefixes/0'",
+            "policy: {csiDrivers: [\"a.example,b\"]}      | at '/policy/csiDrivers/0'",
+            "policy: {nfsServers: [nfs.example, nfs.example]} | at '/policy/nfsServers'",
+            "policy: {priorityClassNames: [High]}       | at '/policy/priorityClassNames/0'",
+            "policy: {imagePrefixes: [\"https://registry.example\"]} | at '/policy/imagePrefixes/0'",
+            "policy: {imagePrefixes: [\"registry.example/ml \"]} | at '/policy/imagePrefixes/0'"})
     void aWrongValueIsRefusedNamingIt(String values, String message) {
         Command.Result result = helm("template", RELEASE, Chart.DIRECTORY.toString(), "-f",
                 HelmTemplate.valuesFile(values).toString());

@@ -5,7 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.operator.Runs;
+import dev.trainingrun.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -16,9 +28,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The operator's security policy on every case of the table the chart's ValidatingAdmissionPolicy is held to, the
- * prefix rules on their edges.
+ * prefix rules on their edges, and the way the chart's values reach it.
  */
 class SecurityPolicyTest {
+    private static final Path CHART_VALUES = Path.of("..", "helm", "trainingrun-operator", "values.yaml");
+
     static Stream<PolicyCases.Case> cases() {
         return PolicyCases.all().stream();
     }
@@ -98,6 +112,60 @@ class SecurityPolicyTest {
         assertEquals(List.of("a", "b"), policy.csiDrivers());
         assertEquals(List.of(), policy.hostPathPrefixes());
         assertEquals(List.of(), policy.imagePrefixes(), "an empty entry does not turn the image allow-list on");
+    }
+
+    /**
+     * Every value of the chart's {@code policy} (but {@code admission}, which only the chart uses) reaches the
+     * operator as the environment variable the chart's Deployment names after it, through the operator's own
+     * configuration mapping.
+     */
+    @Test
+    void eachPolicyValueOfTheChartReachesTheOperatorThroughItsEnvironmentVariable() throws IOException {
+        Map<?, ?> chartPolicy = (Map<?, ?>) new KubernetesSerialization()
+                .unmarshal(Files.readString(CHART_VALUES), Map.class).get("policy");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TRAININGRUN_OPERATOR_TRAINER_IMAGE", "registry.example/ml/trainer:1");
+        for (Object key : chartPolicy.keySet()) {
+            if (!key.equals("admission")) {
+                env.put(environmentVariable((String) key), key.equals("persistentVolumeClaims") ? "false"
+                        : "first-" + key + ",second-" + key);
+            }
+        }
+        SecurityPolicy policy = SecurityPolicy.from(operatorConfig(env));
+
+        assertEquals(8, env.size(), "the chart's seven settings and the trainer image: " + env.keySet());
+        assertFalse(policy.persistentVolumeClaims());
+        assertEquals(List.of("first-csiDrivers", "second-csiDrivers"), policy.csiDrivers());
+        assertEquals(List.of("first-nfsServers", "second-nfsServers"), policy.nfsServers());
+        assertEquals(List.of("first-hostPathPrefixes", "second-hostPathPrefixes"), policy.hostPathPrefixes());
+        assertEquals(List.of("first-priorityClassNames", "second-priorityClassNames"), policy.priorityClassNames());
+        assertEquals(List.of("first-schedulerNames", "second-schedulerNames"), policy.schedulerNames());
+        assertEquals(List.of("first-imagePrefixes", "second-imagePrefixes"), policy.imagePrefixes());
+        assertEquals("registry.example/ml/trainer:1", policy.trainerImage());
+    }
+
+    @Test
+    void theDefaultsAllowClaimsAndNothingElseButAnyImage() {
+        // The chart's Deployment sets every variable; an empty one counts as left out.
+        OperatorConfig config = operatorConfig(Map.of("TRAININGRUN_OPERATOR_TRAINER_IMAGE", "trainer:1",
+                "TRAININGRUN_OPERATOR_POLICY_CSI_DRIVERS", ""));
+        assertEquals(new SecurityPolicy(true, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                "trainer:1"), SecurityPolicy.from(config));
+    }
+
+    /** The operator's configuration from these environment variables, converted as Quarkus converts it. */
+    private static OperatorConfig operatorConfig(Map<String, String> env) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(OperatorConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new EnvConfigSource(env, EnvConfigSource.ORDINAL))
+                .build();
+        return config.getConfigMapping(OperatorConfig.class);
+    }
+
+    /** The chart's rule: TRAININGRUN_OPERATOR_POLICY_ and the key in upper snake case. */
+    private static String environmentVariable(String key) {
+        return "TRAININGRUN_OPERATOR_POLICY_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
     }
 
     /** The policy the operator runs with under these chart values. */
