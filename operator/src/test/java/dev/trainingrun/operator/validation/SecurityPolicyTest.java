@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainingrun.api.DataVolume;
 import dev.trainingrun.operator.Runs;
 import dev.trainingrun.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -12,14 +13,20 @@ import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +67,25 @@ class SecurityPolicyTest {
                         .sorted().toList());
         assertEquals(PolicyCases.policies(),
                 PolicyCases.all().stream().map(PolicyCases.Case::policy).distinct().toList());
+    }
+
+    /**
+     * Every kind of data volume the API admits has its rule: a kind added to {@link DataVolume} without one would
+     * be let through unchecked. The table has a refused case for each.
+     */
+    @Test
+    void everyDataVolumeKindTheApiAdmitsIsGoverned() {
+        Set<String> kinds = Arrays.stream(DataVolume.class.getDeclaredFields())
+                .filter(field -> !Modifier.isStatic(field.getModifiers()))
+                .map(Field::getName)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(Set.of("persistentVolumeClaim", "nfs", "csi", "hostPath")), kinds);
+        Set<String> refused = PolicyCases.all().stream()
+                .filter(c -> SecurityPolicy.DATA_VOLUME_NOT_ALLOWED.equals(c.reason()))
+                .map(c -> ((Map<?, ?>) ((Map<?, ?>) c.spec().get("data")).get("volume")).keySet().iterator().next())
+                .map(String::valueOf)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(kinds, refused);
     }
 
     @ParameterizedTest
