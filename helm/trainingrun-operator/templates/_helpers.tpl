@@ -49,28 +49,6 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default (printf "trainingrun/trainer:%s" .Chart.AppVersion) .Values.trainer.image }}
 {{- end }}
 
-{{/* The ConfigMap that holds the security policy, for the operator's environment and the admission policy. */}}
-{{- define "trainingrun-operator.policyConfigMap" -}}
-{{- printf "%s-policy" (include "trainingrun-operator.fullname" .) | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/*
-The security policy as that ConfigMap's data: each value of `policy` but `admission` under its own name (a list
-joined by commas), and the trainer image, which a run may always name. The operator reads each key from the
-environment variable TRAININGRUN_OPERATOR_POLICY_<KEY IN SNAKE CASE>.
-*/}}
-{{- define "trainingrun-operator.policySettings" -}}
-{{- $settings := dict "trainerImage" (include "trainingrun-operator.trainerImage" .) }}
-{{- range $key, $value := omit .Values.policy "admission" }}
-{{- if kindIs "slice" $value }}
-{{- $_ := set $settings $key (join "," $value) }}
-{{- else }}
-{{- $_ := set $settings $key (toString $value) }}
-{{- end }}
-{{- end }}
-{{- toYaml $settings }}
-{{- end }}
-
 {{/*
 The rules the operator needs in each namespace whose runs it reconciles (docs/operator.md). The Lease
 rule is apart: it is needed only where the Lease lives.

@@ -13,7 +13,6 @@ import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.HelmTemplate;
 import dev.trainingrun.testing.OnLocalCluster;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
@@ -35,12 +34,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The chart's ValidatingAdmissionPolicy on a real API server, as {@code helm template} renders it from the chart's
- * values (the policy, its binding and the ConfigMap of settings, applied as they are). Each installation is bound to
- * a namespace of its own without Pod Security enforcement, where a user who may only create and read TrainingRuns
- * creates the runs: every case of the security policy's table (policy-cases.yaml) is decided as the operator's
- * SecurityPolicy decides it, word for word; the overreaching runs of issue 20 are refused at creation under the
- * chart's defaults and allowed under values that allow them; a namespace the binding does not select is left to
- * the operator; and without its settings the policy refuses every run rather than allow them all.
+ * values (the policy and its binding, applied as they are). Each installation is bound to a namespace of its own
+ * without Pod Security enforcement, where a user who may only create and read TrainingRuns creates the runs: every
+ * case of the security policy's table (policy-cases.yaml) is decided as the operator's SecurityPolicy decides it,
+ * word for word; the overreaching runs are refused at creation under the chart's defaults and allowed under values
+ * that allow them; a namespace the binding does not select is left to the operator; and an installation replaced by
+ * one with other values (as {@code helm upgrade} or a reinstall does) enforces the new values.
  */
 @OnLocalCluster(podSecurity = OnLocalCluster.NONE)
 class AdmissionPolicyIT {
@@ -48,19 +47,21 @@ class AdmissionPolicyIT {
     private static final String USER = "data-scientist";
     private static final String SAFE = "safe";
     private static final String PERMISSIVE = "permissive";
-    private static final String WITHOUT_SETTINGS = "no-settings";
+    private static final String REPLACED = "replaced";
     /**
-     * Refused under every policy (a hostPath never climbs out with ".."), so that its refusal with the policy's
-     * message shows the policy is in force: Kubernetes applies a new policy, binding or setting a moment after it
-     * is stored, and says nowhere when.
+     * Refused under every policy (a hostPath never climbs out with ".."), so that its refusal shows the policy is in
+     * force: Kubernetes applies a new policy or binding a moment after it is stored, and says nowhere when.
      */
     private static final TrainingRun PROBE = Fixtures.run("probe", "{data: {volume: {hostPath: {path: /probe/..}}}}");
 
     private static KubernetesClient client;
     private static Cluster cluster;
-    /** Per installation (a policy of the table, SAFE, PERMISSIVE, WITHOUT_SETTINGS): its namespace's user. */
+    private static final String REFUSAL = "is not allowed by the TrainingRun security policy";
+
+    /** Per installation (a policy of the table, SAFE, PERMISSIVE, REPLACED): its namespace's user. */
     private static final Map<String, KubernetesClient> USERS = new LinkedHashMap<>();
-    private static final List<HasMetadata> INSTALLED = new ArrayList<>();
+    /** Per installation: its policy and binding. */
+    private static final Map<String, List<HasMetadata>> INSTALLED = new LinkedHashMap<>();
 
     @BeforeAll
     static void install(KubernetesClient kubernetes, Cluster localCluster) {
@@ -71,16 +72,15 @@ class AdmissionPolicyIT {
         PolicyCases.policies().forEach(policy -> installations.put(policy, PolicyCases.valuesYaml(policy)));
         installations.put(SAFE, OverreachingRuns.SAFE_VALUES);
         installations.put(PERMISSIVE, OverreachingRuns.PERMISSIVE_VALUES);
-        installations.put(WITHOUT_SETTINGS, "{}");
+        installations.put(REPLACED, OverreachingRuns.SAFE_VALUES);
         installations.forEach(AdmissionPolicyIT::installAdmissionPolicy);
-        installations.keySet().forEach(installation -> awaitInForce(installation, WITHOUT_SETTINGS.equals(installation)
-                ? "no params found for policy binding" : "is not allowed by the TrainingRun security policy"));
+        installations.keySet().forEach(AdmissionPolicyIT::awaitInForce);
     }
 
     @AfterAll
     static void uninstall() {
         USERS.values().forEach(KubernetesClient::close);
-        INSTALLED.forEach(object -> client.resource(object).delete());
+        INSTALLED.values().forEach(objects -> objects.forEach(object -> client.resource(object).delete()));
         USERS.keySet().forEach(installation -> client.namespaces().withName(namespace(installation)).delete());
     }
 
@@ -130,45 +130,59 @@ class AdmissionPolicyIT {
     }
 
     @Test
-    void withoutItsSettingsThePolicyRefusesEveryRun() {
-        KubernetesClient user = USERS.get(WITHOUT_SETTINGS);
-        KubernetesClientException refused = refusal(() -> user.resource(OverreachingRuns.withinPolicy("any")).create());
-        assertTrue(refused.getMessage().contains("no params found for policy binding with `Deny` "
-                + "parameterNotFoundAction"), refused.getMessage());
+    void anInstallationReplacedByOneWithOtherValuesEnforcesTheNewValues() {
+        Overreach overreach = OverreachingRuns.ALL.get(1);
+        KubernetesClient user = USERS.get(REPLACED);
+        refusal(() -> user.resource(overreach.run()).dryRun().create());
+
+        INSTALLED.remove(REPLACED).forEach(object -> client.resource(object).delete());
+        Await.until("the replaced policy and binding to be gone", ACTIVE, () -> {
+            try {
+                user.resource(overreach.run()).dryRun().create();
+                return true;
+            } catch (KubernetesClientException e) {
+                return false;
+            }
+        });
+        installAdmissionPolicy(REPLACED, OverreachingRuns.PERMISSIVE_VALUES);
+        awaitInForce(REPLACED);
+        user.resource(overreach.run()).create();
     }
 
     /**
      * Renders the chart with these values as an installation bound to a namespace of its own, makes that namespace
-     * (no Pod Security label) with a user who may only create and read runs there, and applies the policy, its
-     * binding and (but for WITHOUT_SETTINGS) its ConfigMap of settings.
+     * (no Pod Security label, the first time) with a user who may only create and read runs there, and applies the
+     * policy and its binding.
      */
     private static void installAdmissionPolicy(String installation, String valuesYaml) {
         String namespace = namespace(installation);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
-                .build()).create();
-        USERS.put(installation, Fixtures.runCreator(client, cluster.kubeconfig(), namespace, USER));
+        if (!USERS.containsKey(installation)) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+                    .build()).create();
+            USERS.put(installation, Fixtures.runCreator(client, cluster.kubeconfig(), namespace, USER));
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> values = new LinkedHashMap<>(Chart.YAML.unmarshal(valuesYaml, Map.class));
         values.put("fullnameOverride", policyName(installation));
         values.put("watchNamespaces", List.of(namespace));
+        List<HasMetadata> installed = new ArrayList<>();
         for (HasMetadata object : HelmTemplate.render(cluster.tool("helm"), Chart.DIRECTORY, "tro",
                 cluster.namespace(), Chart.YAML.asYaml(values))) {
-            boolean settings = object instanceof ConfigMap;
-            if (object instanceof ValidatingAdmissionPolicy || object instanceof ValidatingAdmissionPolicyBinding
-                    || settings && !WITHOUT_SETTINGS.equals(installation)) {
-                INSTALLED.add(client.resource(object).create());
+            if (object instanceof ValidatingAdmissionPolicy || object instanceof ValidatingAdmissionPolicyBinding) {
+                installed.add(client.resource(object).create());
             }
         }
+        INSTALLED.put(installation, installed);
     }
 
-    private static void awaitInForce(String installation, String refusal) {
-        Await.until("the admission policy " + policyName(installation) + " to refuse " + PROBE.getMetadata().getName()
-                + " (" + refusal + ")", ACTIVE, () -> {
+    private static void awaitInForce(String installation) {
+        Await.until("the admission policy " + policyName(installation) + " to refuse " + PROBE.getMetadata().getName(),
+                ACTIVE, () -> {
                     try {
                         USERS.get(installation).resource(PROBE).dryRun().create();
                         return false;
                     } catch (KubernetesClientException e) {
-                        return e.getMessage().contains(refusal);
+                        return e.getMessage().contains(REFUSAL);
                     }
                 });
     }

@@ -2,7 +2,6 @@ package dev.trainingrun.helm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +9,6 @@ import dev.trainingrun.testing.Command;
 import dev.trainingrun.testing.HelmTemplate;
 import dev.trainingrun.testing.LocalCluster;
 import dev.trainingrun.testing.Prerequisite;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -20,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.Variable;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -36,7 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +51,6 @@ class ChartTemplateTest {
     private static final String FULLNAME = "tr-trainingrun-operator";
     private static final String VERSION = System.getProperty("project.version");
     private static final Set<String> LEADER_ELECTION_GROUPS = Set.of("coordination.k8s.io", "authorization.k8s.io");
-    private static final String POLICY_SETTINGS = FULLNAME + "-policy";
     private static final String POLICY_ENV_PREFIX = "TRAININGRUN_OPERATOR_POLICY_";
 
     private static Path helmBinary;
@@ -271,70 +268,49 @@ class ChartTemplateTest {
     @Test
     void theSecurityPolicyIsSafeByDefaultAndEnforcedAtAdmissionInEveryNamespace() {
         List<HasMetadata> objects = render("{}");
-
-        ConfigMap settings = one(objects, ConfigMap.class);
-        assertEquals(POLICY_SETTINGS, settings.getMetadata().getName());
-        assertEquals(NAMESPACE, settings.getMetadata().getNamespace());
-        assertEquals(new TreeMap<>(Map.of("persistentVolumeClaims", "true", "csiDrivers", "", "nfsServers", "",
-                "hostPathPrefixes", "", "priorityClassNames", "", "schedulerNames", "", "imagePrefixes", "",
-                "trainerImage", "trainingrun/trainer:" + VERSION)), new TreeMap<>(settings.getData()));
+        Map<String, String> defaults = new TreeMap<>(Map.of("persistentVolumeClaims", "true", "csiDrivers", "",
+                "nfsServers", "", "hostPathPrefixes", "", "priorityClassNames", "", "schedulerNames", "",
+                "imagePrefixes", ""));
+        assertEquals(defaults, operatorPolicy(objects));
 
         ValidatingAdmissionPolicy policy = one(objects, ValidatingAdmissionPolicy.class);
         assertEquals(FULLNAME, policy.getMetadata().getName());
         assertEquals("Fail", policy.getSpec().getFailurePolicy());
-        assertEquals("ConfigMap", policy.getSpec().getParamKind().getKind());
+        assertNull(policy.getSpec().getParamKind(), "settings as CEL literals, not a parameter (docs/security.md)");
         var rule = policy.getSpec().getMatchConstraints().getResourceRules().get(0);
         assertEquals(List.of("CREATE"), rule.getOperations(), "what the policy checks is immutable after creation");
         assertEquals(List.of("trainingruns"), rule.getResources());
         assertEquals(7, policy.getSpec().getValidations().size(), "a validation per rule of SecurityPolicy");
+        assertEquals(defaults, admissionPolicySettings(objects));
+        assertEquals("\"trainingrun/trainer:" + VERSION + "\"", variables(policy).get("trainerImage"));
 
         ValidatingAdmissionPolicyBinding binding = one(objects, ValidatingAdmissionPolicyBinding.class);
         assertEquals(FULLNAME, binding.getSpec().getPolicyName());
         assertEquals(List.of("Deny"), binding.getSpec().getValidationActions());
-        assertEquals(POLICY_SETTINGS, binding.getSpec().getParamRef().getName());
-        assertEquals(NAMESPACE, binding.getSpec().getParamRef().getNamespace());
-        assertEquals("Deny", binding.getSpec().getParamRef().getParameterNotFoundAction(),
-                "without its settings the policy refuses runs rather than allow them all");
         assertNull(binding.getSpec().getMatchResources(), "every namespace, as the operator watches every one");
-
-        // The operator reads each setting of the same ConfigMap, from the variable named after its key.
-        Map<String, EnvVar> env = env(operator(objects));
-        Set<String> keys = new TreeSet<>(settings.getData().keySet());
-        keys.remove("trainerImage");
-        Set<String> expected = keys.stream().map(ChartTemplateTest::policyVariable)
-                .collect(Collectors.toCollection(TreeSet::new));
-        Set<String> variables = env.keySet().stream().filter(name -> name.startsWith(POLICY_ENV_PREFIX))
-                .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(expected, variables);
-        for (String key : keys) {
-            var reference = env.get(policyVariable(key)).getValueFrom().getConfigMapKeyRef();
-            assertEquals(POLICY_SETTINGS, reference.getName());
-            assertEquals(key, reference.getKey());
-        }
     }
 
     @Test
-    void policyValuesReachTheSettingsAndAChangedPolicyRollsTheOperator() {
+    void theOperatorAndTheAdmissionPolicyGetTheSameValues() {
         List<HasMetadata> objects = render("""
                 trainer: {image: "registry.example:5000/ml/trainer:1"}
                 policy:
                   persistentVolumeClaims: false
                   csiDrivers: [files.csi.example.com, datasets.csi.example.com]
-                  hostPathPrefixes: [/srv/images]
-                  imagePrefixes: ["registry.example:5000/ml"]""");
-        Map<String, String> settings = one(objects, ConfigMap.class).getData();
-        assertEquals("false", settings.get("persistentVolumeClaims"));
-        assertEquals("files.csi.example.com,datasets.csi.example.com", settings.get("csiDrivers"));
-        assertEquals("/srv/images", settings.get("hostPathPrefixes"));
-        assertEquals("registry.example:5000/ml", settings.get("imagePrefixes"));
-        assertEquals("", settings.get("nfsServers"));
-        assertEquals("registry.example:5000/ml/trainer:1", settings.get("trainerImage"));
-
-        String defaults = policyChecksum(render("{}"));
-        assertNotEquals(defaults, policyChecksum(objects));
-        assertNotEquals(defaults, policyChecksum(render("trainer: {image: registry.example/ml/trainer:2}")),
-                "the trainer image is part of the policy");
-        assertEquals(defaults, policyChecksum(render("concurrency: 7")), "only the policy's own values count");
+                  hostPathPrefixes: [/srv/images, '/srv/"quoted"']
+                  priorityClassNames: [research-low]
+                  imagePrefixes: ["registry.example:5000/ml", team.example/trainers]""");
+        Map<String, String> operator = operatorPolicy(objects);
+        assertEquals("false", operator.get("persistentVolumeClaims"));
+        assertEquals("files.csi.example.com,datasets.csi.example.com", operator.get("csiDrivers"));
+        assertEquals("/srv/images,/srv/\"quoted\"", operator.get("hostPathPrefixes"), "a CEL literal all the same");
+        assertEquals("", operator.get("nfsServers"));
+        assertEquals("registry.example:5000/ml,team.example/trainers", operator.get("imagePrefixes"));
+        assertEquals(operator, admissionPolicySettings(objects));
+        assertEquals(Optional.of("registry.example:5000/ml/trainer:1"),
+                envValue(objects, "TRAININGRUN_OPERATOR_TRAINER_IMAGE"));
+        assertEquals("\"registry.example:5000/ml/trainer:1\"",
+                variables(one(objects, ValidatingAdmissionPolicy.class)).get("trainerImage"));
     }
 
     @Test
@@ -349,20 +325,49 @@ class ChartTemplateTest {
 
     @Test
     void withoutAdmissionTheOperatorAloneEnforcesThePolicy() {
-        List<HasMetadata> objects = render("policy: {admission: false}");
+        List<HasMetadata> objects = render("policy: {admission: false, hostPathPrefixes: [/srv/images]}");
         assertTrue(all(objects, ValidatingAdmissionPolicy.class).isEmpty());
         assertTrue(all(objects, ValidatingAdmissionPolicyBinding.class).isEmpty());
-        assertEquals(POLICY_SETTINGS, one(objects, ConfigMap.class).getMetadata().getName());
-        assertTrue(env(operator(objects)).containsKey(POLICY_ENV_PREFIX + "HOST_PATH_PREFIXES"));
+        assertEquals("/srv/images", operatorPolicy(objects).get("hostPathPrefixes"));
     }
 
-    private static String policyVariable(String key) {
-        return POLICY_ENV_PREFIX + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    /** The operator's policy settings by the value they come from (..._POLICY_HOST_PATH_PREFIXES: hostPathPrefixes). */
+    private static Map<String, String> operatorPolicy(List<HasMetadata> objects) {
+        Map<String, String> settings = new TreeMap<>();
+        env(operator(objects)).forEach((name, variable) -> {
+            if (name.startsWith(POLICY_ENV_PREFIX)) {
+                settings.put(valueName(name.substring(POLICY_ENV_PREFIX.length())), variable.getValue());
+            }
+        });
+        return settings;
     }
 
-    private static String policyChecksum(List<HasMetadata> objects) {
-        return one(objects, Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations()
-                .get("checksum/policy");
+    /** The admission policy's CEL variables of the same settings, their JSON literals read back as env values. */
+    private static Map<String, String> admissionPolicySettings(List<HasMetadata> objects) {
+        Map<String, String> variables = variables(one(objects, ValidatingAdmissionPolicy.class));
+        Map<String, String> settings = new TreeMap<>();
+        for (String name : operatorPolicy(objects).keySet()) {
+            Object literal = Chart.YAML.unmarshal(variables.get(name), Object.class);
+            settings.put(name, literal instanceof List<?> list
+                    ? list.stream().map(String::valueOf).collect(Collectors.joining(","))
+                    : String.valueOf(literal));
+        }
+        return settings;
+    }
+
+    private static Map<String, String> variables(ValidatingAdmissionPolicy policy) {
+        return policy.getSpec().getVariables().stream()
+                .collect(Collectors.toMap(Variable::getName, Variable::getExpression));
+    }
+
+    /** The value a setting comes from: HOST_PATH_PREFIXES is hostPathPrefixes. */
+    private static String valueName(String snakeCase) {
+        String[] words = snakeCase.toLowerCase(Locale.ROOT).split("_");
+        StringBuilder name = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) {
+            name.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+        }
+        return name.toString();
     }
 
     @ParameterizedTest
@@ -384,6 +389,7 @@ class ChartTemplateTest {
             "policy: {hostPathPrefixes: [/srv/../etc]}  | at '/policy/hostPathPrefixes/0'",
             "policy: {csiDrivers: [\"a.example,b\"]}      | at '/policy/csiDrivers/0'",
             "policy: {nfsServers: [nfs.example, nfs.example]} | at '/policy/nfsServers'",
+            "policy: {nfsServers: [\"nfs\\\\example\"]}     | at '/policy/nfsServers/0'",
             "policy: {priorityClassNames: [High]}       | at '/policy/priorityClassNames/0'",
             "policy: {imagePrefixes: [\"https://registry.example\"]} | at '/policy/imagePrefixes/0'",
             "policy: {imagePrefixes: [\"registry.example/ml \"]} | at '/policy/imagePrefixes/0'"})

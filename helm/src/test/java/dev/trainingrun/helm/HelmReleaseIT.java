@@ -273,7 +273,6 @@ class HelmReleaseIT {
                         client.pods().withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
                         client.serviceAccounts().withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
                         client.services().withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
-                        client.configMaps().withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
                         client.admissionRegistration().v1().validatingAdmissionPolicies()
                                 .withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
                         client.admissionRegistration().v1().validatingAdmissionPolicyBindings()

@@ -91,9 +91,9 @@ public interface OperatorConfig {
 
     /**
      * The security policy: what a run may use that the user who creates it may not be allowed to use directly. The
-     * Helm chart renders these settings into one ConfigMap, which both the operator's environment and the chart's
-     * ValidatingAdmissionPolicy read. Lists are comma-separated; a list left out allows nothing, except
-     * {@link #imagePrefixes()}, which then allows any image.
+     * Helm chart sets these from its {@code policy} values, and gives its ValidatingAdmissionPolicy the same values.
+     * Lists are comma-separated; a list left out allows nothing, except {@link #imagePrefixes()}, which then allows
+     * any image.
      */
     interface Policy {
         /** PersistentVolumeClaims of the run's namespace as data volume. */

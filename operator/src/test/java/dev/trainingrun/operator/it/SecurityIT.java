@@ -18,10 +18,7 @@ import dev.trainingrun.testing.Command;
 import dev.trainingrun.testing.HelmTemplate;
 import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.api.model.APIResource;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -222,30 +219,21 @@ class SecurityIT {
     }
 
     /**
-     * The operator's settings as the chart's Deployment gives them for these values: the security policy (read from
-     * the chart's ConfigMap, as the Deployment's references do) and the trainer image; and this namespace only.
+     * The operator's settings as the chart's Deployment gives them for these values: the security policy and the
+     * trainer image; and this namespace only.
      */
     private static Map<String, String> chartEnvironment(String values) {
-        List<HasMetadata> objects = HelmTemplate.render(cluster.tool("helm"), CHART, "tro", "trainingrun-system",
-                values);
-        ConfigMap settings = only(objects, ConfigMap.class);
-        Container container = only(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Deployment deployment = HelmTemplate.render(cluster.tool("helm"), CHART, "tro", "trainingrun-system", values)
+                .stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst().orElseThrow();
         Map<String, String> env = new TreeMap<>();
-        for (EnvVar variable : container.getEnv()) {
+        for (EnvVar variable : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
             if (variable.getName().startsWith("TRAININGRUN_OPERATOR_POLICY_")
                     || variable.getName().equals("TRAININGRUN_OPERATOR_TRAINER_IMAGE")) {
-                env.put(variable.getName(), variable.getValueFrom() == null ? variable.getValue()
-                        : settings.getData().get(variable.getValueFrom().getConfigMapKeyRef().getKey()));
+                env.put(variable.getName(), variable.getValue());
             }
         }
         env.put("TRAININGRUN_OPERATOR_NAMESPACES", namespace);
         return env;
-    }
-
-    private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type) {
-        List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
-        assertEquals(1, found.size(), () -> type.getSimpleName() + ": " + found);
-        return found.get(0);
     }
 
     /** A pod as anyone would write it: root allowed, privileges not dropped. It is never scheduled. */
