@@ -56,7 +56,7 @@ public interface OperatorConfig {
         @WithDefault("50")
         int writeMegabytesPerSecond();
 
-        /** Seconds for the JVM to end and the status to be written after the save. */
+        /** Seconds for the JVM to end and the status to be written after the save (the trainer waits 5 at most). */
         @WithDefault("10")
         int marginSeconds();
     }

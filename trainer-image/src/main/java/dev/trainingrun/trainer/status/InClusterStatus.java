@@ -21,8 +21,12 @@ public final class InClusterStatus {
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     static final Duration MAX_RETRY = Duration.ofSeconds(10);
-    /** How long the pod may wait at the end for its last state to get through. */
-    static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * How long the pod may wait at the end for its last state to get through: within the margin of the grace period
+     * a stopping pod has after its step checkpoint (the operator's stop.margin-seconds, 10), so that a slow API server
+     * never turns a clean stop (exit 3) into a kill (137) that counts as a failure.
+     */
+    static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
 
     private InClusterStatus() {}
 
