@@ -8,6 +8,7 @@ import dev.trainingrun.trainer.data.Normalizer;
 import dev.trainingrun.trainer.data.Seeds;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Map;
 
 /** The data pipeline's throughput: PNG decode, random resized crop, flip, normalise and batching on loader threads. */
 public final class PipelineBenchmark {
@@ -28,7 +29,7 @@ public final class PipelineBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Measurement("data", "-", side, batchSize, Math.toIntExact(delivered / batchSize), seconds,
-                    delivered / seconds);
+                    delivered / seconds, Map.of());
         }
     }
 
