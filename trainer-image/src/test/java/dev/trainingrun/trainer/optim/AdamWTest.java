@@ -2,9 +2,12 @@ package dev.trainingrun.trainer.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -12,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** AdamW against torch.optim.AdamW on the same parameters, gradients and learning rates. */
@@ -79,6 +83,23 @@ class AdamWTest {
             adamw.update("w", weight, manager.create(new float[] {0f, 1f}), 0.1);
             // Step 2: m = (0, 0.19), v = (0, 0.001999); m^ / (sqrt(v^) + eps) = (0, 1); decay 1 - 0.1 * 0.01.
             assertArrayEquals(new float[] {0.999f, 2f * 0.999f - 0.1f}, weight.toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void aStateOfAnotherShapeIsRefusedNamingTheParameterAndLeavesItUntouched() {
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            AdamW adamw = AdamW.withWeightDecay(0.01, manager);
+            // e.g. a checkpoint of another model: the fused kernel would read past the end of these moments
+            adamw.restore(new AdamWState(Map.of("fc.weight", new AdamWState.Entry(3, new float[2], new float[2],
+                    new long[] {2}))), List.of(Device.cpu()));
+            NDArray weight = manager.create(new float[] {1f, 2f, 3f});
+            EngineException e = assertThrows(EngineException.class,
+                    () -> adamw.update("fc.weight", weight, manager.create(new float[] {1f, 1f, 1f}), 0.1));
+            assertTrue(e.getMessage().startsWith("AdamW step of fc.weight: exp_avg has shape [2], the parameter [3]"),
+                    e.getMessage());
+            assertArrayEquals(new float[] {1f, 2f, 3f}, weight.toFloatArray(), 0f);
+            assertEquals(3, adamw.snapshot().entries().get("fc.weight").step());
         }
     }
 
