@@ -47,6 +47,15 @@ public class TrainingRunStatus {
     @JsonPropertyDescription("The newest training pod.")
     private TrainingPod pod;
 
+    @JsonPropertyDescription("Seconds the run was active (its Job not suspended) in its earlier active periods, "
+            + "summed; once the run has finished, its whole active time. The current period, if any, began at "
+            + "activeSince. spec.runPolicy.activeDeadlineSeconds limits the sum.")
+    private Long activeSeconds;
+
+    @JsonPropertyDescription("When the run's current active period began (RFC 3339); unset while it is suspended, "
+            + "waiting in a queue or finished.")
+    private String activeSince;
+
     // Written by the trainer.
 
     @JsonPropertyDescription("Live position of the trainer within the run.")
@@ -128,6 +137,22 @@ public class TrainingRunStatus {
 
     public void setPod(TrainingPod pod) {
         this.pod = pod;
+    }
+
+    public Long getActiveSeconds() {
+        return activeSeconds;
+    }
+
+    public void setActiveSeconds(Long activeSeconds) {
+        this.activeSeconds = activeSeconds;
+    }
+
+    public String getActiveSince() {
+        return activeSince;
+    }
+
+    public void setActiveSince(String activeSince) {
+        this.activeSince = activeSince;
     }
 
     public Progress getProgress() {
