@@ -82,6 +82,18 @@ public final class RunResources {
                 .toList();
     }
 
+    /** Where the run's spec asks for {@code claim}, in words for messages: the field, or the operator's own claim. */
+    public static String claimRole(TrainingRun run, String claim) {
+        if (claim.equals(run.getSpec().getCheckpoints().getClaimName())) {
+            return "spec.checkpoints.claimName";
+        }
+        var data = run.getSpec().getData().getVolume().getPersistentVolumeClaim();
+        if (data != null && claim.equals(data.getClaimName())) {
+            return "spec.data.volume.persistentVolumeClaim.claimName";
+        }
+        return "the checkpoint claim the operator makes for spec.checkpoints";
+    }
+
     /** Every claim the run's pod mounts: those the spec names and the one the operator makes. */
     public static List<String> mountedClaims(TrainingRun run) {
         List<String> claims = new ArrayList<>(userClaims(run));

@@ -4,6 +4,7 @@ import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.operator.config.OperatorConfig;
+import dev.trainingrun.operator.crd.ServedCrd;
 import dev.trainingrun.operator.dependents.CheckpointClaimDependent;
 import dev.trainingrun.operator.dependents.OperatorMakesClaim;
 import dev.trainingrun.operator.dependents.RunConfigMapDependent;
@@ -13,6 +14,7 @@ import dev.trainingrun.operator.dependents.TrainerServiceAccountDependent;
 import dev.trainingrun.operator.dependents.TrainingJobDependent;
 import dev.trainingrun.operator.metrics.RunMetrics;
 import dev.trainingrun.operator.status.Observation;
+import dev.trainingrun.operator.status.Refusal;
 import dev.trainingrun.operator.status.RunConditions;
 import dev.trainingrun.operator.status.StatusAggregator;
 import dev.trainingrun.operator.status.StatusWriter;
@@ -21,6 +23,7 @@ import dev.trainingrun.operator.validation.RunValidator;
 import dev.trainingrun.operator.validation.SecurityPolicy;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -29,6 +32,7 @@ import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -36,6 +40,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import java.time.Clock;
@@ -45,6 +50,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Turns each TrainingRun into its Job and keeps the run's status true to it. It only orchestrates: observe (the
@@ -70,18 +76,23 @@ import java.util.function.Predicate;
 public class TrainingRunReconciler implements Reconciler<TrainingRun>, ConfigurableReconciler<TrainingRun> {
     static final String NAME = "trainingrun";
     static final String CLAIM = "checkpoint-claim";
+    private static final String FAILED_CREATES = "job-failed-create";
+    private static final String CLAIM_EVENTS = "claim-events";
 
     private final OperatorConfig config;
     private final SecurityPolicy policy;
     private final StatusWriter statusWriter;
     private final RunMetrics metrics;
+    private final ServedCrd servedCrd;
     private final Clock clock;
 
-    public TrainingRunReconciler(OperatorConfig config, StatusWriter statusWriter, RunMetrics metrics) {
+    public TrainingRunReconciler(OperatorConfig config, StatusWriter statusWriter, RunMetrics metrics,
+            ServedCrd servedCrd) {
         this.config = config;
         this.policy = SecurityPolicy.from(config);
         this.statusWriter = statusWriter;
         this.metrics = metrics;
+        this.servedCrd = servedCrd;
         this.clock = Clock.systemUTC();
     }
 
@@ -92,8 +103,10 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
 
     /**
      * Beside the dependents' own informers: the Job's pods, which tell what the Job's status does not (why a pod is
-     * not running yet), and the Job controller's FailedCreate Events, the only place where Kubernetes says that
-     * admission refuses the Job's pods (pod security level, quota, a missing PriorityClass).
+     * not running yet); the Job controller's FailedCreate Events, the only place where Kubernetes says that
+     * admission refuses the Job's pods (pod security level, quota, a missing PriorityClass); the Events about
+     * claims, the only place where Kubernetes says why a claim does not bind (no such storage class, no
+     * provisioner); and a change of the served CRD, which concerns every run.
      */
     @Override
     public List<EventSource<?, TrainingRun>> prepareEventSources(EventSourceContext<TrainingRun> context) {
@@ -107,14 +120,25 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
                 .build();
         // The Job is named after its run, so the Event's object names the run.
         var failedCreates = InformerEventSourceConfiguration.from(Event.class, TrainingRun.class)
-                .withName("job-failed-create")
+                .withName(FAILED_CREATES)
                 .withFieldSelector(new FieldSelector(
                         new FieldSelector.Field("involvedObject.kind", "Job"),
                         new FieldSelector.Field("reason", RunConditions.FAILED_CREATE)))
                 .withSecondaryToPrimaryMapper(event -> Set.of(new ResourceID(
                         event.getInvolvedObject().getName(), event.getMetadata().getNamespace())))
                 .build();
-        return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(failedCreates, context));
+        var claimEvents = InformerEventSourceConfiguration.from(Event.class, TrainingRun.class)
+                .withName(CLAIM_EVENTS)
+                .withFieldSelector(new FieldSelector(
+                        new FieldSelector.Field("involvedObject.kind", "PersistentVolumeClaim")))
+                .withSecondaryToPrimaryMapper(event -> CheckpointClaimDependent.claimants(
+                        event.getMetadata().getNamespace(), event.getInvolvedObject().getName(), context))
+                .build();
+        var crdChanges = new SimpleInboundEventSource<TrainingRun>("crd");
+        servedCrd.onChange(() -> context.getPrimaryCache().list()
+                .forEach(run -> crdChanges.propagateEvent(ResourceID.fromResource(run))));
+        return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(failedCreates, context),
+                new InformerEventSource<>(claimEvents, context), crdChanges);
     }
 
     @Override
@@ -130,21 +154,62 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
         if (problem.isEmpty() && !isFinished(run.getStatus())) {
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         }
-        Job job = context.getSecondaryResource(Job.class).orElse(null);
-        List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
-        List<Event> failedCreates = List.copyOf(context.getSecondaryResources(Event.class));
         Instant now = clock.instant();
-        TrainingRunStatus status = StatusAggregator.derive(
-                new Observation(run, problem, job, pods, failedCreates), now);
-        statusWriter.write(run, status, context);
-        return removeFinishedJob(run, status, job, context, now);
+        Observation seen = observe(run, problem, context);
+        TrainingRunStatus status = StatusAggregator.derive(seen, now);
+        statusWriter.write(run, servedCrd.writable(status), context);
+        return removeFinishedJob(run, status, seen.job(), context, now);
+    }
+
+    /**
+     * When the API server refuses to create or update one of the run's objects (RBAC, a quota, an admission
+     * webhook), the status says so ({@code Stuck}, reason CreateRefused or UpdateRefused, the API server's
+     * message) instead of only the log; the SDK then retries with back-off (application.properties), so the run
+     * goes on by itself once the cause is removed.
+     */
+    @Override
+    public ErrorStatusUpdateControl<TrainingRun> updateErrorStatus(TrainingRun run, Context<TrainingRun> context,
+            Exception error) {
+        Optional<Problem> refusal = context.managedWorkflowAndDependentResourceContext().getWorkflowReconcileResult()
+                .flatMap(result -> result.getErroredDependents().entrySet().stream()
+                        .map(failed -> Refusal.of(failed.getValue(), failed.getKey().resourceType().getSimpleName(),
+                                failed.getKey().getSecondaryResource(run, context).isPresent()))
+                        .flatMap(Optional::stream)
+                        .findFirst());
+        if (refusal.isPresent()) {
+            TrainingRunStatus status = StatusAggregator.derive(observe(run, refusal, context), clock.instant());
+            statusWriter.write(run, servedCrd.writable(status), context);
+        }
+        return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    /** Everything the status is derived from, from the caches. */
+    private Observation observe(TrainingRun run, Optional<Problem> problem, Context<TrainingRun> context) {
+        String namespace = run.getMetadata().getNamespace();
+        InformerEventSource<PersistentVolumeClaim, TrainingRun> claimCache = informer(context,
+                PersistentVolumeClaim.class, CLAIM);
+        List<PersistentVolumeClaim> claims = RunResources.mountedClaims(run).stream()
+                .flatMap(name -> claimCache.get(new ResourceID(name, namespace)).stream())
+                .toList();
+        Set<String> claimUids = claims.stream().map(claim -> claim.getMetadata().getUid()).collect(Collectors.toSet());
+        List<Event> claimEvents = informer(context, Event.class, CLAIM_EVENTS)
+                .list(namespace, event -> claimUids.contains(event.getInvolvedObject().getUid()))
+                .toList();
+        return new Observation(run, problem, context.getSecondaryResource(Job.class).orElse(null),
+                List.copyOf(context.getSecondaryResources(Pod.class)),
+                List.copyOf(informer(context, Event.class, FAILED_CREATES).getSecondaryResources(run)),
+                claims, claimEvents, servedCrd.outdated());
     }
 
     private static Predicate<String> claimExists(TrainingRun run, Context<TrainingRun> context) {
-        @SuppressWarnings("unchecked")
-        var claims = (InformerEventSource<PersistentVolumeClaim, TrainingRun>)
-                context.eventSourceRetriever().getEventSourceFor(PersistentVolumeClaim.class, CLAIM);
+        var claims = informer(context, PersistentVolumeClaim.class, CLAIM);
         return name -> claims.get(new ResourceID(name, run.getMetadata().getNamespace())).isPresent();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R extends HasMetadata> InformerEventSource<R, TrainingRun> informer(Context<TrainingRun> context,
+            Class<R> type, String name) {
+        return (InformerEventSource<R, TrainingRun>) context.eventSourceRetriever().getEventSourceFor(type, name);
     }
 
     /**

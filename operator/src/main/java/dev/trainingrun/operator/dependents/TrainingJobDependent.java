@@ -7,6 +7,7 @@ import dev.trainingrun.api.ResourceSpec;
 import dev.trainingrun.api.RunPolicy;
 import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.ActiveTime;
 import dev.trainingrun.operator.RunResources;
 import dev.trainingrun.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -46,7 +47,7 @@ import java.util.Objects;
  *
  * <p>The Job is created once and its pod template never rewritten (a running pod must not be replaced because
  * the operator's defaults changed); afterwards only the editable run policy is patched onto it: backoff limit,
- * active deadline and suspension.
+ * what is left of the active-time budget, and suspension.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = RunResources.MANAGED_SELECTOR))
 public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, TrainingRun> {
@@ -87,22 +88,37 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 .patch(PatchContext.of(PatchType.JSON_MERGE), patch), eventSource().orElseThrow());
     }
 
-    /** A JSON merge patch that brings the Job's policy fields to the run's; empty when they already agree. */
+    /**
+     * A JSON merge patch that brings the Job's policy fields to the run's; empty when they already agree. The Job's
+     * deadline is what the run's budget has left ({@link ActiveTime}), patched together with the tally it follows
+     * from, so that whoever resumes the Job next (the operator or a queue) resumes it with the right deadline.
+     */
     static ObjectNode policyPatch(Job actual, TrainingRun run) {
         RunPolicy policy = run.getSpec().getRunPolicy();
+        ActiveTime active = ActiveTime.of(actual);
         ObjectNode patch = JsonNodeFactory.instance.objectNode();
         ObjectNode spec = JsonNodeFactory.instance.objectNode();
+        ObjectNode annotations = JsonNodeFactory.instance.objectNode();
         if (!Objects.equals(actual.getSpec().getBackoffLimit(), policy.getBackoffLimit())) {
             spec.put("backoffLimit", policy.getBackoffLimit());
         }
-        if (!Objects.equals(actual.getSpec().getActiveDeadlineSeconds(), policy.getActiveDeadlineSeconds())) {
-            spec.put("activeDeadlineSeconds", policy.getActiveDeadlineSeconds());
+        Long deadline = active.jobDeadline(policy.getActiveDeadlineSeconds());
+        if (!Objects.equals(actual.getSpec().getActiveDeadlineSeconds(), deadline)) {
+            spec.put("activeDeadlineSeconds", deadline);
+        }
+        if (!active.equals(ActiveTime.recorded(actual))) {
+            active.annotations().forEach(annotations::put);
         }
         String wanted = Boolean.toString(policy.isSuspend());
-        Map<String, String> annotations = actual.getMetadata().getAnnotations();
-        if (annotations == null || !wanted.equals(annotations.get(SUSPEND_ANNOTATION))) {
+        Map<String, String> recorded = actual.getMetadata().getAnnotations();
+        // A run whose budget is spent is never resumed: it has failed (DeadlineExceeded).
+        boolean resumable = policy.isSuspend() || !active.spent(policy.getActiveDeadlineSeconds());
+        if (resumable && (recorded == null || !wanted.equals(recorded.get(SUSPEND_ANNOTATION)))) {
             spec.put("suspend", policy.isSuspend());
-            patch.putObject("metadata").putObject("annotations").put(SUSPEND_ANNOTATION, wanted);
+            annotations.put(SUSPEND_ANNOTATION, wanted);
+        }
+        if (!annotations.isEmpty()) {
+            patch.putObject("metadata").set("annotations", annotations);
         }
         if (!spec.isEmpty()) {
             patch.set("spec", spec);

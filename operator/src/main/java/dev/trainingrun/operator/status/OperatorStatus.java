@@ -14,11 +14,12 @@ import java.util.TreeMap;
  * write is needed at all.
  */
 record OperatorStatus(Long observedGeneration, Phase phase, Map<String, Condition> conditions, String jobName,
-        String startTime, String completionTime, Integer attempts, String podName, String podCreationTimestamp) {
+        String startTime, String completionTime, Integer attempts, String podName, String podCreationTimestamp,
+        Long activeSeconds, String activeSince) {
 
     static OperatorStatus of(TrainingRunStatus status) {
         if (status == null) {
-            return new OperatorStatus(null, null, Map.of(), null, null, null, null, null, null);
+            return new OperatorStatus(null, null, Map.of(), null, null, null, null, null, null, null, null);
         }
         Map<String, Condition> byType = new TreeMap<>();
         if (status.getConditions() != null) {
@@ -27,7 +28,8 @@ record OperatorStatus(Long observedGeneration, Phase phase, Map<String, Conditio
         return new OperatorStatus(status.getObservedGeneration(), status.getPhase(), byType, status.getJobName(),
                 status.getStartTime(), status.getCompletionTime(), status.getAttempts(),
                 status.getPod() != null ? status.getPod().getName() : null,
-                status.getPod() != null ? status.getPod().getCreationTimestamp() : null);
+                status.getPod() != null ? status.getPod().getCreationTimestamp() : null, status.getActiveSeconds(),
+                status.getActiveSince());
     }
 
     TrainingRunStatus toStatus() {
@@ -45,6 +47,8 @@ record OperatorStatus(Long observedGeneration, Phase phase, Map<String, Conditio
             pod.setCreationTimestamp(podCreationTimestamp);
             status.setPod(pod);
         }
+        status.setActiveSeconds(activeSeconds);
+        status.setActiveSince(activeSince);
         return status;
     }
 
