@@ -185,6 +185,40 @@ class ArgoCdHealthIT {
     }
 
     @Test
+    void aClaimThatCannotBindAndAnObjectTheApiServerRefusesAreDegraded() {
+        runs(client).resource(Fixtures.run("unbound", """
+                {data: {volume: {persistentVolumeClaim: {claimName: data}}},
+                 checkpoints: {storageClassName: no-such-class, size: 1Gi, reclaimPolicy: Delete},
+                 resources: {gpus: 1, nodeSelector: {trainingrun.dev/fake-node: "true"}}}""")).create();
+        TrainingRun unbound = awaitCondition(client, "unbound", "Stuck", "ClaimNotBound", TIMEOUT);
+        check("stuck-claim-not-bound", unbound, "Degraded", explained(unbound, "Stuck"));
+
+        Fixtures.refuseConfigMaps(client);
+        try {
+            runs(client).resource(fakeNodeRun("refused", 1)).create();
+            TrainingRun refused = awaitCondition(client, "refused", "Stuck", "CreateRefused", TIMEOUT);
+            check("stuck-create-refused", refused, "Degraded", explained(refused, "Stuck"));
+        } finally {
+            Fixtures.allowConfigMaps(client);
+        }
+    }
+
+    @Test
+    void aRunUnderAnOlderCrdIsDegraded() {
+        runs(client).resource(fakeNodeRun("outdated", 1)).create();
+        awaitCondition(client, "outdated", "Running", "PodRunning", TIMEOUT);
+        Fixtures.installCrdWithout(client, "status.activeSeconds", "status.activeSince");
+        try {
+            TrainingRun outdated = Await.until("the run to report the older CRD", TIMEOUT,
+                    () -> Fixtures.get(client, "outdated"),
+                    run -> Fixtures.hasCondition(run, "Ready", "False", "CrdOutdated"));
+            check("degraded-crd-outdated", outdated, "Degraded", explained(outdated, "Ready"));
+        } finally {
+            Fixtures.installCrd(client);
+        }
+    }
+
+    @Test
     void anImageTheKubeletCannotPullIsDegraded() {
         client.persistentVolumeClaims().resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("images").endMetadata()
