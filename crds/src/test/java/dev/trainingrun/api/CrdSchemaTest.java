@@ -169,7 +169,8 @@ class CrdSchemaTest {
     }
 
     private static void collectStringsAcceptingEmpty(JsonNode node, String path, Map<String, JsonNode> out) {
-        boolean text = "string".equals(node.path("type").asText()) || node.path("x-kubernetes-int-or-string").asBoolean();
+        boolean text = "string".equals(node.path("type").asText())
+                || node.path("x-kubernetes-int-or-string").asBoolean();
         if (text && node.path("minLength").asInt(0) < 1 && !node.has("enum")
                 && (!node.has("pattern") || Pattern.compile(node.get("pattern").asText()).matcher("").find())) {
             out.put(path, node);
@@ -193,8 +194,9 @@ class CrdSchemaTest {
         for (String bad : List.of("", "16 GB", "-1Gi", "two", "16gi", "1.5.2")) {
             assertFalse(quantity.matcher(bad).find(), bad);
         }
-        assertEquals(property("spec.resources.memory").get("pattern"), property("spec.checkpoints.size").get("pattern"));
-        assertEquals(property("spec.resources.memory").get("pattern"), property("spec.resources.cpu").get("pattern"));
+        JsonNode pattern = property("spec.resources.memory").get("pattern");
+        assertEquals(pattern, property("spec.checkpoints.size").get("pattern"));
+        assertEquals(pattern, property("spec.resources.cpu").get("pattern"));
     }
 
     @Test
@@ -207,7 +209,8 @@ class CrdSchemaTest {
     void celRulesCoverWhatSpansFields() {
         assertEquals(List.of("self.warmupEpochs <= self.epochs"), rules(property("spec.training")));
         assertTrue(rules(property("spec.data.normalize")).contains("size(self.mean) == 3 && size(self.std) == 3"));
-        assertTrue(rules(property("spec.data.volume")).stream().anyMatch(rule -> rule.endsWith(".filter(x, x).size() == 1")));
+        assertTrue(rules(property("spec.data.volume")).stream()
+                .anyMatch(rule -> rule.endsWith(".filter(x, x).size() == 1")));
         assertEquals(1, rules(property("spec.checkpoints")).size());
         assertTrue(rules(property("spec.data.volume")).contains("!has(self.nfs) || self.nfs.path.startsWith('/')"));
     }

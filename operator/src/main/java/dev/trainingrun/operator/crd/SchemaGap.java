@@ -40,7 +40,8 @@ public final class SchemaGap {
                     .filter(value -> !served.getEnum().contains(value))
                     .forEach(value -> missing.add(path + " (value " + value.asText() + ")"));
         }
-        Map<String, JSONSchemaProps> servedProperties = served.getProperties() != null ? served.getProperties() : Map.of();
+        Map<String, JSONSchemaProps> servedProperties =
+                served.getProperties() != null ? served.getProperties() : Map.of();
         if (built.getProperties() != null) {
             built.getProperties().forEach((name, property) -> {
                 String child = path.isEmpty() ? name : path + "." + name;

@@ -74,7 +74,8 @@ public class ServedCrd {
     /** The schema of the version the operator uses, or null when the CRD does not serve it. */
     private static JSONSchemaProps schema(CustomResourceDefinition crd) {
         return crd.getSpec().getVersions().stream()
-                .filter(version -> TrainingRun.VERSION.equals(version.getName()) && version.getServed())
+                .filter(version -> TrainingRun.VERSION.equals(version.getName())
+                        && Boolean.TRUE.equals(version.getServed()))
                 .map(CustomResourceDefinitionVersion::getSchema)
                 .filter(Objects::nonNull)
                 .map(schema -> schema.getOpenAPIV3Schema())

@@ -13,7 +13,7 @@ import java.util.Set;
  * connection). A refusal becomes the run's {@code Stuck} condition, quoting the API server.
  */
 public final class Refusal {
-    /** Client errors that retrying resolves by itself: not found (a namespace being made), timeout, conflict, throttling. */
+    /** Client errors that retrying resolves: not found (a namespace being made), timeout, conflict, throttling. */
     private static final Set<Integer> PASSING = Set.of(HttpURLConnection.HTTP_NOT_FOUND,
             HttpURLConnection.HTTP_CLIENT_TIMEOUT, HttpURLConnection.HTTP_CONFLICT, 429);
 

@@ -246,7 +246,8 @@ public final class StatusAggregator {
         }
         ActiveTime active = ActiveTime.of(job);
         if (verdict.phase().isFinished()) {
-            status.setActiveSeconds(active.total(verdict.finishedAt() != null ? Instant.parse(verdict.finishedAt()) : now));
+            Instant end = verdict.finishedAt() != null ? Instant.parse(verdict.finishedAt()) : now;
+            status.setActiveSeconds(active.total(end));
         } else {
             status.setActiveSeconds(active.endedSeconds());
             status.setActiveSince(active.since() != null ? timestamp(active.since()) : null);

@@ -295,7 +295,8 @@ class RunLifecycleIT {
         storageClass(noProvisioner, "kubernetes.io/no-provisioner", "Immediate");
         storageClass(nobody, "example.com/nobody-runs-this", "Immediate");
         try {
-            for (var entry : Map.of("no-class", missing, "no-provisioner", noProvisioner, "nobody", nobody).entrySet()) {
+            Map<String, String> classes = Map.of("no-class", missing, "no-provisioner", noProvisioner, "nobody", nobody);
+            for (var entry : classes.entrySet()) {
                 runs(client).resource(Fixtures.run(entry.getKey(), """
                         {data: {volume: {persistentVolumeClaim: {claimName: data}}},
                          checkpoints: {storageClassName: %s, size: 1Gi, reclaimPolicy: Delete},

@@ -158,14 +158,14 @@ class StatusAggregatorTest {
         assertEquals(2, status.getAttempts());
     }
 
-    /** A run with a budget of 600 active seconds. */
+    /** A run whose budget is {@code seconds} of active time. */
     private static TrainingRun budgeted(long seconds) {
         TrainingRun run = Runs.minimal();
         run.getSpec().getRunPolicy().setActiveDeadlineSeconds(seconds);
         return run;
     }
 
-    /** The Job with the operator's tally: {@code ended} seconds of ended periods, the current one since {@code since}. */
+    /** The Job with the operator's tally: {@code ended} seconds of ended periods, the current one {@code since}. */
     private static JobBuilder tallied(long ended, String since) {
         JobBuilder job = job().editMetadata().addToAnnotations(ActiveTime.ENDED, Long.toString(ended)).endMetadata();
         return since == null ? job : job.editMetadata().addToAnnotations(ActiveTime.SINCE, since).endMetadata();
@@ -376,8 +376,9 @@ class StatusAggregatorTest {
     void anExternalProvisionerSilentForAMinuteIsNamed() {
         TrainingRunStatus status = withPendingClaim(UNSCHEDULABLE, externalProvisioningUntil("03:01:00"));
         assertCondition(status, "Stuck", "True", "ClaimNotBound");
-        assertTrue(condition(status, "Stuck").getMessage().contains("ExternalProvisioning: Waiting for a volume to be "
-                + "created either by the external provisioner 'disk.example'"), condition(status, "Stuck").getMessage());
+        String message = condition(status, "Stuck").getMessage();
+        assertTrue(message.contains("ExternalProvisioning: Waiting for a volume to be created either by the external "
+                + "provisioner 'disk.example'"), message);
     }
 
     @Test
