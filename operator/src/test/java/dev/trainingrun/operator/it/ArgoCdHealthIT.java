@@ -108,10 +108,7 @@ class ArgoCdHealthIT {
         check("running", training, "Progressing", "Epoch 3/5, val-acc 0.8667. "
                 + condition(document(training), "Running").path("message").asText());
 
-        TrainingRun edited = runs(client).withName("training").edit(run -> {
-            run.getSpec().getRunPolicy().setSuspend(true);
-            return run;
-        });
+        TrainingRun edited = Fixtures.patchRunPolicy(client, "training", Map.of("suspend", true));
         check("suspend-requested", edited, "Progressing", "Waiting for the operator to act on generation 2 of the "
                 + "spec (the status describes generation 1).");
 

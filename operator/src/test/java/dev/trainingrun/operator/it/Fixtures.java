@@ -211,6 +211,15 @@ public final class Fixtures {
                 .orElseThrow();
     }
 
+    /**
+     * Changes fields of the run's {@code spec.runPolicy} by a JSON merge patch, as {@code kubectl patch} does: no
+     * resourceVersion, so a status write of the operator in between does not make it fail with a conflict.
+     */
+    public static TrainingRun patchRunPolicy(KubernetesClient client, String name, Map<String, Object> fields) {
+        return runs(client).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                client.getKubernetesSerialization().asJson(Map.of("spec", Map.of("runPolicy", fields))));
+    }
+
     public static TrainingRun get(KubernetesClient client, String name) {
         return runs(client).withName(name).get();
     }

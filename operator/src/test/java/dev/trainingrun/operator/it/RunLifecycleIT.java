@@ -156,10 +156,7 @@ class RunLifecycleIT {
     void anActiveDeadlineSetWhileRunningFailsTheRun() {
         runs(client).resource(fakeNodeRun("slow", 1)).create();
         awaitCondition(client, "slow", "Running", null, TIMEOUT);
-        runs(client).withName("slow").edit(run -> {
-            run.getSpec().getRunPolicy().setActiveDeadlineSeconds(2L);
-            return run;
-        });
+        Fixtures.patchRunPolicy(client, "slow", Map.of("activeDeadlineSeconds", 2));
         TrainingRun failed = awaitCondition(client, "slow", "Failed", "DeadlineExceeded", TIMEOUT);
         assertTrue(condition(failed, "Failed").orElseThrow().getMessage().contains("its whole budget of 2 s"));
         assertEquals(2L, job("slow").getSpec().getActiveDeadlineSeconds());
@@ -212,11 +209,7 @@ class RunLifecycleIT {
         setSuspend("overspent", true);
         awaitPeriodCounted("overspent");
 
-        runs(client).withName("overspent").edit(edited -> {
-            edited.getSpec().getRunPolicy().setActiveDeadlineSeconds(1L);
-            edited.getSpec().getRunPolicy().setSuspend(false);
-            return edited;
-        });
+        Fixtures.patchRunPolicy(client, "overspent", Map.of("activeDeadlineSeconds", 1, "suspend", false));
         TrainingRun failed = awaitCondition(client, "overspent", "Failed", "DeadlineExceeded", TIMEOUT);
         assertTrue(condition(failed, "Failed").orElseThrow().getMessage().contains("its whole budget of 1 s"));
         assertTrue(job("overspent").getSpec().getSuspend(), "a run whose budget is spent is not resumed");
@@ -477,10 +470,7 @@ class RunLifecycleIT {
     }
 
     private static void setSuspend(String name, boolean suspend) {
-        runs(client).withName(name).edit(run -> {
-            run.getSpec().getRunPolicy().setSuspend(suspend);
-            return run;
-        });
+        Fixtures.patchRunPolicy(client, name, Map.of("suspend", suspend));
     }
 
     private static void awaitEvent(String run, String reason) {
