@@ -21,8 +21,10 @@ import static dev.trainingrun.operator.status.RunConditions.SUSPENDED;
 import static dev.trainingrun.operator.status.RunConditions.SUSPENDED_BY_USER;
 import static dev.trainingrun.operator.status.RunConditions.UNSCHEDULABLE;
 
+import dev.trainingrun.api.CheckpointLocations;
 import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainerExitCode;
+import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
@@ -107,12 +109,21 @@ public final class StatusAggregator {
                 .map(StatusAggregator::reference)
                 .orElse(previous.getPod()));
         activeTime(status, previous, job, verdict, now);
+        status.setCheckpoints(locations(run));
         status.setStartTime(previous.getStartTime() != null ? previous.getStartTime() : startTime(seen, verdict, now));
         if (verdict.phase().isFinished()) {
             status.setCompletionTime(Stream.of(previous.getCompletionTime(), verdict.finishedAt())
                     .filter(Objects::nonNull).findFirst().orElse(timestamp(now)));
         }
         return status;
+    }
+
+    /** Where the run's files are: facts of the spec and the run's identity, known before its pod exists. */
+    private static CheckpointLocations locations(TrainingRun run) {
+        CheckpointLocations locations = new CheckpointLocations();
+        locations.setClaimName(RunResources.checkpointClaimName(run));
+        locations.setDirectory(TrainerPod.runDirectory(run));
+        return locations;
     }
 
     static Verdict verdict(Observation seen) {
@@ -139,7 +150,7 @@ public final class StatusAggregator {
             String finishedAt = job.getStatus().getCompletionTime() != null
                     ? job.getStatus().getCompletionTime() : complete.get().getLastTransitionTime();
             return new Verdict(Phase.Succeeded, COMPLETED, "Training finished; its files are in directory "
-                    + RunResources.runDirectory(run) + " of claim " + RunResources.checkpointClaimName(run) + ".",
+                    + TrainerPod.runDirectory(run) + " of claim " + RunResources.checkpointClaimName(run) + ".",
                     null, finishedAt);
         }
         Optional<Verdict> overBudget = overBudget(run, job);

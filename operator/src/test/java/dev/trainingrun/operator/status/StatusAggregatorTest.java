@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.StatusOwner;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.operator.ActiveTime;
@@ -23,6 +26,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** How Job and pod states map to the run's phase and conditions, including the stuck states. */
@@ -69,6 +74,33 @@ class StatusAggregatorTest {
         assertEquals(NOW_TEXT, condition(status, "Ready").getLastTransitionTime());
         assertEquals(1L, condition(status, "Ready").getObservedGeneration());
         assertNull(status.getJobName());
+    }
+
+    @Test
+    void theOperatorSaysWhereTheRunsFilesAreFromTheStart() {
+        TrainingRunStatus status = derive(Runs.minimal(), null);
+        assertEquals("cats-checkpoints", status.getCheckpoints().getClaimName());
+        assertEquals("cats-0a1b2c3d", status.getCheckpoints().getDirectory());
+        assertNull(status.getCheckpoints().getLatest(), "the trainer's");
+    }
+
+    @Test
+    void theApplyObjectCarriesOnlyTheFieldsTheOperatorOwns() {
+        Job failed = job().withNewStatus().withFailed(1).withActive(0).addNewCondition().withType("Failed")
+                .withStatus("True").withReason("BackoffLimitExceeded").endCondition().endStatus().build();
+        TrainingRunStatus status = derive(Runs.minimal(), failed, pod("cats-abcde", "Failed").build());
+        JsonNode apply = new ObjectMapper().valueToTree(StatusWriter.applyObject(Runs.minimal(), status).getStatus());
+        Set<String> written = new TreeSet<>();
+        apply.fields().forEachRemaining(field -> {
+            if (field.getKey().equals("checkpoints")) {
+                field.getValue().fieldNames().forEachRemaining(inner -> written.add("checkpoints." + inner));
+            } else {
+                written.add(field.getKey());
+            }
+        });
+        assertTrue(StatusOwner.OPERATOR.fields().containsAll(written), written::toString);
+        assertTrue(written.containsAll(Set.of("phase", "conditions", "attempts", "pod", "checkpoints.claimName")),
+                written::toString);
     }
 
     @Test
