@@ -14,16 +14,13 @@ import dev.trainingrun.operator.dependents.TrainerServiceAccountDependent;
 import dev.trainingrun.operator.dependents.TrainingJobDependent;
 import dev.trainingrun.operator.metrics.RunMetrics;
 import dev.trainingrun.operator.status.Observation;
-import dev.trainingrun.operator.status.Refusal;
 import dev.trainingrun.operator.status.RunConditions;
 import dev.trainingrun.operator.status.StatusAggregator;
 import dev.trainingrun.operator.status.StatusWriter;
 import dev.trainingrun.operator.validation.Problem;
 import dev.trainingrun.operator.validation.RunValidator;
 import dev.trainingrun.operator.validation.SecurityPolicy;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -49,7 +46,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -76,8 +72,8 @@ import java.util.stream.Collectors;
 public class TrainingRunReconciler implements Reconciler<TrainingRun>, ConfigurableReconciler<TrainingRun> {
     static final String NAME = "trainingrun";
     static final String CLAIM = "checkpoint-claim";
-    private static final String FAILED_CREATES = "job-failed-create";
-    private static final String CLAIM_EVENTS = "claim-events";
+    static final String FAILED_CREATES = "job-failed-create";
+    static final String CLAIM_EVENTS = "claim-events";
 
     private final OperatorConfig config;
     private final SecurityPolicy policy;
@@ -87,13 +83,13 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
     private final Clock clock;
 
     public TrainingRunReconciler(OperatorConfig config, StatusWriter statusWriter, RunMetrics metrics,
-            ServedCrd servedCrd) {
+            ServedCrd servedCrd, Clock clock) {
         this.config = config;
         this.policy = SecurityPolicy.from(config);
         this.statusWriter = statusWriter;
         this.metrics = metrics;
         this.servedCrd = servedCrd;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
     }
 
     @Override
@@ -143,16 +139,20 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
 
     @Override
     public UpdateControl<TrainingRun> reconcile(TrainingRun run, Context<TrainingRun> context) {
-        Optional<Job> existing = context.getSecondaryResource(Job.class);
+        return reconcile(run, new SdkRunContext(run, context));
+    }
+
+    /** The reconcile itself, on what the operator's caches say ({@link RunContext}). */
+    UpdateControl<TrainingRun> reconcile(TrainingRun run, RunContext context) {
         // Validation decides whether the run's objects are made, so it stops once the Job exists: its pods then report
         // on missing claims, and a policy changed since leaves alone what it allowed (as Pod Security admission
         // leaves running pods alone).
-        Optional<Problem> problem = existing.isPresent()
+        Optional<Problem> problem = context.job().isPresent()
                 ? Optional.empty()
-                : RunValidator.validate(run, policy, claimExists(run, context));
+                : RunValidator.validate(run, policy, name -> context.claim(name).isPresent());
         // A finished run is never started again, even when its Job has been removed after ttlSecondsAfterFinished.
         if (problem.isEmpty() && !isFinished(run.getStatus())) {
-            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+            context.reconcileDependents();
         }
         Instant now = clock.instant();
         Observation seen = observe(run, problem, context);
@@ -170,12 +170,11 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
     @Override
     public ErrorStatusUpdateControl<TrainingRun> updateErrorStatus(TrainingRun run, Context<TrainingRun> context,
             Exception error) {
-        Optional<Problem> refusal = context.managedWorkflowAndDependentResourceContext().getWorkflowReconcileResult()
-                .flatMap(result -> result.getErroredDependents().entrySet().stream()
-                        .map(failed -> Refusal.of(failed.getValue(), failed.getKey().resourceType().getSimpleName(),
-                                failed.getKey().getSecondaryResource(run, context).isPresent()))
-                        .flatMap(Optional::stream)
-                        .findFirst());
+        return updateErrorStatus(run, new SdkRunContext(run, context));
+    }
+
+    ErrorStatusUpdateControl<TrainingRun> updateErrorStatus(TrainingRun run, RunContext context) {
+        Optional<Problem> refusal = context.refusal();
         if (refusal.isPresent()) {
             TrainingRunStatus status = StatusAggregator.derive(observe(run, refusal, context), clock.instant());
             statusWriter.write(run, servedCrd.writable(status), context);
@@ -183,33 +182,14 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
         return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
-    /** Everything the status is derived from, from the caches. */
-    private Observation observe(TrainingRun run, Optional<Problem> problem, Context<TrainingRun> context) {
-        String namespace = run.getMetadata().getNamespace();
-        InformerEventSource<PersistentVolumeClaim, TrainingRun> claimCache = informer(context,
-                PersistentVolumeClaim.class, CLAIM);
+    /** Everything the status is derived from. */
+    private Observation observe(TrainingRun run, Optional<Problem> problem, RunContext context) {
         List<PersistentVolumeClaim> claims = RunResources.mountedClaims(run).stream()
-                .flatMap(name -> claimCache.get(new ResourceID(name, namespace)).stream())
+                .flatMap(name -> context.claim(name).stream())
                 .toList();
         Set<String> claimUids = claims.stream().map(claim -> claim.getMetadata().getUid()).collect(Collectors.toSet());
-        List<Event> claimEvents = informer(context, Event.class, CLAIM_EVENTS)
-                .list(namespace, event -> claimUids.contains(event.getInvolvedObject().getUid()))
-                .toList();
-        return new Observation(run, problem, context.getSecondaryResource(Job.class).orElse(null),
-                List.copyOf(context.getSecondaryResources(Pod.class)),
-                List.copyOf(informer(context, Event.class, FAILED_CREATES).getSecondaryResources(run)),
-                claims, claimEvents, servedCrd.outdated());
-    }
-
-    private static Predicate<String> claimExists(TrainingRun run, Context<TrainingRun> context) {
-        var claims = informer(context, PersistentVolumeClaim.class, CLAIM);
-        return name -> claims.get(new ResourceID(name, run.getMetadata().getNamespace())).isPresent();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <R extends HasMetadata> InformerEventSource<R, TrainingRun> informer(Context<TrainingRun> context,
-            Class<R> type, String name) {
-        return (InformerEventSource<R, TrainingRun>) context.eventSourceRetriever().getEventSourceFor(type, name);
+        return new Observation(run, problem, context.job().orElse(null), context.pods(), context.failedCreates(),
+                claims, context.claimEvents(claimUids), servedCrd.outdated());
     }
 
     /**
@@ -217,7 +197,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
      * before the operator has seen how it ended, and the run's verdict would be lost.
      */
     private static UpdateControl<TrainingRun> removeFinishedJob(TrainingRun run, TrainingRunStatus status, Job job,
-            Context<TrainingRun> context, Instant now) {
+            RunContext context, Instant now) {
         Integer ttl = run.getSpec().getRunPolicy().getTtlSecondsAfterFinished();
         if (job == null || ttl == null || !isFinished(status) || status.getCompletionTime() == null) {
             return UpdateControl.noUpdate();
@@ -226,7 +206,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
         if (!left.isNegative() && !left.isZero()) {
             return UpdateControl.<TrainingRun>noUpdate().rescheduleAfter(left);
         }
-        context.getClient().resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        context.deleteJob(job);
         return UpdateControl.noUpdate();
     }
 
