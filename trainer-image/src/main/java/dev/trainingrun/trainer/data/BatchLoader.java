@@ -22,6 +22,7 @@ public final class BatchLoader implements AutoCloseable {
     private final ExecutorService pool;
     private final int prefetch;
     private final Consumer<SkippedImage> onSkipped;
+    private final ImageDecoder decoder = ImageDecoder.forThisProcess();
 
     public BatchLoader(int threads, int prefetch, Consumer<SkippedImage> onSkipped) {
         AtomicInteger counter = new AtomicInteger();
@@ -93,7 +94,7 @@ public final class BatchLoader implements AutoCloseable {
             Sample sample = samples.get(order[position]);
             RgbImage image;
             try {
-                image = ImageDecoder.decode(sample.path());
+                image = decoder.decode(sample.path());
             } catch (IOException e) {
                 onSkipped.accept(new SkippedImage(sample.path(), e.getMessage()));
                 continue;
