@@ -238,6 +238,9 @@ def write_corpus(out):
     raw("ppm-RGB-plain.ppm", b"P3\n# a comment\n%d %d\n255\n" % rgb.size
         + b"\n".join(b" ".join(b"%d" % c for p in pixels[y * WIDTH:(y + 1) * WIDTH] for c in p) for y in range(HEIGHT)))
     raw("pgm-L-plain.pgm", b"P2\n%d %d\n255\n" % rgb.size + b" ".join(b"%d" % v for v in grey_values))
+    # A maximum value other than 255 or 65535: PIL scales it, the trainer refuses it (docs/trainer.md).
+    raw("pgm-L-maxval-1000.pgm", b"P5\n%d %d\n1000\n" % rgb.size
+        + b"".join(struct.pack(">H", v * 1000 // 255) for v in grey_values))
 
     # Truncated copies: pixel data missing at the end. PIL refuses them; so must the trainer.
     for name in ("jpeg-RGB-420.jpg", "jpeg-RGB-progressive.jpg", "jpeg-CMYK.jpg", "png-RGB.png", "png-P.png",

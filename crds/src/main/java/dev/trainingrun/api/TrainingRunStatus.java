@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * What is known about a run. Two writers share it through server-side apply, each under its own field
  * manager and owning only its own fields: the operator (phase, conditions, Job bookkeeping) and the
- * trainer inside the pod (progress, epochs, best, checkpoints). Lists are map-lists so that the API
+ * trainer inside the pod (progress, epochs, best, checkpoints, images). Lists are map-lists so that the API
  * server merges entries by key instead of replacing the whole list.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -57,6 +57,9 @@ public class TrainingRunStatus {
 
     @JsonPropertyDescription("Where the run's checkpoints and other files are.")
     private CheckpointLocations checkpoints;
+
+    @JsonPropertyDescription("The images the trainer trains and validates on, and how many it left out as unreadable.")
+    private ImageCounts images;
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -144,5 +147,13 @@ public class TrainingRunStatus {
 
     public void setCheckpoints(CheckpointLocations checkpoints) {
         this.checkpoints = checkpoints;
+    }
+
+    public ImageCounts getImages() {
+        return images;
+    }
+
+    public void setImages(ImageCounts images) {
+        this.images = images;
     }
 }

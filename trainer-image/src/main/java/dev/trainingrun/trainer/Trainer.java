@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDManager;
 import dev.trainingrun.trainer.checkpoint.Checkpoints;
 import dev.trainingrun.trainer.checkpoint.RunIdentity;
 import dev.trainingrun.trainer.data.DataSets;
+import dev.trainingrun.trainer.data.ImageDecoder;
 import dev.trainingrun.trainer.data.ImageTransform;
+import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.loop.Resumption;
 import dev.trainingrun.trainer.loop.TrainingListener;
@@ -14,6 +16,7 @@ import dev.trainingrun.trainer.loop.TrainingLoop;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.AdamW;
 import dev.trainingrun.trainer.output.RunFiles;
+import dev.trainingrun.trainer.output.SkippedImagesFile;
 import dev.trainingrun.trainer.output.Versions;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,8 +37,12 @@ public final class Trainer {
     public static TrainingResult run(TrainingConfig config, List<TrainingListener> listeners) {
         Engine engine = Engine.getEngine(ENGINE);
         List<Device> devices = DeviceChoice.choose(config.gpus(), engine.getGpuCount());
-        DataSets data = DataSets.open(config.trainDir(), config.valDir(), config.numClasses(), config.batchSize());
+        ImageDecoder decoder = ImageDecoder.forThisProcess();
+        DataSets data = DataSets.open(config.trainDir(), config.valDir(), config.numClasses(), config.batchSize(),
+                decoder, config.loaderThreads());
         RunDirectory run = openRunDirectory(config);
+        // Images an earlier attempt found unreadable while training stay unreadable: the same batches again.
+        List<SkippedImage> knownUnreadable = config.resume() ? SkippedImagesFile.read(run.skippedImages()) : List.of();
         TrainingLoop.Settings settings = new TrainingLoop.Settings(config.epochs(), config.batchSize(),
                 config.validationBatchSize(), config.learningRate(), config.warmupEpochs(), config.seed(),
                 config.loaderThreads(), ImageTransform.training(config.imageSize(), config.normalizer()),
@@ -49,8 +56,8 @@ public final class Trainer {
             List<TrainingListener> all = new ArrayList<>();
             all.add(new RunFiles(run, config, Versions.of(engine), System.err));
             all.addAll(listeners);
-            return new TrainingLoop(settings, data, network, devices, all, checkpoints, optimizer, resumption)
-                    .run(manager);
+            return new TrainingLoop(settings, data, network, devices, all, checkpoints, optimizer, resumption, decoder,
+                    knownUnreadable).run(manager);
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * What {@link Trainer#run} returns: the plan, the report of every epoch of the run (a resumed run's earlier epochs
- * included), the images this attempt had to skip, and its wall time.
+ * included), the images left out because they cannot be read (the scan's, an earlier attempt's, this attempt's), and
+ * the attempt's wall time.
  */
 public record TrainingResult(RunPlan plan, List<EpochReport> epochs, List<SkippedImage> skipped, double seconds) {
 

@@ -8,6 +8,7 @@ import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -104,14 +105,15 @@ public final class ImageDecoder {
             throw new UnreadableImageException("its header gives a size of " + width + " x " + height + " pixels");
         }
         if (pixels > MAX_PIXELS) {
-            throw new UnreadableImageException(String.format(Locale.ROOT, "%d x %d = %,d pixels, more than the %,d PIL opens (its "
-                    + "decompression-bomb limit, twice Image.MAX_IMAGE_PIXELS)", width, height, pixels, MAX_PIXELS));
+            throw new UnreadableImageException(String.format(Locale.ROOT, "%d x %d = %,d pixels, more than the %,d PIL "
+                    + "opens (its decompression-bomb limit, twice Image.MAX_IMAGE_PIXELS)", width, height, pixels,
+                    MAX_PIXELS));
         }
         long bytes = pixels * (2L * storedBytesPerPixel(reader.getRawImageType(0)) + 3);
         if (bytes > budgetBytes) {
-            throw new UnreadableImageException(String.format(Locale.ROOT, "%d x %d pixels take about %,d MiB to decode, more than the"
-                    + " %,d MiB the trainer sets aside for decoding (half its Java heap); give the trainer more memory",
-                    width, height, (bytes + MIB - 1) / MIB, budgetBytes / MIB));
+            throw new UnreadableImageException(String.format(Locale.ROOT, "%d x %d pixels take about %,d MiB to "
+                    + "decode, more than the %,d MiB the trainer sets aside for decoding (half its Java heap); give the "
+                    + "trainer more memory", width, height, (bytes + MIB - 1) / MIB, budgetBytes / MIB));
         }
         return new Header(format, width, height, bytes);
     }
@@ -120,7 +122,8 @@ public final class ImageDecoder {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         ImageTypeSpecifier raw = reader.getRawImageType(0);
-        if (format == ImageFormat.JPEG && raw != null && raw.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+        if (format == ImageFormat.JPEG && raw != null
+                && raw.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
             WritableRaster cmyk = JpegCmyk.read(reader);
             checkWarnings(warnings, format);
             return RgbConversion.convertSamples(cmyk, ColorSpace.TYPE_CMYK, 4, format.wideSamples());
@@ -168,7 +171,7 @@ public final class ImageDecoder {
                     continue; // a format torchvision's loader does not read (WBMP, ICO, ...)
                 }
                 try {
-                    format.checkComplete(input);
+                    format.checkSupported(input);
                     reader.setInput(input, true, true);
                     return action.apply(reader, format);
                 } finally {
@@ -188,10 +191,23 @@ public final class ImageDecoder {
     }
 
     private static ImageInputStream open(Path file) throws UnreadableImageException {
+        if (!Files.isRegularFile(file)) {
+            // Opening a named pipe would wait for a writer; a broken link says where it pointed.
+            throw new UnreadableImageException(Files.isSymbolicLink(file) ? "a link to " + linkTarget(file)
+                    + ", which does not exist" : Files.exists(file) ? "not a regular file" : "does not exist");
+        }
         try {
             return new FileImageInputStream(file.toFile());
         } catch (IOException e) {
             throw new UnreadableImageException("cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "a file";
         }
     }
 

@@ -53,13 +53,23 @@ public enum ImageFormat {
     }
 
     /**
-     * Fails when the file is shorter than its own header says. TwelveMonkeys' lossless WebP decoder decodes a
-     * truncated file without an error (the missing bits read as zeros); a RIFF file states its length up front.
+     * Fails for files of this format that the reader would decode wrongly without an error:
+     * <ul>
+     *   <li>WebP shorter than its RIFF header says: TwelveMonkeys' lossless decoder reads missing bits as zeros;</li>
+     *   <li>PPM/PGM whose maximum value is neither 255 nor 65535: TwelveMonkeys' PNM reader scales such samples with
+     *       sign-extended bytes (values of 128 and more come out wrong), where PIL scales them to 255 exactly; and
+     *       PAM (P7), which PIL does not read.</li>
+     * </ul>
      */
-    void checkComplete(ImageInputStream input) throws IOException {
-        if (this != WEBP) {
-            return;
+    void checkSupported(ImageInputStream input) throws IOException {
+        if (this == WEBP) {
+            checkRiffLength(input);
+        } else if (this == PNM) {
+            checkPnmMaximum(input);
         }
+    }
+
+    private static void checkRiffLength(ImageInputStream input) throws IOException {
         input.mark();
         byte[] header = new byte[8];
         input.readFully(header);
@@ -70,6 +80,49 @@ public enum ImageFormat {
             throw new ImageDecoder.UnreadableImageException("truncated: the file has " + length + " of the "
                     + declared + " bytes its RIFF header declares");
         }
+    }
+
+    private static void checkPnmMaximum(ImageInputStream input) throws IOException {
+        input.mark();
+        try {
+            String magic = token(input);
+            if (magic.equals("P7")) {
+                throw new ImageDecoder.UnreadableImageException("a PAM (P7) file, which PIL does not read");
+            }
+            if (magic.equals("P1") || magic.equals("P4")) {
+                return; // bitmaps: no maximum value
+            }
+            token(input); // width
+            token(input); // height
+            String maximum = token(input);
+            if (!maximum.equals("255") && !maximum.equals("65535")) {
+                throw new ImageDecoder.UnreadableImageException("a PPM/PGM file with maximum value " + maximum
+                        + ": the trainer reads those with 255 or 65535");
+            }
+        } finally {
+            input.reset();
+        }
+    }
+
+    /** The next whitespace-separated token of a PNM header, past "#" comments. */
+    private static String token(ImageInputStream input) throws IOException {
+        StringBuilder token = new StringBuilder();
+        for (int c = input.read(); c != -1; c = input.read()) {
+            if (c == '#' && token.length() == 0) {
+                while (c != -1 && c != '\n' && c != '\r') {
+                    c = input.read();
+                }
+            } else if (Character.isWhitespace(c)) {
+                if (token.length() > 0) {
+                    return token.toString();
+                }
+            } else if (token.length() < 16) {
+                token.append((char) c);
+            } else {
+                break;
+            }
+        }
+        return token.toString();
     }
 
     /**

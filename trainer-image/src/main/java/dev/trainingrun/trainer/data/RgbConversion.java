@@ -67,7 +67,8 @@ final class RgbConversion {
     private static void checkSampleFormat(SampleModel samples) throws IOException {
         int type = samples.getDataType();
         boolean packed = samples instanceof SinglePixelPackedSampleModel;
-        if (type != DataBuffer.TYPE_BYTE && type != DataBuffer.TYPE_USHORT && !(type == DataBuffer.TYPE_INT && packed)) {
+        boolean integers = type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT;
+        if (!integers && !(type == DataBuffer.TYPE_INT && packed)) {
             String name = switch (type) {
                 case DataBuffer.TYPE_FLOAT -> "32-bit floating-point";
                 case DataBuffer.TYPE_DOUBLE -> "64-bit floating-point";

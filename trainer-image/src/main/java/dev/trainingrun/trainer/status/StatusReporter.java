@@ -3,8 +3,10 @@ package dev.trainingrun.trainer.status;
 import dev.trainingrun.api.BestResult;
 import dev.trainingrun.api.CheckpointLocations;
 import dev.trainingrun.api.EpochResult;
+import dev.trainingrun.api.ImageCounts;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.trainer.TrainingResult;
+import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.loop.EpochReport;
 import dev.trainingrun.trainer.loop.ProgressUpdate;
 import dev.trainingrun.trainer.loop.RunPlan;
@@ -17,9 +19,9 @@ import java.util.Deque;
 import java.util.Optional;
 
 /**
- * The listener that keeps the TrainingRun's status in step with training: progress every few seconds, and the
+ * The listener that keeps the TrainingRun's status in step with training: progress every few seconds, the
  * epochs list, best epoch and checkpoint locations after every epoch (a resumed run's earlier epochs from the
- * start). Each state it publishes is complete, because server-side apply removes what a manager stops sending;
+ * start), and the image counts, skipped images included, as they change. Each state it publishes is complete, because server-side apply removes what a manager stops sending;
  * the publisher writes it off the training thread.
  */
 public final class StatusReporter implements TrainingListener, AutoCloseable {
@@ -36,6 +38,9 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
     private String bestCheckpoint;
     private ProgressUpdate lastProgress;
     private Double lastAccuracy;
+    private int trainImages;
+    private int validationImages;
+    private int skippedImages;
 
     /**
      * @param checkpointClaim the claim holding the run's directory, as the operator names it to the pod
@@ -56,6 +61,8 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
     @Override
     public void onStart(RunPlan plan) {
         directory = plan.runDirectory().getFileName().toString();
+        trainImages = plan.trainImages();
+        validationImages = plan.validationImages();
         plan.start().finished().forEach(this::record);
         int epoch = plan.start().firstEpoch();
         lastProgress = new ProgressUpdate(Math.min(epoch, plan.epochs()), plan.epochs(),
@@ -67,6 +74,13 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
     @Override
     public void onProgress(ProgressUpdate progress) {
         lastProgress = progress;
+        publish();
+    }
+
+    /** Counts the image; the scan's many at the start coalesce into one write, as every state replaces the last. */
+    @Override
+    public void onSkippedImage(SkippedImage skipped) {
+        skippedImages++;
         publish();
     }
 
@@ -113,6 +127,11 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
         checkpoints.setLatest(latestCheckpoint);
         checkpoints.setBest(bestCheckpoint);
         status.setCheckpoints(checkpoints);
+        ImageCounts images = new ImageCounts();
+        images.setTrain(trainImages);
+        images.setValidation(validationImages);
+        images.setSkipped(skippedImages);
+        status.setImages(images);
         publisher.publish(status);
     }
 }

@@ -10,6 +10,7 @@ import dev.trainingrun.api.Architecture;
 import dev.trainingrun.api.EpochResult;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.trainer.TrainingResult;
+import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.loop.EpochMetrics;
 import dev.trainingrun.trainer.loop.EpochReport;
 import dev.trainingrun.trainer.loop.ProgressUpdate;
@@ -114,9 +115,24 @@ class StatusReporterTest {
         JsonNode tree = new KubernetesSerialization().unmarshal(json, JsonNode.class);
         List<String> fields = new ArrayList<>();
         tree.fieldNames().forEachRemaining(fields::add);
-        assertEquals(List.of("progress", "epochs", "best", "checkpoints"), fields);
+        assertEquals(List.of("progress", "epochs", "best", "checkpoints", "images"), fields);
         assertFalse(json.contains("NaN") || json.contains("Infinity"), json);
         assertFalse(tree.get("epochs").get(0).has("trainLoss"), json);
+    }
+
+    @Test
+    void theImageCountsIncludeEverySkippedImageAsItIsFound() {
+        reporter.onStart(plan(1, StartPoint.fresh(List.of())));
+        reporter.onSkippedImage(new SkippedImage(Path.of("/data/train/a/1.jpg"), "truncated"));
+        reporter.onSkippedImage(new SkippedImage(Path.of("/data/val/b/2.jpg"), "not an image"));
+        reporter.close();
+
+        assertEquals(List.of(160, 40, 2), counts(lastWritten()));
+    }
+
+    private static List<Integer> counts(TrainingRunStatus status) {
+        return List.of(status.getImages().getTrain(), status.getImages().getValidation(),
+                status.getImages().getSkipped());
     }
 
     @Test

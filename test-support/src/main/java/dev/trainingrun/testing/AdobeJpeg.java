@@ -1,4 +1,4 @@
-package dev.trainingrun.trainer.data;
+package dev.trainingrun.testing;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
@@ -16,15 +16,29 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
- * An Adobe YCCK JPEG (APP14 transform 2), the kind Photoshop writes for CMYK, which Pillow cannot write: the JDK's
- * JPEG encoder (libjpeg) writes a four-band raster with such a marker as it is, so the raster holds Y, Cb, Cr, K.
+ * Four-channel JPEGs with an Adobe APP14 marker, as Photoshop writes for print: plain CMYK (transform 0) or YCCK
+ * (transform 2, which Pillow cannot write). The JDK's JPEG encoder (libjpeg) writes a four-band raster with such a
+ * marker as it is, so the samples are the file's: C, M, Y, K or Y, Cb, Cr, K, stored as they are.
  */
-final class YcckJpeg {
+public final class AdobeJpeg {
     private static final String FORMAT = "javax_imageio_jpeg_image_1.0";
 
-    private YcckJpeg() {}
+    /** The APP14 marker's colour transform. */
+    public enum Transform {
+        CMYK(0),
+        YCCK(2);
 
-    static void write(Path file, int width, int height) throws IOException {
+        private final int code;
+
+        Transform(int code) {
+            this.code = code;
+        }
+    }
+
+    private AdobeJpeg() {}
+
+    /** Writes a {@code width} x {@code height} image of smooth gradients and a textured fourth channel. */
+    public static void write(Path file, int width, int height, Transform transform) throws IOException {
         WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -39,7 +53,7 @@ final class YcckJpeg {
             param.setCompressionQuality(0.9f);
             IIOMetadata metadata = writer.getDefaultImageMetadata(
                     ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_3BYTE_BGR), param);
-            metadata.setFromTree(FORMAT, fourComponents((IIOMetadataNode) metadata.getAsTree(FORMAT)));
+            metadata.setFromTree(FORMAT, fourComponents((IIOMetadataNode) metadata.getAsTree(FORMAT), transform));
             writer.setOutput(out);
             writer.write(null, new IIOImage(raster, null, metadata), param);
         } finally {
@@ -47,15 +61,15 @@ final class YcckJpeg {
         }
     }
 
-    /** The default three-component metadata made YCCK: no JFIF marker, an Adobe one, a fourth component (K). */
-    private static IIOMetadataNode fourComponents(IIOMetadataNode root) {
+    /** The default three-component metadata made four: no JFIF marker, an Adobe one, a fourth component (K). */
+    private static IIOMetadataNode fourComponents(IIOMetadataNode root, Transform transform) {
         IIOMetadataNode variety = (IIOMetadataNode) root.getElementsByTagName("JPEGvariety").item(0);
         while (variety.hasChildNodes()) {
             variety.removeChild(variety.getFirstChild());
         }
         IIOMetadataNode markers = (IIOMetadataNode) root.getElementsByTagName("markerSequence").item(0);
         IIOMetadataNode adobe = new IIOMetadataNode("app14Adobe");
-        adobe.setAttribute("transform", "2");
+        adobe.setAttribute("transform", Integer.toString(transform.code));
         markers.insertBefore(adobe, markers.getFirstChild());
         IIOMetadataNode frame = (IIOMetadataNode) root.getElementsByTagName("sof").item(0);
         frame.setAttribute("numFrameComponents", "4");
