@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingrun.trainer.data.ImageDecoder;
 import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.data.TestImages;
@@ -89,24 +88,18 @@ class MessyFolderTest {
         assertTrue(heard.get(0).reason().startsWith("not an image"), heard.get(0).reason());
         assertTrue(heard.get(1).reason().startsWith("truncated"), heard.get(1).reason());
         assertEquals(heard, result.skipped());
-        List<JsonNode> metrics = jsonLines(dir.resolve("run/metrics.jsonl"));
+        List<JsonNode> metrics = JsonLines.read(dir.resolve("run/metrics.jsonl"));
         assertEquals(List.of(2, 2), metrics.stream().map(m -> m.get("skippedImages").asInt()).toList());
-        assertEquals(List.of(text.toString(), truncated.toString()), jsonLines(dir.resolve("run/skipped-images.jsonl"))
-                .stream().map(line -> line.get("path").asText()).toList());
+        assertEquals(List.of(text.toString(), truncated.toString()), skippedPaths());
 
         // Mended after the run: the next attempt on the run's folder keeps it out, as the batches it resumes from did.
         TestImages.write(truncated, 32, 32, 0x336699);
         Trainer.run(config(2), List.of());
-        assertEquals(List.of(text.toString(), truncated.toString()), jsonLines(dir.resolve("run/skipped-images.jsonl"))
-                .stream().map(line -> line.get("path").asText()).toList());
+        assertEquals(List.of(text.toString(), truncated.toString()), skippedPaths());
     }
 
-    private static List<JsonNode> jsonLines(Path file) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            lines.add(json.readTree(line));
-        }
-        return lines;
+    private static List<String> skippedPaths() throws IOException {
+        return JsonLines.read(dir.resolve("run/skipped-images.jsonl")).stream().map(line -> line.get("path").asText())
+                .toList();
     }
 }

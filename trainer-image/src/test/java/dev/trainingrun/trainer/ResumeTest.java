@@ -76,7 +76,7 @@ class ResumeTest {
                 difference, Math.abs(uninterrupted.last().metrics().valLoss() - continued.last().metrics().valLoss()));
         assertTrue(difference <= TOLERANCE, "final weights differ by up to " + difference);
 
-        List<JsonNode> lines = jsonLines(resumed.resolve("metrics.jsonl"));
+        List<JsonNode> lines = JsonLines.read(resumed.resolve("metrics.jsonl"));
         assertEquals(List.of(1, 2, 3), lines.stream().map(l -> l.get("epoch").asInt()).toList(),
                 "metrics.jsonl has each epoch once");
         JsonNode config = new ObjectMapper().readTree(resumed.resolve("config.json").toFile());
@@ -118,14 +118,6 @@ class ResumeTest {
         }
     }
 
-    private static List<JsonNode> jsonLines(Path file) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            lines.add(json.readTree(line));
-        }
-        return lines;
-    }
 
     /** What a killed pod does, as an exception out of the loop: stops a few steps into epoch 3. */
     private static final class Killer implements TrainingListener {
