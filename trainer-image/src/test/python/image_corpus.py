@@ -93,6 +93,32 @@ def bmp_bytes(width, height, bits, rows_bottom_up, compression=0, palette=b"", m
     return header + info + masks + palette + pixel_data
 
 
+def gif_bytes(screen, frame_box, palette, indices, transparency=None):
+    """A GIF whose one frame covers frame_box (left, top, width, height) of the logical screen. Every pixel code
+    follows a clear code, so codes keep their first width (a valid, if large, LZW stream)."""
+    colours = len(palette) // 3
+    depth = max(2, (colours - 1).bit_length())
+    table = palette + bytes(3 * ((1 << depth) - colours))
+    header = b"GIF89a" + struct.pack("<HHBBB", *screen, 0x80 | (depth - 1), 0, 0) + table
+    control = b""
+    if transparency is not None:
+        control = b"\x21\xf9\x04" + struct.pack("<BHB", 1, 0, transparency) + b"\x00"
+    clear, end, width = 1 << depth, (1 << depth) + 1, depth + 1
+    bits, count, data = 0, 0, bytearray()
+    for code in [c for index in indices for c in (clear, index)] + [end]:
+        bits |= code << count
+        count += width
+        while count >= 8:
+            data.append(bits & 0xFF)
+            bits >>= 8
+            count -= 8
+    if count:
+        data.append(bits & 0xFF)
+    blocks = b"".join(bytes([len(data[i:i + 255])]) + data[i:i + 255] for i in range(0, len(data), 255))
+    image = b"\x2c" + struct.pack("<HHHHB", *frame_box, 0) + bytes([depth]) + blocks + b"\x00"
+    return header + control + image + b"\x3b"
+
+
 def write_corpus(out):
     files = {}
 
@@ -210,6 +236,12 @@ def write_corpus(out):
     save("gif-P-transparency.gif", palette, transparency=3)
     second = rgb.transpose(Image.Transpose.ROTATE_180).convert("P", palette=Image.Palette.ADAPTIVE, colors=64)
     save("gif-animated.gif", palette, save_all=True, append_images=[second], duration=100, loop=0)
+    # A first frame smaller than the logical screen: PIL's image is the screen, the rest index 0 or transparent.
+    small = rgb.resize((20, 15)).convert("P", palette=Image.Palette.ADAPTIVE, colors=16)
+    small_palette = bytes(small.getpalette()[:48])
+    raw("gif-small-frame.gif", gif_bytes((WIDTH, HEIGHT), (7, 5, 20, 15), small_palette, list(small.getdata())))
+    raw("gif-small-frame-transparency.gif", gif_bytes((WIDTH, HEIGHT), (7, 5, 20, 15), small_palette,
+                                                      list(small.getdata()), transparency=9))
 
     # TIFF: every mode Pillow writes, and the common compressions.
     for mode, image in (("1", bilevel), ("L", grey), ("LA", grey_alpha), ("P", palette), ("RGB", rgb),

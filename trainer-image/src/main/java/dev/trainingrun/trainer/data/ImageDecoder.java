@@ -1,5 +1,6 @@
 package dev.trainingrun.trainer.data;
 
+import java.awt.Dimension;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
@@ -98,8 +99,10 @@ public final class ImageDecoder {
     }
 
     private Header header(ImageReader reader, ImageFormat format) throws IOException {
-        int width = reader.getWidth(0);
-        int height = reader.getHeight(0);
+        Dimension size = format == ImageFormat.GIF ? GifScreen.size(reader)
+                : new Dimension(reader.getWidth(0), reader.getHeight(0));
+        int width = size.width;
+        int height = size.height;
         long pixels = (long) width * height;
         if (width <= 0 || height <= 0) {
             throw new UnreadableImageException("its header gives a size of " + width + " x " + height + " pixels");
@@ -135,6 +138,9 @@ public final class ImageDecoder {
         }
         BufferedImage image = reader.read(0, param);
         checkWarnings(warnings, format);
+        if (format == ImageFormat.GIF) {
+            image = GifScreen.compose(reader, image);
+        }
         return RgbConversion.convert(image, format.wideSamples());
     }
 
@@ -172,7 +178,8 @@ public final class ImageDecoder {
                 }
                 try {
                     format.checkSupported(input);
-                    reader.setInput(input, true, true);
+                    // GIF's metadata places the first frame on its screen.
+                    reader.setInput(input, true, format != ImageFormat.GIF);
                     return action.apply(reader, format);
                 } finally {
                     reader.dispose();

@@ -2,6 +2,7 @@ package dev.trainingrun.trainer.data;
 
 import java.awt.image.WritableRaster;
 import java.io.IOException;
+import java.util.Arrays;
 import javax.imageio.ImageReader;
 import javax.imageio.metadata.IIOMetadata;
 import org.w3c.dom.Node;
@@ -65,7 +66,7 @@ final class JpegCmyk {
     }
 
     private static int adobeTransform(IIOMetadata metadata) {
-        if (metadata == null || !java.util.Arrays.asList(metadata.getMetadataFormatNames()).contains(JPEG_METADATA)) {
+        if (metadata == null || !Arrays.asList(metadata.getMetadataFormatNames()).contains(JPEG_METADATA)) {
             return 0;
         }
         Node adobe = find(metadata.getAsTree(JPEG_METADATA), "app14Adobe");
