@@ -67,10 +67,15 @@ public record ImageFolder(Path root, List<String> classes, List<Sample> samples,
         List<String> problems = new ArrayList<>();
         List<List<Path>> files = new ArrayList<>();
         for (String name : classes) {
-            files.add(imageFiles(root.resolve(name), field, problems));
+            List<Path> images = imageFiles(root.resolve(name), field, problems);
+            if (images.isEmpty()) {
+                problems.add(field + ": class folder " + root.resolve(name) + " has no images (looked for "
+                        + String.join(", ", EXTENSIONS) + ")");
+            }
+            files.add(images);
         }
         if (!problems.isEmpty()) {
-            throw new InvalidInputException(problems);
+            throw new InvalidInputException(problems); // before reading any header: the layout is wrong
         }
         List<List<String>> reasons = probeAll(files, decoder, threads);
         List<Sample> samples = new ArrayList<>();
@@ -88,10 +93,7 @@ public record ImageFolder(Path root, List<String> classes, List<Sample> samples,
                     unreadable.add(new SkippedImage(file, reason));
                 }
             }
-            if (files.get(label).isEmpty()) {
-                problems.add(field + ": class folder " + folder + " has no images (looked for "
-                        + String.join(", ", EXTENSIONS) + ")");
-            } else if (readable == 0) {
+            if (readable == 0) {
                 problems.add(field + ": class folder " + folder + " has no readable image: none of its "
                         + files.get(label).size() + " image files can be decoded (" + folder.relativize(
                         files.get(label).get(0)) + ": " + reasons.get(label).get(0) + ")");
