@@ -18,6 +18,14 @@ public class CheckpointLocations {
     @JsonPropertyDescription("Checkpoint with the highest validation accuracy, relative to the run's directory.")
     private String best;
 
+    @JsonPropertyDescription("The step checkpoint: saved within an epoch when the pod was asked to stop and every "
+            + "spec.checkpoints.interval, relative to the run's directory; a restarted pod continues from it when it is "
+            + "newer than the newest epoch checkpoint.")
+    private String step;
+
+    @JsonPropertyDescription("Optimiser steps since the run began that the step checkpoint holds.")
+    private Long stepCheckpointStep;
+
     public String getClaimName() {
         return claimName;
     }
@@ -48,5 +56,21 @@ public class CheckpointLocations {
 
     public void setBest(String best) {
         this.best = best;
+    }
+
+    public String getStep() {
+        return step;
+    }
+
+    public void setStep(String step) {
+        this.step = step;
+    }
+
+    public Long getStepCheckpointStep() {
+        return stepCheckpointStep;
+    }
+
+    public void setStepCheckpointStep(Long stepCheckpointStep) {
+        this.stepCheckpointStep = stepCheckpointStep;
     }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * What is known about a run. Two writers share it through server-side apply, each under its own field
  * manager and owning only its own fields: the operator (phase, conditions, Job bookkeeping) and the
- * trainer inside the pod (progress, epochs, best, checkpoints, images). Lists are map-lists so that the API
- * server merges entries by key instead of replacing the whole list.
+ * trainer inside the pod (progress, epochs, best, checkpoints, interruptions, images). Lists are map-lists so
+ * that the API server merges entries by key instead of replacing the whole list.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @SchemaCustomizer(value = MapListKeys.class, input = "conditions=type,epochs=epoch")
@@ -40,8 +40,12 @@ public class TrainingRunStatus {
     @JsonPropertyDescription("When the run reached Succeeded or Failed (RFC 3339).")
     private String completionTime;
 
-    @JsonPropertyDescription("Training pods started so far, retries included.")
+    @JsonPropertyDescription("Training pods the Job has made so far: retries, and the pods that replaced one "
+            + "evicted, preempted, deleted or suspended.")
     private Integer attempts;
+
+    @JsonPropertyDescription("The newest training pod.")
+    private TrainingPod pod;
 
     // Written by the trainer.
 
@@ -57,6 +61,10 @@ public class TrainingRunStatus {
 
     @JsonPropertyDescription("Where the run's checkpoints and other files are.")
     private CheckpointLocations checkpoints;
+
+    @JsonPropertyDescription("Interruptions of the run's training (preemption, eviction, drain, a lost node) and "
+            + "the training they cost.")
+    private Interruptions interruptions;
 
     @JsonPropertyDescription("The images the trainer trains and validates on, and how many it left out as unreadable.")
     private ImageCounts images;
@@ -117,6 +125,14 @@ public class TrainingRunStatus {
         this.attempts = attempts;
     }
 
+    public TrainingPod getPod() {
+        return pod;
+    }
+
+    public void setPod(TrainingPod pod) {
+        this.pod = pod;
+    }
+
     public Progress getProgress() {
         return progress;
     }
@@ -147,6 +163,14 @@ public class TrainingRunStatus {
 
     public void setCheckpoints(CheckpointLocations checkpoints) {
         this.checkpoints = checkpoints;
+    }
+
+    public Interruptions getInterruptions() {
+        return interruptions;
+    }
+
+    public void setInterruptions(Interruptions interruptions) {
+        this.interruptions = interruptions;
     }
 
     public ImageCounts getImages() {

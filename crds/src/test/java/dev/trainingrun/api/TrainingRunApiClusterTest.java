@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.Command;
+import dev.trainingrun.testing.Crds;
 import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -38,10 +39,9 @@ class TrainingRunApiClusterTest {
     private static Cluster cluster;
 
     @BeforeAll
-    static void installCrd(Cluster testCluster) {
+    static void installCrd(Cluster testCluster, KubernetesClient client) {
         cluster = testCluster;
-        kubectl("apply", "--server-side", "--force-conflicts", "-f", CrdDriftTest.COMMITTED_CRD.toString()).orThrow();
-        kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/trainingruns.trainingrun.dev").orThrow();
+        Crds.install(client, CrdDriftTest.COMMITTED_CRD);
     }
 
     private static Command.Result kubectl(String... arguments) {

@@ -249,6 +249,16 @@ class ChartTemplateTest {
         assertEquals("registry.example/ml/operator:2.0", operator(byTag).getImage());
     }
 
+    @Test
+    void theTrainersStopBudgetReachesTheOperator() {
+        List<HasMetadata> defaults = render("{}");
+        assertEquals(Optional.of("30"), envValue(defaults, "TRAININGRUN_OPERATOR_STOP_STEP_SECONDS"));
+        List<HasMetadata> slowStorage = render("trainer: {stop: {writeMegabytesPerSecond: 20, stepSeconds: 90}}");
+        assertEquals(Optional.of("20"), envValue(slowStorage, "TRAININGRUN_OPERATOR_STOP_WRITE_MEGABYTES_PER_SECOND"));
+        assertEquals(Optional.of("90"), envValue(slowStorage, "TRAININGRUN_OPERATOR_STOP_STEP_SECONDS"));
+        assertEquals(Optional.of("10"), envValue(slowStorage, "TRAININGRUN_OPERATOR_STOP_MARGIN_SECONDS"));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "replicas: two                              | at '/replicas': got string, want integer",
@@ -260,6 +270,7 @@ class ChartTemplateTest {
             "replica: 2                                 | additional properties 'replica' not allowed",
             "watchNamespaces: [Team_A]                  | at '/watchNamespaces/0'",
             "concurrency: 0                             | at '/concurrency'",
+            "trainer: {stop: {writeMegabytesPerSecond: 0}} | at '/trainer/stop/writeMegabytesPerSecond'",
             "leaderElection: {leaseDuration: 15}        | at '/leaderElection/leaseDuration'"})
     void aWrongValueIsRefusedNamingIt(String values, String message) {
         Command.Result result = helm("template", RELEASE, Chart.DIRECTORY.toString(), "-f",

@@ -95,6 +95,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
     @Override
     public List<EventSource<?, TrainingRun>> prepareEventSources(EventSourceContext<TrainingRun> context) {
         metrics.countPhasesOf(context.getPrimaryCache());
+        metrics.countInterruptionsOf(context.getPrimaryCache());
         var pods = InformerEventSourceConfiguration.from(Pod.class, TrainingRun.class)
                 .withName("pods")
                 .withLabelSelector(RunResources.MANAGED_SELECTOR + "," + RunResources.RUN_LABEL)

@@ -32,6 +32,21 @@ public final class Pods {
         }
     }
 
+    /**
+     * Kills a container of a pod on the real node with SIGKILL, through the cluster's containerd, as the kernel's
+     * OOM killer or a kubelet past the grace period would: the process gets no chance to save anything.
+     */
+    public static void killContainer(Cluster cluster, Pod pod, String container) {
+        String id = pod.getStatus().getContainerStatuses().stream()
+                .filter(status -> container.equals(status.getName()) && status.getContainerID() != null)
+                .map(status -> status.getContainerID().replaceFirst("^containerd://", ""))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("pod " + pod.getMetadata().getName()
+                        + " has no running container " + container));
+        Command.check(Duration.ofSeconds(30), "ctr", "--address", cluster.setting("TRAININGRUN_CONTAINERD_SOCKET"),
+                "-n", "k8s.io", "tasks", "kill", "--signal", "SIGKILL", id);
+    }
+
     /** The pod's phase, conditions and container states, and the events of the namespace about it. */
     public static String describe(KubernetesClient client, String name) {
         Pod pod = client.pods().withName(name).get();

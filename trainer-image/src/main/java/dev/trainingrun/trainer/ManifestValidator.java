@@ -2,12 +2,14 @@ package dev.trainingrun.trainer;
 
 import dev.trainingrun.api.CheckpointSpec;
 import dev.trainingrun.api.DataSpec;
+import dev.trainingrun.api.Durations;
 import dev.trainingrun.api.ModelSpec;
 import dev.trainingrun.api.Normalization;
 import dev.trainingrun.api.ResourceSpec;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunSpec;
 import dev.trainingrun.api.TrainingSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -135,6 +137,15 @@ final class ManifestValidator {
             problems.add("spec.checkpoints.saveAfterEpoch: must be at least 0, got " + checkpoints.getSaveAfterEpoch());
         }
         range("spec.checkpoints.keep", checkpoints.getKeep(), 1, 1000);
+        try {
+            Duration interval = Durations.parse(checkpoints.getInterval());
+            if (!interval.isZero() && interval.compareTo(Durations.parse(CheckpointSpec.MIN_INTERVAL)) < 0) {
+                problems.add("spec.checkpoints.interval: must be 0s (save only when asked to stop) or at least "
+                        + CheckpointSpec.MIN_INTERVAL + ", got " + checkpoints.getInterval());
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("spec.checkpoints.interval: " + e.getMessage());
+        }
     }
 
     private void resources(ResourceSpec resources) {

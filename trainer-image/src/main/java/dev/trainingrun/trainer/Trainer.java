@@ -11,6 +11,7 @@ import dev.trainingrun.trainer.data.ImageTransform;
 import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.loop.Resumption;
+import dev.trainingrun.trainer.loop.StopRequest;
 import dev.trainingrun.trainer.loop.TrainingListener;
 import dev.trainingrun.trainer.loop.TrainingLoop;
 import dev.trainingrun.trainer.model.Network;
@@ -19,6 +20,7 @@ import dev.trainingrun.trainer.output.RunFiles;
 import dev.trainingrun.trainer.output.SkippedImagesFile;
 import dev.trainingrun.trainer.output.Versions;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,6 +37,15 @@ public final class Trainer {
 
     /** Trains a run to its last epoch, telling {@code listeners} along the way. */
     public static TrainingResult run(TrainingConfig config, List<TrainingListener> listeners) {
+        return run(config, listeners, new StopRequest(), Clock.systemUTC());
+    }
+
+    /**
+     * Trains a run to its last epoch, or until {@code stop} is requested (it then saves a step checkpoint and returns
+     * a result that says where); {@code clock} measures the checkpoint interval and dates the run's records.
+     */
+    public static TrainingResult run(TrainingConfig config, List<TrainingListener> listeners, StopRequest stop,
+            Clock clock) {
         Engine engine = Engine.getEngine(ENGINE);
         List<Device> devices = DeviceChoice.choose(config.gpus(), engine.getGpuCount());
         ImageDecoder decoder = ImageDecoder.forThisProcess();
@@ -46,18 +57,20 @@ public final class Trainer {
         TrainingLoop.Settings settings = new TrainingLoop.Settings(config.epochs(), config.batchSize(),
                 config.validationBatchSize(), config.learningRate(), config.warmupEpochs(), config.seed(),
                 config.loaderThreads(), ImageTransform.training(config.imageSize(), config.normalizer()),
-                ImageTransform.validation(config.imageSize(), config.normalizer()), config.outputDir());
+                ImageTransform.validation(config.imageSize(), config.normalizer()), config.checkpointInterval(),
+                config.outputDir());
         try (NDManager manager = engine.newBaseManager(devices.get(0))) {
             Network network = Network.create(config.architecture(), config.numClasses(), config.seed(), manager);
             AdamW optimizer = AdamW.withWeightDecay(config.weightDecay(), manager);
-            Checkpoints checkpoints = new Checkpoints(run, network, RunIdentity.of(config, data.train()),
-                    data.train().classes(), config.saveAfterEpoch(), config.keepCheckpoints());
-            Resumption resumption = checkpoints.start(config.resume(), optimizer, devices);
-            List<TrainingListener> all = new ArrayList<>();
-            all.add(new RunFiles(run, config, Versions.of(engine), System.err));
-            all.addAll(listeners);
-            return new TrainingLoop(settings, data, network, devices, all, checkpoints, optimizer, resumption, decoder,
-                    knownUnreadable).run(manager);
+            try (Checkpoints checkpoints = new Checkpoints(run, network, RunIdentity.of(config, data.train()),
+                    data.train().classes(), config.saveAfterEpoch(), config.keepCheckpoints(), clock)) {
+                Resumption resumption = checkpoints.start(config.resume(), optimizer, devices);
+                List<TrainingListener> all = new ArrayList<>();
+                all.add(new RunFiles(run, config, Versions.of(engine), System.err));
+                all.addAll(listeners);
+                return new TrainingLoop(settings, data, network, devices, all, checkpoints, optimizer, resumption,
+                        stop, clock, decoder, knownUnreadable).run(manager);
+            }
         }
     }
 

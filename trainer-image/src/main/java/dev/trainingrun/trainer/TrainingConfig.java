@@ -1,11 +1,13 @@
 package dev.trainingrun.trainer;
 
 import dev.trainingrun.api.Architecture;
+import dev.trainingrun.api.Durations;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunSpec;
 import dev.trainingrun.trainer.data.Normalizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -32,6 +34,7 @@ public record TrainingConfig(
         long seed,
         int saveAfterEpoch,
         int keepCheckpoints,
+        Duration checkpointInterval,
         boolean resume,
         int gpus,
         Path outputDir) {
@@ -74,6 +77,7 @@ public record TrainingConfig(
                 training.getSeed(),
                 checkpoints.getSaveAfterEpoch(),
                 checkpoints.getKeep(),
+                Durations.parse(checkpoints.getInterval()),
                 checkpoints.isResume(),
                 spec.getResources().getGpus(),
                 outputDir);

@@ -5,14 +5,22 @@ import dev.trainingrun.trainer.loop.BestEpoch;
 import dev.trainingrun.trainer.loop.EpochMetrics;
 import dev.trainingrun.trainer.loop.EpochReport;
 import dev.trainingrun.trainer.loop.RunPlan;
+import dev.trainingrun.trainer.loop.SavedStep;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What {@link Trainer#run} returns: the plan, the report of every epoch of the run (a resumed run's earlier epochs
- * included), the images left out because they cannot be read (the scan's, an earlier attempt's, this attempt's), and
- * the attempt's wall time.
+ * included), the images left out because they cannot be read (the scan's, an earlier attempt's, this attempt's), the
+ * attempt's wall time, and where it saved if it stopped on request before the end.
  */
-public record TrainingResult(RunPlan plan, List<EpochReport> epochs, List<SkippedImage> skipped, double seconds) {
+public record TrainingResult(RunPlan plan, List<EpochReport> epochs, List<SkippedImage> skipped, double seconds,
+        Optional<SavedStep> stoppedAt) {
+
+    /** Whether the run stopped on request before its last epoch; a later attempt continues it. */
+    public boolean stopped() {
+        return stoppedAt.isPresent();
+    }
 
     /** The last epoch's report. */
     public EpochReport last() {

@@ -9,15 +9,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
 import dev.trainingrun.trainer.loop.EpochMetrics;
 import dev.trainingrun.trainer.loop.EpochReport;
+import dev.trainingrun.trainer.loop.Interruption;
 import dev.trainingrun.trainer.loop.ProgressUpdate;
 import dev.trainingrun.trainer.loop.RunPlan;
+import dev.trainingrun.trainer.loop.SavedStep;
+import dev.trainingrun.trainer.loop.StopRequest;
 import dev.trainingrun.trainer.loop.TrainingListener;
 import dev.trainingrun.trainer.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,10 +52,10 @@ class ResumeTest {
 
     @Test
     void aRunStoppedMidEpochAndResumedEndsAsOneThatNeverStopped() throws IOException {
-        TrainingResult uninterrupted = Trainer.run(config("ResNet18", "one-go"), List.of());
+        TrainingResult uninterrupted = oneGo();
 
         Path resumed = dir.resolve("resumed");
-        assertThrows(Killed.class, () -> Trainer.run(config("ResNet18", "resumed"), List.of(new Killer())));
+        assertThrows(Killed.class, () -> Trainer.run(config("ResNet18", "resumed"), List.of(new Killer(3, 3))));
         assertEquals(2, Files.readAllLines(resumed.resolve("metrics.jsonl")).size(),
                 "epochs 1 and 2 finished before the kill");
         Recorder recorder = new Recorder();
@@ -89,6 +96,92 @@ class ResumeTest {
                 + "ResNet34 here"), refused.getMessage());
     }
 
+    @Test
+    void aRunStoppedInTheMiddleOfAnEpochContinuesAtTheNextStepAndEndsIdentical() throws IOException {
+        StopRequest stop = new StopRequest();
+        TrainingResult stopped = Trainer.run(config("ResNet18", "stopped"), List.of(new StopAt(13, stop)), stop,
+                Clock.systemUTC());
+        assertTrue(stopped.stopped());
+        assertEquals(new SavedStep("checkpoints/step.safetensors", 2, 4, 13, SavedStep.Reason.STOP,
+                stopped.stoppedAt().get().seconds()), stopped.stoppedAt().get());
+        Recorder recorder = new Recorder();
+        TrainingResult continued = Trainer.run(config("ResNet18", "stopped"), List.of(recorder));
+
+        assertEquals(Optional.of("checkpoints/step.safetensors"), recorder.plan.start().checkpoint());
+        assertEquals(4, recorder.plan.start().firstEpochProgress().batches());
+        assertEquals(List.of(2, 3), recorder.trained);
+        assertEquals(14, recorder.firstProgressStep, "the first step trained is the one after the checkpoint");
+        TrainingResult oneGo = oneGo();
+        assertEquals(oneGo.metrics().stream().map(ResumeTest::trainingMetrics).toList(),
+                continued.metrics().stream().map(ResumeTest::trainingMetrics).toList());
+        assertEquals(0.0, largestDifference(dir.resolve("one-go/model-final.safetensors"),
+                dir.resolve("stopped/model-final.safetensors")), "the final weights are the same to the last bit");
+
+        JsonNode second = JsonLines.read(dir.resolve("stopped/metrics.jsonl")).get(1);
+        assertEquals(1, second.get("interruptions").asInt());
+        assertEquals(0, second.get("stepsRedone").asInt());
+        assertEquals(Interruption.STOPPED, recorder.plan.start().interruptions().get(0).cause());
+    }
+
+    @Test
+    void aRunKilledInTheMiddleOfAnEpochRedoesOnlyTheStepsSinceItsLastIntervalCheckpoint() throws IOException {
+        // A clock a minute further on at every reading: with a 10m interval a step checkpoint every ten readings at
+        // most, and the loop reads it once per step at least.
+        Clock ticking = new TickingClock(Duration.ofMinutes(1));
+        List<SavedStep> saves = new ArrayList<>();
+        TrainingListener savesRecorder = new TrainingListener() {
+            @Override
+            public void onStepCheckpoint(SavedStep saved) {
+                saves.add(saved);
+            }
+        };
+        assertThrows(Killed.class, () -> Trainer.run(configWithInterval("killed", "10m"),
+                List.of(savesRecorder, new Killer(2, 7)), new StopRequest(), ticking));
+        long killedAt = 9 + 7;
+        long savedAt = saves.get(saves.size() - 1).step();
+        assertTrue(savedAt < killedAt && killedAt - savedAt <= 10, () -> saves + ", killed at " + killedAt);
+        assertEquals(SavedStep.Reason.INTERVAL, saves.get(0).reason());
+
+        Recorder recorder = new Recorder();
+        TrainingResult continued = Trainer.run(configWithInterval("killed", "10m"), List.of(recorder));
+
+        Interruption killed = recorder.plan.start().interruptions().get(0);
+        assertEquals(List.of(Interruption.KILLED, killedAt, savedAt, killedAt - savedAt),
+                List.of(killed.cause(), killed.stepReached(), killed.resumedAt(), killed.stepsRedone()));
+        assertEquals(savedAt + 1, recorder.firstProgressStep);
+        assertEquals(killedAt - savedAt, JsonLines.read(dir.resolve("killed/metrics.jsonl")).get(1).get("stepsRedone")
+                .asLong());
+        assertEquals(oneGo().metrics().stream().map(ResumeTest::trainingMetrics).toList(),
+                continued.metrics().stream().map(ResumeTest::trainingMetrics).toList());
+        assertEquals(0.0, largestDifference(dir.resolve("one-go/model-final.safetensors"),
+                dir.resolve("killed/model-final.safetensors")));
+    }
+
+    private static TrainingResult oneGoResult;
+
+    /** The run trained without interruption, once for every test. */
+    private static synchronized TrainingResult oneGo() {
+        if (oneGoResult == null) {
+            oneGoResult = Trainer.run(config("ResNet18", "one-go"), List.of());
+        }
+        return oneGoResult;
+    }
+
+    /** What training computed for an epoch: everything but its timings and interruption counts. */
+    private static List<Object> trainingMetrics(EpochMetrics m) {
+        return List.of(m.epoch(), m.trainLoss(), m.valLoss(), m.valCorrect(), m.valTotal(), m.learningRate());
+    }
+
+    private static TrainingConfig configWithInterval(String output, String interval) {
+        return TrainingConfig.from(ManifestValidationTest.manifest("""
+                model: {architecture: ResNet18, numClasses: 3}
+                data: {volume: {persistentVolumeClaim: {claimName: d}}, imageSize: 32, loaderThreads: 2}
+                training: {epochs: 3, batchSize: 16, validationBatchSize: 30, learningRate: 0.002, warmupEpochs: 1}
+                checkpoints: {saveAfterEpoch: 1, keep: 1, interval: %s}
+                resources: {gpus: 0}
+                """.formatted(interval)), dir.resolve("data"), dir.resolve(output));
+    }
+
     private static TrainingConfig config(String architecture, String output) {
         return TrainingConfig.from(ManifestValidationTest.manifest("""
                 model: {architecture: %s, numClasses: 3}
@@ -119,8 +212,16 @@ class ResumeTest {
     }
 
 
-    /** What a killed pod does, as an exception out of the loop: stops a few steps into epoch 3. */
+    /** What a killed pod does, as an exception out of the loop: stops after a given step of a given epoch. */
     private static final class Killer implements TrainingListener {
+        private final int epoch;
+        private final int step;
+
+        Killer(int epoch, int step) {
+            this.epoch = epoch;
+            this.step = step;
+        }
+
         @Override
         public Duration progressInterval() {
             return Duration.ZERO;
@@ -128,9 +229,50 @@ class ResumeTest {
 
         @Override
         public void onProgress(ProgressUpdate progress) {
-            if (progress.epoch() == 3 && progress.samplesSeen() >= 48) {
+            if (progress.epoch() == epoch && progress.samplesSeen() >= step * 16L) {
                 throw new Killed();
             }
+        }
+    }
+
+    /** What SIGTERM does: asks for a stop after a given step of the run. */
+    private record StopAt(long step, StopRequest stop) implements TrainingListener {
+        @Override
+        public Duration progressInterval() {
+            return Duration.ZERO;
+        }
+
+        @Override
+        public void onProgress(ProgressUpdate progress) {
+            if (progress.step() == step) {
+                stop.request("the test");
+            }
+        }
+    }
+
+    /** A clock that moves on by {@code tick} at every reading. */
+    private static final class TickingClock extends Clock {
+        private final Duration tick;
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        TickingClock(Duration tick) {
+            this.tick = tick;
+        }
+
+        @Override
+        public synchronized Instant instant() {
+            now = now.plus(tick);
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
         }
     }
 
@@ -141,6 +283,12 @@ class ResumeTest {
         RunPlan plan;
         final List<Integer> trained = new ArrayList<>();
         Integer firstProgressEpoch;
+        Long firstProgressStep;
+
+        @Override
+        public Duration progressInterval() {
+            return Duration.ZERO;
+        }
 
         @Override
         public void onStart(RunPlan plan) {
@@ -150,6 +298,7 @@ class ResumeTest {
         @Override
         public void onProgress(ProgressUpdate progress) {
             firstProgressEpoch = Optional.ofNullable(firstProgressEpoch).orElse(progress.epoch());
+            firstProgressStep = Optional.ofNullable(firstProgressStep).orElse(progress.step());
         }
 
         @Override

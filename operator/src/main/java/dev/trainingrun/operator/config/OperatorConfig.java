@@ -38,6 +38,29 @@ public interface OperatorConfig {
 
     LeaderElection leaderElection();
 
+    /** How long a training pod is given to stop when it is asked to (its terminationGracePeriodSeconds). */
+    Stop stop();
+
+    /**
+     * A pod asked to stop (SIGTERM) finishes its step, saves a step checkpoint and exits; the grace period is the
+     * longest step, plus the checkpoint's size at the write speed assumed, plus a margin for the process to end and
+     * report. Too short and the kubelet kills the pod mid-save (the run then redoes up to an interval of steps); too
+     * long only delays a drain or a preemption by as much.
+     */
+    interface Stop {
+        /** The longest training step expected, in seconds; CPU training of a large batch is the slow case. */
+        @WithDefault("30")
+        int stepSeconds();
+
+        /** The write speed assumed for the checkpoint volume, in megabytes per second. */
+        @WithDefault("50")
+        int writeMegabytesPerSecond();
+
+        /** Seconds for the JVM to end and the status to be written after the save. */
+        @WithDefault("10")
+        int marginSeconds();
+    }
+
     /** Only one replica reconciles at a time; the others wait for the Lease. */
     interface LeaderElection {
         /** Off by default for a single process on a workstation; the Helm chart turns it on. */

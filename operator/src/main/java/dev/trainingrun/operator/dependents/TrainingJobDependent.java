@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingrun.api.DataVolume;
 import dev.trainingrun.api.ResourceSpec;
 import dev.trainingrun.api.RunPolicy;
+import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.RunResources;
 import dev.trainingrun.operator.config.OperatorConfig;
@@ -26,6 +27,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -125,6 +128,7 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                     // A replacement pod starts only once the failed one has stopped, so that two trainers
                     // never write to the same run directory at once.
                     .withPodReplacementPolicy("Failed")
+                    .withPodFailurePolicy(podFailurePolicy())
                     .withNewTemplate()
                         .withNewMetadata()
                             .withLabels(metadata.getLabels())
@@ -136,10 +140,39 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 .build();
     }
 
+    /**
+     * How the Job counts a pod's end, by the trainer's exit code ({@link TrainerExitCode}) and Kubernetes' own
+     * disruption mark: invalid input fails the run at once (retrying cannot help); a pod stopped on request after
+     * saving its step checkpoint, and one disrupted by Kubernetes (eviction, preemption, a drained or tainted node,
+     * a lost node: the DisruptionTarget condition), are replaced without counting against the backoff limit. Any
+     * other end counts, as without a policy.
+     */
+    static PodFailurePolicy podFailurePolicy() {
+        return new PodFailurePolicyBuilder()
+                .addNewRule()
+                    .withAction("FailJob")
+                    .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
+                        .withValues(TrainerExitCode.INVALID_INPUT.code()).endOnExitCodes()
+                .endRule()
+                .addNewRule()
+                    .withAction("Ignore")
+                    .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
+                        .withValues(TrainerExitCode.STOPPED.code()).endOnExitCodes()
+                .endRule()
+                .addNewRule()
+                    .withAction("Ignore")
+                    .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition()
+                .endRule()
+                .build();
+    }
+
     private static PodSpec podSpec(TrainingRun run, TrainerDefaults defaults) {
         ResourceSpec resources = run.getSpec().getResources();
         return new PodSpecBuilder()
                 .withRestartPolicy("Never")
+                // Time to finish a step and save a step checkpoint after SIGTERM, for this network's size.
+                .withTerminationGracePeriodSeconds(defaults.stop().gracePeriodSeconds(
+                        run.getSpec().getModel().getArchitecture(), run.getSpec().getModel().getNumClasses()))
                 .withServiceAccountName(RunResources.trainerName(run))
                 .withAutomountServiceAccountToken(true)
                 .withEnableServiceLinks(false)

@@ -1,6 +1,7 @@
 package dev.trainingrun.operator.status;
 
 import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.TrainingPod;
 import dev.trainingrun.api.TrainingRunStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
@@ -13,18 +14,20 @@ import java.util.TreeMap;
  * write is needed at all.
  */
 record OperatorStatus(Long observedGeneration, Phase phase, Map<String, Condition> conditions, String jobName,
-        String startTime, String completionTime, Integer attempts) {
+        String startTime, String completionTime, Integer attempts, String podName, String podCreationTimestamp) {
 
     static OperatorStatus of(TrainingRunStatus status) {
         if (status == null) {
-            return new OperatorStatus(null, null, Map.of(), null, null, null, null);
+            return new OperatorStatus(null, null, Map.of(), null, null, null, null, null, null);
         }
         Map<String, Condition> byType = new TreeMap<>();
         if (status.getConditions() != null) {
             status.getConditions().forEach(condition -> byType.put(condition.getType(), condition));
         }
         return new OperatorStatus(status.getObservedGeneration(), status.getPhase(), byType, status.getJobName(),
-                status.getStartTime(), status.getCompletionTime(), status.getAttempts());
+                status.getStartTime(), status.getCompletionTime(), status.getAttempts(),
+                status.getPod() != null ? status.getPod().getName() : null,
+                status.getPod() != null ? status.getPod().getCreationTimestamp() : null);
     }
 
     TrainingRunStatus toStatus() {
@@ -36,6 +39,12 @@ record OperatorStatus(Long observedGeneration, Phase phase, Map<String, Conditio
         status.setStartTime(startTime);
         status.setCompletionTime(completionTime);
         status.setAttempts(attempts);
+        if (podName != null) {
+            TrainingPod pod = new TrainingPod();
+            pod.setName(podName);
+            pod.setCreationTimestamp(podCreationTimestamp);
+            status.setPod(pod);
+        }
         return status;
     }
 

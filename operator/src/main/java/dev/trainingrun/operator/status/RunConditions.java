@@ -25,6 +25,8 @@ public final class RunConditions {
     public static final String SUSPENDED_BY_USER = "SuspendedByUser";
     public static final String JOB_SUSPENDED = "JobSuspended";
     public static final String UNSCHEDULABLE = "Unschedulable";
+    /** The trainer refused the run's input (its exit code 2); the message quotes what it said. */
+    public static final String INVALID_INPUT = "InvalidInput";
     /** The Job controller's reason when admission refuses the Job's pod. */
     public static final String FAILED_CREATE = "FailedCreate";
 

@@ -4,6 +4,7 @@ import static dev.trainingrun.operator.status.RunConditions.COMPLETED;
 import static dev.trainingrun.operator.status.RunConditions.CREATING;
 import static dev.trainingrun.operator.status.RunConditions.FAILED;
 import static dev.trainingrun.operator.status.RunConditions.FAILED_CREATE;
+import static dev.trainingrun.operator.status.RunConditions.INVALID_INPUT;
 import static dev.trainingrun.operator.status.RunConditions.JOB_CREATED;
 import static dev.trainingrun.operator.status.RunConditions.JOB_FAILED;
 import static dev.trainingrun.operator.status.RunConditions.JOB_SUSPENDED;
@@ -19,6 +20,8 @@ import static dev.trainingrun.operator.status.RunConditions.SUSPENDED_BY_USER;
 import static dev.trainingrun.operator.status.RunConditions.UNSCHEDULABLE;
 
 import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.TrainerExitCode;
+import dev.trainingrun.api.TrainingPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.operator.RunResources;
@@ -85,7 +88,12 @@ public final class StatusAggregator {
         status.setPhase(verdict.phase());
         status.setConditions(conditions(seen, verdict, previous.getConditions(), now));
         status.setJobName(job != null ? job.getMetadata().getName() : previous.getJobName());
-        status.setAttempts(attempts(previous, job));
+        status.setAttempts(attempts(previous, job, seen.pods()));
+        // The mark only moves on: a cache that has not seen the newest pod yet must not make it count twice.
+        status.setPod(newestPod(seen.pods())
+                .filter(pod -> previous.getPod() == null || madeAfter(pod, previous.getPod()))
+                .map(StatusAggregator::reference)
+                .orElse(previous.getPod()));
         status.setStartTime(previous.getStartTime() != null ? previous.getStartTime() : startTime(seen, verdict, now));
         if (verdict.phase().isFinished()) {
             status.setCompletionTime(Stream.of(previous.getCompletionTime(), verdict.finishedAt())
@@ -121,6 +129,13 @@ public final class StatusAggregator {
         Optional<JobCondition> failed = jobCondition(job, "Failed").or(() -> jobCondition(job, "FailureTarget"));
         if (failed.isPresent()) {
             JobCondition condition = failed.get();
+            Optional<ContainerStateTerminated> refusal = newestFailed(seen.pods()).flatMap(StatusAggregator::ending)
+                    .filter(ending -> ending.getExitCode() == TrainerExitCode.INVALID_INPUT.code());
+            if (refusal.isPresent()) {
+                return new Verdict(Phase.Failed, INVALID_INPUT, "The trainer refused the run's input, so the run "
+                        + "failed without a retry: " + Optional.ofNullable(refusal.get().getMessage())
+                                .map(String::strip).orElse("(no message)"), null, condition.getLastTransitionTime());
+            }
             String reason = condition.getReason() != null && !condition.getReason().isBlank()
                     ? condition.getReason() : JOB_FAILED;
             String message = Stream.of(condition.getMessage(), lastFailure(seen.pods()))
@@ -229,21 +244,27 @@ public final class StatusAggregator {
 
     /** How the newest failed pod ended, in words: its exit code and the trainer's last lines. */
     static String lastFailure(List<Pod> pods) {
+        return newestFailed(pods)
+                .map(pod -> "Last pod " + pod.getMetadata().getName() + ": " + ending(pod)
+                        .map(StatusAggregator::describe)
+                        .orElse(pod.getStatus().getMessage() != null ? pod.getStatus().getMessage() : "failed"))
+                .orElse(null);
+    }
+
+    private static Optional<Pod> newestFailed(List<Pod> pods) {
         return pods.stream()
                 .filter(pod -> "Failed".equals(phaseOf(pod)))
                 .max(Comparator.comparing((Pod pod) -> pod.getMetadata().getCreationTimestamp(),
-                        Comparator.nullsFirst(Comparator.naturalOrder())))
-                .map(pod -> {
-                    String ending = orEmpty(pod.getStatus().getContainerStatuses()).stream()
-                            .map(ContainerStatus::getState)
-                            .filter(state -> state != null && state.getTerminated() != null)
-                            .map(ContainerState::getTerminated)
-                            .findFirst()
-                            .map(StatusAggregator::describe)
-                            .orElse(pod.getStatus().getMessage() != null ? pod.getStatus().getMessage() : "failed");
-                    return "Last pod " + pod.getMetadata().getName() + ": " + ending;
-                })
-                .orElse(null);
+                        Comparator.nullsFirst(Comparator.naturalOrder())));
+    }
+
+    /** How the pod's container ended, once it has. */
+    private static Optional<ContainerStateTerminated> ending(Pod pod) {
+        return orEmpty(pod.getStatus().getContainerStatuses()).stream()
+                .map(ContainerStatus::getState)
+                .filter(state -> state != null && state.getTerminated() != null)
+                .map(ContainerState::getTerminated)
+                .findFirst();
     }
 
     private static String describe(ContainerStateTerminated terminated) {
@@ -305,17 +326,49 @@ public final class StatusAggregator {
                 .build();
     }
 
-    /** Pods the Job has made that failed, succeeded or are still active; it never goes down. */
-    private static Integer attempts(TrainingRunStatus previous, Job job) {
+    /**
+     * Pods the Job has made; it never goes down. The Job's counters leave out the pods its failure policy ignores
+     * (evicted, preempted, stopped on request) and forget deleted ones, so the pods made after the newest one the
+     * status names count on top of the attempts it gives; the counters are a floor.
+     */
+    private static Integer attempts(TrainingRunStatus previous, Job job, List<Pod> pods) {
         if (job == null) {
             return previous.getAttempts();
         }
         int before = previous.getAttempts() != null ? previous.getAttempts() : 0;
+        TrainingPod mark = previous.getPod();
+        long made = mark == null ? Math.max(before, pods.size())
+                : before + pods.stream().filter(pod -> madeAfter(pod, mark)).count();
         JobStatus status = job.getStatus();
-        if (status == null) {
-            return before;
+        int counted = status == null ? 0
+                : orZero(status.getFailed()) + orZero(status.getSucceeded()) + orZero(status.getActive());
+        return (int) Math.max(made, counted);
+    }
+
+    /** Later by creation time, and by name within the same second (timestamps have whole seconds). */
+    private static final Comparator<Pod> CREATION_ORDER = Comparator
+            .comparing((Pod pod) -> pod.getMetadata().getCreationTimestamp(),
+                    Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(pod -> pod.getMetadata().getName());
+
+    private static Optional<Pod> newestPod(List<Pod> pods) {
+        return pods.stream().max(CREATION_ORDER);
+    }
+
+    private static boolean madeAfter(Pod pod, TrainingPod mark) {
+        String created = pod.getMetadata().getCreationTimestamp();
+        if (created == null || mark.getCreationTimestamp() == null) {
+            return false;
         }
-        return Math.max(before, orZero(status.getFailed()) + orZero(status.getSucceeded()) + orZero(status.getActive()));
+        int byTime = Instant.parse(created).compareTo(Instant.parse(mark.getCreationTimestamp()));
+        return byTime > 0 || byTime == 0 && pod.getMetadata().getName().compareTo(mark.getName()) > 0;
+    }
+
+    private static TrainingPod reference(Pod pod) {
+        TrainingPod reference = new TrainingPod();
+        reference.setName(pod.getMetadata().getName());
+        reference.setCreationTimestamp(pod.getMetadata().getCreationTimestamp());
+        return reference;
     }
 
     /** When the first training container started, once the run has got that far. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.Runs;
 import io.fabric8.kubernetes.api.model.Container;
@@ -16,6 +17,8 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /** The Job the operator makes for a run: the pod spec issue 7 and the trainer's command line agree on. */
 class TrainingJobDependentTest {
     private static final TrainerDefaults DEFAULTS =
-            new TrainerDefaults("trainer:1", "IfNotPresent", List.of("kueue.x-k8s.io/"));
+            new TrainerDefaults("trainer:1", "IfNotPresent", List.of("kueue.x-k8s.io/"),
+                    new TrainerDefaults.Stop(30, 50, 10));
 
     private static Job job(TrainingRun run) {
         return TrainingJobDependent.desiredJob(run, DEFAULTS);
@@ -42,6 +46,35 @@ class TrainingJobDependentTest {
                 "--output", "/checkpoints/cats-0a1b2c3d"), trainer.getArgs());
         assertTrue(trainer.getCommand().isEmpty(), "the image's entrypoint is the trainer launcher");
         assertEquals("trainer:1", trainer.getImage());
+    }
+
+    @Test
+    void invalidInputFailsTheRunAtOnceWhileStopsAndDisruptionsDoNotCount() {
+        PodFailurePolicy policy = job(Runs.minimal()).getSpec().getPodFailurePolicy();
+        assertEquals(3, policy.getRules().size());
+        PodFailurePolicyRule invalid = policy.getRules().get(0);
+        assertEquals("FailJob", invalid.getAction());
+        assertEquals(List.of(TrainerExitCode.INVALID_INPUT.code()), invalid.getOnExitCodes().getValues());
+        assertEquals("trainer", invalid.getOnExitCodes().getContainerName());
+        PodFailurePolicyRule stopped = policy.getRules().get(1);
+        assertEquals("Ignore", stopped.getAction());
+        assertEquals(List.of(TrainerExitCode.STOPPED.code()), stopped.getOnExitCodes().getValues());
+        PodFailurePolicyRule disrupted = policy.getRules().get(2);
+        assertEquals("Ignore", disrupted.getAction());
+        assertEquals("DisruptionTarget", disrupted.getOnPodConditions().get(0).getType());
+        assertEquals("Never", job(Runs.minimal()).getSpec().getTemplate().getSpec().getRestartPolicy(),
+                "a pod failure policy needs it");
+    }
+
+    @Test
+    void theGracePeriodCoversAStepAndTheSaveOfTheNetworksCheckpoint() {
+        // ResNet-18 with 2 classes: 11,177,538 parameters and two AdamW moments each, 134 MB: 3 s at 50 MB/s.
+        assertEquals(30 + 3 + 10, job(Runs.minimal()).getSpec().getTemplate().getSpec()
+                .getTerminationGracePeriodSeconds());
+        TrainingRun large = Runs.run("big", "{model: {architecture: ResNet50, numClasses: 1000}, "
+                + "data: {volume: {persistentVolumeClaim: {claimName: d}}}}");
+        // 25,557,032 parameters, 307 MB: 7 s.
+        assertEquals(30 + 7 + 10, job(large).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds());
     }
 
     @Test

@@ -1,20 +1,24 @@
 package dev.trainingrun.operator.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainingrun.api.Interruptions;
 import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
-import dev.trainingrun.testing.Await;
 import dev.trainingrun.operator.it.Fixtures;
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.OnLocalCluster;
+import dev.trainingrun.testing.Pods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -23,22 +27,28 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A run that loses its pod, by deletion (as eviction or preemption would) or by suspension, continues from its
- * newest checkpoint in the next pod: no finished epoch is trained again, and it ends where an uninterrupted run
- * of the same spec ends.
+ * A run that loses its pod continues in the next pod from where it stood. Deleted or suspended, the pod is asked to
+ * stop (SIGTERM): it saves a step checkpoint and the next pod continues at the next step, so no step is trained
+ * twice. Killed outright (SIGKILL), it redoes at most the steps since its last interval checkpoint, and says how many.
+ * Either way the run ends with the weights of a run that was never interrupted, to the last bit.
  */
 @OnLocalCluster
 class ResumeE2EIT {
-    private static final Duration TIMEOUT = Duration.ofMinutes(6);
+    private static final Duration TIMEOUT = Duration.ofMinutes(8);
     private static final List<Integer> ALL_EPOCHS = List.of(1, 2, 3, 4);
+    /** Images per class: epochs of 56 steps, long enough that a stop lands inside one. */
+    private static final int TRAIN_PER_CLASS = 300;
 
     private static EndToEnd e2e;
     private static KubernetesClient client;
+    private static Cluster cluster;
 
     @BeforeAll
-    static void prepare(KubernetesClient kubernetes, Cluster cluster) {
+    static void prepare(KubernetesClient kubernetes, Cluster localCluster) {
         client = kubernetes;
-        e2e = EndToEnd.prepare(ResumeE2EIT.class, client, cluster, 100);
+        cluster = localCluster;
+        e2e = EndToEnd.prepare(ResumeE2EIT.class, client, cluster, TRAIN_PER_CLASS);
+        e2e.create("steady", EndToEnd.RESUMABLE_SPEC);
     }
 
     @AfterAll
@@ -49,10 +59,8 @@ class ResumeE2EIT {
     }
 
     @Test
-    void aPodDeletedInTheMiddleOfAnEpochIsReplacedByOneThatResumesAndTheRunEndsAsIfUninterrupted() {
-        e2e.create("steady", EndToEnd.RESUMABLE_SPEC);
+    void aPodDeletedInTheMiddleOfAnEpochIsReplacedByOneThatContinuesAtTheNextStep() throws IOException {
         e2e.create("interrupted", EndToEnd.RESUMABLE_SPEC);
-        // Epoch 1's report (and checkpoint) has just been written: the pod is early in epoch 2.
         TrainingRun atDeletion = e2e.await("interrupted", "to finish its first epoch", TIMEOUT,
                 run -> !EndToEnd.statusEpochs(run).isEmpty());
         Pod first = e2e.pods("interrupted").get(0);
@@ -60,60 +68,93 @@ class ResumeE2EIT {
         assertEquals(List.of(1), EndToEnd.statusEpochs(atDeletion), "deleted before epoch 2 ended");
 
         TrainingRun interrupted = e2e.awaitFinished("interrupted", TIMEOUT);
-        TrainingRun steady = e2e.awaitFinished("steady", TIMEOUT);
         assertEquals(Phase.Succeeded, interrupted.getStatus().getPhase(), () -> e2e.logs("interrupted"));
-        assertEquals(Phase.Succeeded, steady.getStatus().getPhase(), () -> e2e.logs("steady"));
         assertEquals(2, interrupted.getStatus().getAttempts());
-
-        List<Pod> pods = e2e.pods("interrupted");
-        assertFalse(pods.stream().anyMatch(p -> p.getMetadata().getUid().equals(first.getMetadata().getUid())));
+        assertFalse(e2e.pods("interrupted").stream()
+                .anyMatch(p -> p.getMetadata().getUid().equals(first.getMetadata().getUid())));
         String resumedLog = e2e.logs("interrupted");
-        String checkpoint = atDeletion.getStatus().getEpochs().get(0).getCheckpoint();
-        assertTrue(resumedLog.contains("resuming from " + checkpoint + ": "), resumedLog);
-        assertTrue(resumedLog.contains("continuing with epoch 2"), resumedLog);
+        assertTrue(resumedLog.contains("resuming from checkpoints/step.safetensors: epoch 1 is done, continuing "
+                + "epoch 2 at step "), resumedLog);
         assertFalse(resumedLog.contains("epoch 1 done"), "epoch 1 was not trained again:\n" + resumedLog);
 
-        assertEquals(ALL_EPOCHS, EndToEnd.statusEpochs(interrupted));
-        assertSameEpochs(e2e.metrics(steady), e2e.metrics(interrupted));
-        assertEquals(steady.getStatus().getBest().getEpoch(), interrupted.getStatus().getBest().getEpoch());
+        Interruptions interruptions = interrupted.getStatus().getInterruptions();
+        assertEquals(List.of(1, 0L, "Stopped"), List.of(interruptions.getCount(), interruptions.getStepsRedone(),
+                interruptions.getLastCause()));
+        JsonNode second = e2e.metrics(interrupted).get(1);
+        assertEquals(1, second.get("interruptions").asInt());
+        assertEquals(0, second.get("stepsRedone").asInt(), "no step of epoch 2 was trained twice");
+        assertEndsAsTheSteadyRun(interrupted);
     }
 
     @Test
-    void aSuspendedRunKeepsItsCheckpointsAndContinuesFromThemWhenResumed() throws Exception {
+    void aSuspendedRunSavesWhereItStandsAndContinuesThereWhenResumed() throws Exception {
         e2e.create("paused", EndToEnd.RESUMABLE_SPEC);
         e2e.await("paused", "to finish its first epoch", TIMEOUT, run -> !EndToEnd.statusEpochs(run).isEmpty());
         suspend("paused", true);
-        TrainingRun suspended = e2e.await("paused", "to be suspended", TIMEOUT,
-                run -> run.getStatus().getPhase() == Phase.Suspended);
+        TrainingRun suspended = e2e.await("paused", "to be suspended with a step checkpoint", TIMEOUT,
+                run -> run.getStatus().getPhase() == Phase.Suspended && run.getStatus().getCheckpoints() != null
+                        && run.getStatus().getCheckpoints().getStep() != null);
         Await.until("the paused run's pod to be gone", TIMEOUT, () -> e2e.pods("paused").isEmpty());
-        List<Integer> done = EndToEnd.statusEpochs(e2e.get("paused"));
-        assertTrue(done.size() < ALL_EPOCHS.size(), "suspended after epochs " + done);
-        String latest = e2e.get("paused").getStatus().getCheckpoints().getLatest();
-        assertTrue(Files.isRegularFile(e2e.runDirectory(suspended).resolve(latest)), "the checkpoint stays");
+        long savedAt = suspended.getStatus().getCheckpoints().getStepCheckpointStep();
+        assertTrue(Files.isRegularFile(e2e.runDirectory(suspended).resolve("checkpoints/step.safetensors")),
+                "the step checkpoint stays");
 
         suspend("paused", false);
         TrainingRun finished = e2e.awaitFinished("paused", TIMEOUT);
         assertEquals(Phase.Succeeded, finished.getStatus().getPhase(), () -> e2e.logs("paused"));
         String resumedLog = e2e.logs("paused");
-        assertTrue(resumedLog.contains("resuming from " + latest + ": "), resumedLog);
-        assertTrue(resumedLog.contains("continuing with epoch " + (done.size() + 1)), resumedLog);
+        assertTrue(resumedLog.contains("the last attempt was stopped at step " + savedAt + "; 0 step(s)"),
+                resumedLog);
         assertEquals(ALL_EPOCHS, EndToEnd.statusEpochs(finished));
         assertEquals(ALL_EPOCHS, e2e.metrics(finished).stream().map(m -> m.get("epoch").asInt()).toList());
+        assertEquals(0L, finished.getStatus().getInterruptions().getStepsRedone());
+        assertEndsAsTheSteadyRun(finished);
+    }
+
+    @Test
+    void aContainerKilledWithSigkillRedoesOnlyTheStepsSinceItsLastIntervalCheckpoint() throws IOException {
+        // No epoch checkpoints (they would reset the interval): the interval's step checkpoints are all it has.
+        e2e.create("killed", EndToEnd.RESUMABLE_SPEC.replace("saveAfterEpoch: 0", "saveAfterEpoch: 4, interval: 30s"));
+        TrainingRun saved = e2e.await("killed", "to save a step checkpoint on its interval", TIMEOUT,
+                run -> run.getStatus() != null && run.getStatus().getCheckpoints() != null
+                        && run.getStatus().getCheckpoints().getStep() != null);
+        long savedAt = saved.getStatus().getCheckpoints().getStepCheckpointStep();
+        e2e.await("killed", "to train past its step checkpoint", TIMEOUT,
+                run -> run.getStatus().getProgress().getStep() > savedAt + 2
+                        && run.getStatus().getCheckpoints().getStep() != null);
+        Pods.killContainer(cluster, e2e.pods("killed").get(0), "trainer");
+
+        TrainingRun killed = e2e.awaitFinished("killed", TIMEOUT);
+        assertEquals(Phase.Succeeded, killed.getStatus().getPhase(), () -> e2e.logs("killed"));
+        Interruptions interruptions = killed.getStatus().getInterruptions();
+        assertEquals(List.of(1, "Killed"), List.of(interruptions.getCount(), interruptions.getLastCause()));
+        long redone = interruptions.getStepsRedone();
+        assertTrue(redone > 0, "the steps trained after the checkpoint are redone, and counted: " + redone);
+        assertTrue(interruptions.getSecondsLost() <= 30 + 10, "at most an interval lost: " + interruptions);
+        long inMetrics = e2e.metrics(killed).stream().mapToLong(m -> m.get("stepsRedone").asLong()).sum();
+        assertEquals(redone, inMetrics, "metrics.jsonl says the same");
+        assertEndsAsTheSteadyRun(killed);
+    }
+
+    private static void assertEndsAsTheSteadyRun(TrainingRun run) throws IOException {
+        TrainingRun steady = e2e.awaitFinished("steady", TIMEOUT);
+        assertEquals(Phase.Succeeded, steady.getStatus().getPhase(), () -> e2e.logs("steady"));
+        List<JsonNode> expected = e2e.metrics(steady);
+        List<JsonNode> actual = e2e.metrics(run);
+        assertEquals(ALL_EPOCHS, actual.stream().map(m -> m.get("epoch").asInt()).toList(), "each epoch once");
+        for (int i = 0; i < expected.size(); i++) {
+            for (String metric : List.of("trainLoss", "valLoss", "valAccuracy")) {
+                assertEquals(expected.get(i).get(metric).asDouble(), actual.get(i).get(metric).asDouble(),
+                        metric + " of epoch " + (i + 1));
+            }
+        }
+        assertArrayEquals(Files.readAllBytes(e2e.runDirectory(steady).resolve("model-final.safetensors")),
+                Files.readAllBytes(e2e.runDirectory(run).resolve("model-final.safetensors")),
+                "the final weights are those of the uninterrupted run");
     }
 
     private static void suspend(String run, boolean suspend) {
         Fixtures.runs(client).withName(run).patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"spec\": {\"runPolicy\": {\"suspend\": " + suspend + "}}}");
-    }
-
-    /** The same epochs, each once, with the same metrics to 1e-4 (what exact resume promises across pods). */
-    private static void assertSameEpochs(List<JsonNode> expected, List<JsonNode> actual) {
-        assertEquals(ALL_EPOCHS, actual.stream().map(m -> m.get("epoch").asInt()).toList(), "each epoch once");
-        for (int i = 0; i < expected.size(); i++) {
-            for (String metric : List.of("trainLoss", "valLoss", "valAccuracy")) {
-                assertEquals(expected.get(i).get(metric).asDouble(), actual.get(i).get(metric).asDouble(), 1e-4,
-                        metric + " of epoch " + (i + 1));
-            }
-        }
     }
 }

@@ -156,6 +156,48 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void invalidInputFailsTheRunWithTheTrainersWords() {
+        Job failed = job().withNewStatus().withFailed(1).addNewCondition().withType("Failed").withStatus("True")
+                .withReason("PodFailurePolicy").withMessage("Container trainer for pod ml/cats-aaaaa failed with exit "
+                        + "code 2 matching FailJob rule at index 0")
+                .withLastTransitionTime("2026-01-02T03:10:00Z").endCondition().endStatus().build();
+        Pod refused = pod("cats-aaaaa", "Failed").editStatus().addNewContainerStatus().withName("trainer")
+                .withNewState().withNewTerminated().withExitCode(2).withReason("Error")
+                .withMessage("error: spec.model.numClasses: is 5 but spec.data.trainDir /data/train has 3 class "
+                        + "folders [a, b, c]\n").endTerminated().endState().endContainerStatus().endStatus().build();
+        TrainingRunStatus status = derive(Runs.minimal(), failed, refused);
+        assertEquals(Phase.Failed, status.getPhase());
+        assertCondition(status, "Failed", "True", "InvalidInput");
+        assertEquals("The trainer refused the run's input, so the run failed without a retry: error: "
+                + "spec.model.numClasses: is 5 but spec.data.trainDir /data/train has 3 class folders [a, b, c]",
+                condition(status, "Failed").getMessage());
+        assertEquals(1, status.getAttempts());
+    }
+
+    @Test
+    void podsThatReplaceAnEvictedOrDeletedOneAreAttemptsTooThoughTheJobDoesNotCountThem() {
+        TrainingRun run = Runs.minimal();
+        Pod first = pod("cats-aaaaa", "Running").build();
+        TrainingRunStatus before = derive(run, job().withNewStatus().withActive(1).endStatus().build(), first);
+        assertEquals(1, before.getAttempts());
+        assertEquals("cats-aaaaa", before.getPod().getName());
+        run.setStatus(before);
+        // The first pod was evicted and is gone; the Job's policy ignored it, so its counters show one pod only.
+        Pod second = pod("cats-bbbbb", "Running").editMetadata().withCreationTimestamp("2026-01-02T03:07:00Z")
+                .endMetadata().build();
+        TrainingRunStatus after = derive(run, job().withNewStatus().withActive(1).endStatus().build(), second);
+        assertEquals(2, after.getAttempts());
+        assertEquals("cats-bbbbb", after.getPod().getName());
+        run.setStatus(after);
+        assertEquals(2, derive(run, job().withNewStatus().withActive(1).endStatus().build(), second).getAttempts(),
+                "a pod is counted once");
+        assertEquals(2, derive(run, job().withNewStatus().withActive(1).endStatus().build(), first).getAttempts(),
+                "a cache that still shows the older pod counts nothing new");
+        assertEquals("cats-bbbbb", derive(run, job().withNewStatus().withActive(1).endStatus().build(), first)
+                .getPod().getName());
+    }
+
+    @Test
     void theDeadlineFailsTheRunWithTheJobsReason() {
         Job failed = job().withNewStatus().addNewCondition().withType("Failed").withStatus("True")
                 .withReason("DeadlineExceeded").withMessage("Job was active longer than specified deadline")

@@ -23,11 +23,11 @@ public final class PipelineBenchmark {
         int[] order = Seeds.epochOrder(images.samples().size(), 0, 1);
         try (BatchLoader loader = new BatchLoader(threads, 2 * threads + 1, decoder, List.of(), skipped -> {})) {
             // A first pass warms the JIT and the file cache, as a training run's later epochs are.
-            drain(loader.trainingBatches(images.samples(), order, batchSize, transform, 0, 0));
+            drain(loader.trainingBatches(images.samples(), order, batchSize, transform, 0, 0, 0));
             long start = System.nanoTime();
             long delivered = 0;
             for (int epoch = 1; delivered == 0 || (System.nanoTime() - start) / 1e9 < minSeconds; epoch++) {
-                delivered += drain(loader.trainingBatches(images.samples(), order, batchSize, transform, 0, epoch));
+                delivered += drain(loader.trainingBatches(images.samples(), order, batchSize, transform, 0, epoch, 0));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Measurement("data", "-", side, batchSize, Math.toIntExact(delivered / batchSize), seconds,

@@ -46,7 +46,8 @@ public final class TrainingBenchmark {
         }
     }
 
-    private static Batch syntheticBatch(int side, int batchSize) {
+    /** A batch of Gaussian noise with random labels of 1,000 classes. */
+    static Batch syntheticBatch(int side, int batchSize) {
         SplittableRandom random = new SplittableRandom(0);
         float[] pixels = new float[batchSize * 3 * side * side];
         for (int i = 0; i < pixels.length; i++) {

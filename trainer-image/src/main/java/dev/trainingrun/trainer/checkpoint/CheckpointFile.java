@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingrun.trainer.files.AtomicFile;
+import dev.trainingrun.trainer.loop.EpochProgress;
 import dev.trainingrun.trainer.loop.EpochReport;
 import dev.trainingrun.trainer.loop.LoopState;
 import dev.trainingrun.trainer.model.Network;
@@ -23,27 +24,32 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one checkpoint holds, as a single safetensors file: the model's state_dict under torchvision's names, the
  * optimiser's moments and step per parameter under {@code optimizer.<name>.exp_avg|exp_avg_sq|step}, and in the
  * header's metadata the epoch, the schedule position, the batch count, the run's identity and the history of every
- * epoch so far. Data order and augmentation need nothing more: they are functions of (seed, epoch, position).
+ * epoch so far. A step checkpoint, saved within an epoch, also holds how far that epoch got ({@code inEpoch}: its
+ * batches done and metric sums). Data order and augmentation need nothing more: they are functions of (seed, epoch,
+ * position).
  */
 final class CheckpointFile {
     static final String OPTIMIZER = "optimizer.";
     private static final String STATE = "trainingrun.checkpoint";
+    private static final String IN_EPOCH = "inEpoch";
     private static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CheckpointFile() {}
 
-    /** The header part of a checkpoint. */
-    record State(int epoch, long step, long trainedBatches, RunIdentity identity, List<EpochJson.Entry> history) {}
+    /** The header part of a checkpoint; {@code epoch} counts the finished epochs. */
+    record State(int epoch, long step, long trainedBatches, RunIdentity identity, List<EpochJson.Entry> history,
+            Optional<EpochProgress> inEpoch) {}
 
-    /** Writes a checkpoint atomically. */
-    static void write(Path path, Network network, LoopState state, RunIdentity identity, List<EpochReport> history)
-            throws IOException {
+    /** Writes a checkpoint atomically; {@code inEpoch} for a step checkpoint. */
+    static void write(Path path, Network network, LoopState state, RunIdentity identity, List<EpochReport> history,
+            Optional<EpochProgress> inEpoch) throws IOException {
         List<Tensor> tensors = new ArrayList<>(ModelState.tensors(network, state.trainedBatches()));
         Map<String, AdamW.StateView> moments = state.optimizer().view();
         for (String name : network.parameters().keySet()) {
@@ -63,6 +69,7 @@ final class CheckpointFile {
         header.set("identity", identity.toJson());
         ArrayNode epochs = header.putArray("history");
         history.forEach(report -> epochs.add(EpochJson.toJson(report)));
+        inEpoch.ifPresent(progress -> header.set(IN_EPOCH, JSON.valueToTree(progress)));
         Map<String, String> metadata = Map.of("format", "pt", STATE, header.toString());
         AtomicFile.write(path, channel -> SafetensorsWriter.write(channel, metadata, tensors));
     }
@@ -90,9 +97,16 @@ final class CheckpointFile {
                 throw new InvalidSafetensorsException("corrupt checkpoint metadata: epoch " + header.get("epoch")
                         + " with a history of " + history.size());
             }
+            Optional<EpochProgress> inEpoch = header.has(IN_EPOCH)
+                    ? Optional.of(JSON.treeToValue(header.get(IN_EPOCH), EpochProgress.class))
+                    : Optional.empty();
+            if (inEpoch.isPresent() && inEpoch.get().epoch() != history.size() + 1) {
+                throw new InvalidSafetensorsException("corrupt checkpoint metadata: a position in epoch "
+                        + inEpoch.get().epoch() + " after " + history.size() + " finished epochs");
+            }
             return new State(header.required("epoch").asInt(), header.required("step").asLong(),
                     header.required("trainedBatches").asLong(), RunIdentity.fromJson(header.required("identity")),
-                    history);
+                    history, inEpoch);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new InvalidSafetensorsException("corrupt checkpoint metadata: " + e.getMessage());
         }

@@ -37,6 +37,11 @@ final class CheckpointFolder {
         }
     }
 
+    /** The rolling step checkpoint (perhaps absent). */
+    Path stepCheckpoint() {
+        return run.stepCheckpoint();
+    }
+
     /** The relative path of a checkpoint file. */
     String relative(Path checkpoint) {
         return run.checkpointPath(checkpoint.getFileName().toString());
@@ -72,12 +77,13 @@ final class CheckpointFolder {
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Removes every checkpoint and both pointers: a run that does not resume starts over. */
+    /** Removes every checkpoint, the step checkpoint and both pointers: a run that does not resume starts over. */
     int clear() throws IOException {
         List<Path> checkpoints = newestFirst();
         for (Path file : checkpoints) {
             Files.delete(file);
         }
+        Files.deleteIfExists(run.stepCheckpoint());
         Files.deleteIfExists(run.latestPointer());
         Files.deleteIfExists(run.bestPointer());
         return checkpoints.size();

@@ -4,70 +4,157 @@ import ai.djl.Device;
 import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.loop.Checkpointing;
 import dev.trainingrun.trainer.loop.EpochMetrics;
+import dev.trainingrun.trainer.loop.EpochProgress;
 import dev.trainingrun.trainer.loop.EpochReport;
+import dev.trainingrun.trainer.loop.Interruption;
 import dev.trainingrun.trainer.loop.LoopState;
 import dev.trainingrun.trainer.loop.Resumption;
 import dev.trainingrun.trainer.loop.RunHistory;
+import dev.trainingrun.trainer.loop.SavedStep;
 import dev.trainingrun.trainer.loop.StartPoint;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.AdamW;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A run's checkpoints and model exports: where it starts (the newest readable checkpoint when it resumes, a clean
  * slate when it does not), a checkpoint after each epoch past {@code saveAfterEpoch} with the pointers and
- * retention that follow, the best model whenever an epoch becomes the best, and the final model. A file that
- * cannot be written stops the run: a run that cannot save could not resume either.
+ * retention that follow, a step checkpoint within an epoch when the loop asks, the best model whenever an epoch
+ * becomes the best, and the final model. It also keeps {@code position.json} and {@code interruptions.jsonl}, from
+ * which a resumed run learns what its interruption cost. A file that cannot be written stops the run: a run that
+ * cannot save could not resume either.
  */
-public final class Checkpoints implements Checkpointing {
+public final class Checkpoints implements Checkpointing, AutoCloseable {
     private final RunDirectory run;
     private final Network network;
     private final RunIdentity identity;
     private final int saveAfterEpoch;
     private final int keep;
+    private final Clock clock;
     private final CheckpointFolder folder;
     private final ModelExports exports;
+    private PositionFile position;
+    /** The step of the newest checkpoint and when it was saved (or training started): what position.json tells. */
+    private long checkpointStep;
+    private long checkpointNanos = System.nanoTime();
 
     public Checkpoints(RunDirectory run, Network network, RunIdentity identity, List<String> classes,
-            int saveAfterEpoch, int keep) {
+            int saveAfterEpoch, int keep, Clock clock) {
         this.run = run;
         this.network = network;
         this.identity = identity;
         this.saveAfterEpoch = saveAfterEpoch;
         this.keep = keep;
+        this.clock = clock;
         this.folder = new CheckpointFolder(run);
         this.exports = new ModelExports(run, network, classes);
     }
 
     /**
-     * With {@code resume}, loads the newest readable checkpoint into the network and optimiser and brings the
-     * pointers and the best model in line with it; without, removes earlier checkpoints and exports.
+     * With {@code resume}, loads the newest readable checkpoint into the network and optimiser, brings the pointers
+     * and the best model in line with it, and records the interruption it continues after; without, removes earlier
+     * checkpoints, exports and records.
      */
     public Resumption start(boolean resume, AdamW optimizer, List<Device> devices) {
         try {
-            if (!resume) {
-                folder.clear();
-                exports.clear();
-                return Resumption.fresh(List.of());
+            close();
+            Resumption resumption = resume ? restore(optimizer, devices) : startOver();
+            saved(resumption.step());
+            // From here on an interruption is counted from this start: a second kill before the first step has
+            // cost nothing more. A finished run's position stays as it is.
+            if (!PositionFile.read(run.position()).map(PositionFile.Position::finished).orElse(false)) {
+                writePosition(resumption.step(), false, false);
             }
-            Restorer restorer = new Restorer(folder, identity, network);
-            Optional<Restorer.Restored> restored = restorer.newest(optimizer, devices);
-            if (restored.isEmpty()) {
-                return Resumption.fresh(restorer.unreadable());
-            }
-            RunHistory history = restored.get().history();
-            folder.update(history, keep);
-            exports.reconcileBest(history, restored.get().trainedBatches());
-            StartPoint start = new StartPoint(Optional.of(restored.get().checkpoint()), history.reports(),
-                    restorer.unreadable());
-            return new Resumption(start, restored.get().trainedBatches());
+            return resumption;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the checkpoints in " + run.checkpoints() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    private Resumption startOver() throws IOException {
+        folder.clear();
+        exports.clear();
+        Files.deleteIfExists(run.position());
+        Files.deleteIfExists(run.interruptionsJsonl());
+        return Resumption.fresh(List.of(), List.of());
+    }
+
+    private Resumption restore(AdamW optimizer, List<Device> devices) throws IOException {
+        Restorer restorer = new Restorer(folder, identity, network);
+        Optional<Restorer.Restored> restored = restorer.newest(optimizer, devices);
+        long resumedAt = restored.map(Restorer.Restored::step).orElse(0L);
+        Optional<Interruption> interruption = PositionFile.read(run.position())
+                .flatMap(reached -> interruption(reached, resumedAt));
+        if (interruption.isPresent()) {
+            InterruptionLog.append(run.interruptionsJsonl(), interruption.get());
+        }
+        List<Interruption> interruptions = InterruptionLog.read(run.interruptionsJsonl());
+        if (restored.isEmpty()) {
+            return Resumption.fresh(restorer.unreadable(), interruptions);
+        }
+        Restorer.Restored from = restored.get();
+        RunHistory history = from.history();
+        folder.update(history, keep);
+        // A step checkpoint at batch 0 holds the end of the epoch before it, as an epoch checkpoint does.
+        boolean atLastEpoch = from.inEpoch().map(progress -> progress.batches() == 0).orElse(true);
+        exports.reconcileBest(history, atLastEpoch, from.trainedBatches());
+        Optional<EpochProgress> inEpoch = from.inEpoch();
+        if (interruption.isPresent()) {
+            // The epoch in progress met it; an epoch checkpoint's successor begins the next epoch.
+            inEpoch = Optional.of(inEpoch.orElse(EpochProgress.start(history.reports().size() + 1))
+                    .after(interruption.get()));
+        }
+        StartPoint start = new StartPoint(Optional.of(from.checkpoint()), history.reports(), inEpoch,
+                restorer.unreadable(), interruptions);
+        return new Resumption(start, from.step(), from.trainedBatches());
+    }
+
+    /**
+     * What the attempt that left {@code reached} lost, continuing after step {@code resumedAt}: nothing for a run
+     * it finished. The steps it took after its newest checkpoint are trained again; their time is known exactly
+     * when that checkpoint is the one restored, and in proportion otherwise (an unreadable newest checkpoint).
+     */
+    private Optional<Interruption> interruption(PositionFile.Position reached, long resumedAt) {
+        if (reached.finished()) {
+            return Optional.empty();
+        }
+        long redone = Math.max(0, reached.step() - resumedAt);
+        long sinceCheckpoint = reached.step() - reached.checkpointStep();
+        double secondsLost = reached.checkpointStep() == resumedAt || sinceCheckpoint <= 0
+                ? (redone == 0 ? 0 : reached.secondsSinceCheckpoint())
+                : reached.secondsSinceCheckpoint() * redone / sinceCheckpoint;
+        String cause = reached.stopped() && redone == 0 ? Interruption.STOPPED : Interruption.KILLED;
+        return Optional.of(new Interruption(cause, reached.step(), resumedAt, redone, secondsLost, clock.instant()));
+    }
+
+    @Override
+    public void reached(long step) {
+        writePosition(step, false, false);
+    }
+
+    @Override
+    public SavedStep saveStep(RunHistory history, LoopState state, EpochProgress inEpoch, SavedStep.Reason reason) {
+        long started = System.nanoTime();
+        try {
+            CheckpointFile.write(run.stepCheckpoint(), network, state, identity, history.reports(),
+                    Optional.of(inEpoch));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save a step checkpoint in " + run.root() + ": " + e.getMessage(), e);
+        }
+        saved(state.step());
+        return new SavedStep(RunDirectory.STEP_CHECKPOINT, inEpoch.epoch(), inEpoch.batches(), state.step(), reason,
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    @Override
+    public void stopped(long step) {
+        writePosition(step, true, false);
     }
 
     @Override
@@ -78,8 +165,12 @@ public final class Checkpoints implements Checkpointing {
         EpochReport report = history.add(metrics, checkpoint);
         try {
             if (checkpoint.isPresent()) {
-                CheckpointFile.write(run.resolve(checkpoint.get()), network, state, identity, history.reports());
+                CheckpointFile.write(run.resolve(checkpoint.get()), network, state, identity, history.reports(),
+                        Optional.empty());
                 folder.update(history, keep);
+                // The step checkpoint is of this epoch or an earlier one: the new epoch checkpoint supersedes it.
+                Files.deleteIfExists(run.stepCheckpoint());
+                saved(state.step());
             }
             if (report.best().epoch() == metrics.epoch()) {
                 exports.writeBest(metrics, state.trainedBatches());
@@ -97,6 +188,36 @@ public final class Checkpoints implements Checkpointing {
             exports.writeFinal(history.last().metrics(), state.trainedBatches());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + run.finalModel() + ": " + e.getMessage(), e);
+        }
+        writePosition(state.step(), false, true);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (position != null) {
+                position.close();
+                position = null;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close " + run.position() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void saved(long step) {
+        checkpointStep = step;
+        checkpointNanos = System.nanoTime();
+    }
+
+    private void writePosition(long step, boolean stopped, boolean finished) {
+        try {
+            if (position == null) {
+                position = PositionFile.open(run.position());
+            }
+            position.write(new PositionFile.Position(step, checkpointStep,
+                    (System.nanoTime() - checkpointNanos) / 1e9, stopped, finished));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + run.position() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -50,16 +50,21 @@ final class ModelExports {
     /**
      * After a restart: makes {@code model-best.safetensors} match the restored history's best epoch. The file may
      * come from an epoch the restart is about to train again (written after the checkpoint it resumes from); it is
-     * then rewritten from the network (when the best epoch is the restored one) or the best epoch's checkpoint, and
-     * removed when that epoch has no checkpoint.
+     * then rewritten from the network (when the best epoch is the restored one and the network holds its end, that
+     * is {@code atLastEpoch}: not after a step checkpoint) or the best epoch's checkpoint, and removed otherwise:
+     * training that epoch again writes it again.
      */
-    void reconcileBest(RunHistory history, long trainedBatches) throws IOException {
+    void reconcileBest(RunHistory history, boolean atLastEpoch, long trainedBatches) throws IOException {
+        if (history.isEmpty()) {
+            Files.deleteIfExists(run.bestModel());
+            return;
+        }
         BestEpoch best = history.last().best();
         if (exportedEpoch(run.bestModel()).equals(Integer.toString(best.epoch()))) {
             return;
         }
         EpochMetrics bestMetrics = history.reports().get(best.epoch() - 1).metrics();
-        if (best.epoch() == history.last().epoch()) {
+        if (atLastEpoch && best.epoch() == history.last().epoch()) {
             writeBest(bestMetrics, trainedBatches);
         } else if (best.checkpoint().isPresent() && Files.exists(run.resolve(best.checkpoint().get()))) {
             try (SafetensorsFile checkpoint = SafetensorsFile.open(run.resolve(best.checkpoint().get()))) {

@@ -2,6 +2,7 @@ package dev.trainingrun.trainer.checkpoint;
 
 import ai.djl.Device;
 import dev.trainingrun.trainer.InvalidInputException;
+import dev.trainingrun.trainer.loop.EpochProgress;
 import dev.trainingrun.trainer.loop.RunHistory;
 import dev.trainingrun.trainer.loop.UnreadableCheckpoint;
 import dev.trainingrun.trainer.model.Network;
@@ -10,6 +11,7 @@ import dev.trainingrun.trainer.optim.AdamWState;
 import dev.trainingrun.trainer.output.EpochJson;
 import dev.trainingrun.trainer.safetensors.SafetensorsFile;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +35,16 @@ final class Restorer {
         this.network = network;
     }
 
-    /** A checkpoint loaded into the network and optimiser: where from, and the history and batch count it holds. */
-    record Restored(String checkpoint, RunHistory history, long trainedBatches) {}
+    /**
+     * A checkpoint loaded into the network and optimiser: where from, the history, schedule position and batch count
+     * it holds, and for a step checkpoint how far its epoch had got.
+     */
+    record Restored(String checkpoint, RunHistory history, long step, long trainedBatches,
+            Optional<EpochProgress> inEpoch) {}
 
-    /** Restores the newest readable checkpoint, or returns empty when there is none. */
+    /** Restores the newest readable checkpoint, the step checkpoint included, or returns empty when there is none. */
     Optional<Restored> newest(AdamW optimizer, List<Device> devices) throws IOException {
-        for (Path file : folder.newestFirst()) {
+        for (Path file : newestFirst()) {
             String relative = folder.relative(file);
             try (SafetensorsFile opened = SafetensorsFile.open(file)) {
                 CheckpointFile.State state = CheckpointFile.state(opened);
@@ -50,13 +56,45 @@ final class Restorer {
                 AdamWState moments = CheckpointFile.optimizer(opened);
                 ModelState.load(network, opened);
                 optimizer.restore(moments, devices);
-                return Optional.of(new Restored(relative, history, state.trainedBatches()));
+                return Optional.of(new Restored(relative, history, state.step(), state.trainedBatches(),
+                        state.inEpoch()));
             } catch (IOException e) {
                 unreadable.add(new UnreadableCheckpoint(relative, e.getMessage()));
                 folder.setAside(file);
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The checkpoints to try: the epoch checkpoints newest first, with the step checkpoint ahead of them when it is
+     * further on than the newest (a step checkpoint at the start of the epoch after it is the same state).
+     */
+    private List<Path> newestFirst() throws IOException {
+        List<Path> epochCheckpoints = folder.newestFirst();
+        Path step = folder.stepCheckpoint();
+        if (!Files.exists(step)) {
+            return epochCheckpoints;
+        }
+        Optional<EpochProgress> inEpoch;
+        try (SafetensorsFile opened = SafetensorsFile.open(step)) {
+            inEpoch = CheckpointFile.state(opened).inEpoch();
+        } catch (IOException e) {
+            unreadable.add(new UnreadableCheckpoint(folder.relative(step), e.getMessage()));
+            folder.setAside(step);
+            return epochCheckpoints;
+        }
+        int newestEpoch = epochCheckpoints.isEmpty() ? 0
+                : CheckpointName.epoch(epochCheckpoints.get(0)).orElseThrow();
+        boolean further = inEpoch.isPresent() && (inEpoch.get().epoch() > newestEpoch + 1
+                || inEpoch.get().epoch() == newestEpoch + 1 && inEpoch.get().batches() > 0);
+        if (!further) {
+            return epochCheckpoints;
+        }
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(step);
+        candidates.addAll(epochCheckpoints);
+        return candidates;
     }
 
     /** The checkpoints passed over, newest first. */

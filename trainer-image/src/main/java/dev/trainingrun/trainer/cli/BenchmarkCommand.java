@@ -1,6 +1,7 @@
 package dev.trainingrun.trainer.cli;
 
 import dev.trainingrun.api.Architecture;
+import dev.trainingrun.trainer.bench.CheckpointBenchmark;
 import dev.trainingrun.trainer.bench.Measurement;
 import dev.trainingrun.trainer.bench.PipelineBenchmark;
 import dev.trainingrun.trainer.bench.TrainingBenchmark;
@@ -47,8 +48,16 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--loader-threads", defaultValue = "2", description = "Loader threads (default ${DEFAULT-VALUE}).")
     private int loaderThreads;
 
-    @Option(names = "--skip", split = ",", description = "Parts to leave out: train, data.")
+    @Option(names = "--skip", split = ",", description = "Parts to leave out: train, data, checkpoint.")
     private List<String> skip = List.of();
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "Where the step checkpoints are saved (a temporary folder when left out): put it on the "
+                    + "storage the runs' checkpoints go to.")
+    private Path checkpointDir;
+
+    @Option(names = "--saves", defaultValue = "5", description = "Step checkpoints saved per model (default ${DEFAULT-VALUE}).")
+    private int saves;
 
     @Override
     public Integer call() throws IOException {
@@ -70,6 +79,13 @@ final class BenchmarkCommand implements Callable<Integer> {
                 for (int size : sizes) {
                     print(TrainingBenchmark.measure(model, size, batch, warmupSteps, minSteps, minSeconds), threads);
                 }
+            }
+        }
+        if (!skip.contains("checkpoint")) {
+            Path folder = checkpointDir != null ? checkpointDir : Path.of(System.getProperty("java.io.tmpdir"));
+            for (Architecture model : models) {
+                System.out.println(CheckpointBenchmark.measure(model, folder, saves).json());
+                System.out.flush();
             }
         }
         return 0;

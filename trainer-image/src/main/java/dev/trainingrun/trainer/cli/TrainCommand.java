@@ -1,5 +1,6 @@
 package dev.trainingrun.trainer.cli;
 
+import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunYaml;
 import dev.trainingrun.trainer.InvalidInputException;
@@ -8,6 +9,7 @@ import dev.trainingrun.trainer.TrainingConfig;
 import dev.trainingrun.trainer.TrainingResult;
 import dev.trainingrun.trainer.loop.MetricsTable;
 import dev.trainingrun.trainer.loop.ProgressPrinter;
+import dev.trainingrun.trainer.loop.SavedStep;
 import dev.trainingrun.trainer.loop.TrainingListener;
 import dev.trainingrun.trainer.status.InClusterStatus;
 import dev.trainingrun.trainer.status.StatusReporter;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
             Optional<StatusReporter> status = InClusterStatus.fromEnvironment(System.getenv(), System.err);
             status.ifPresent(listeners::add);
             try {
-                result = Trainer.run(config, listeners);
+                result = Trainer.run(config, listeners, StopSignals.install(System.err), Clock.systemUTC());
             } finally {
                 status.ifPresent(StatusReporter::close);
             }
@@ -79,16 +82,23 @@ final class TrainCommand implements Callable<Integer> {
         } catch (InvalidInputException e) {
             return badInput(e.problems());
         }
+        if (result.stopped()) {
+            SavedStep saved = result.stoppedAt().get();
+            out.printf(Locale.ROOT, "stopped on request at epoch %d, step %d of %d; %s holds it. Run the same command "
+                    + "again to continue.%n", saved.epoch(), saved.batches(), result.plan().stepsPerEpoch(),
+                    saved.checkpoint());
+            return TrainerExitCode.STOPPED.code();
+        }
         out.println();
         out.print(MetricsTable.render(result.metrics()));
         out.printf(Locale.ROOT, "best validation accuracy %.2f %% at epoch %d%s; %.0f s in all%n",
                 100 * result.best().valAccuracy(), result.best().epoch(),
                 result.best().checkpoint().map(c -> " (" + c + ")").orElse(""), result.seconds());
-        return 0;
+        return TrainerExitCode.SUCCEEDED.code();
     }
 
     private static int badInput(List<String> problems) {
         problems.forEach(problem -> System.err.println("error: " + problem));
-        return TrainerCommand.BAD_INPUT;
+        return TrainerExitCode.INVALID_INPUT.code();
     }
 }

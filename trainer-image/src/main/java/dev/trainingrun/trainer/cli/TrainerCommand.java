@@ -8,9 +8,6 @@ import picocli.CommandLine.Command;
         description = "Trains image classifiers described by TrainingRun manifests, on DJL with the PyTorch engine.",
         subcommands = {TrainCommand.class, GenerateDataCommand.class, BenchmarkCommand.class})
 public final class TrainerCommand implements Runnable {
-    /** Exit code for input the trainer cannot run with; the message names the field, folder or file. */
-    static final int BAD_INPUT = 2;
-
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 

@@ -61,13 +61,14 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     /**
-     * The training batches of one epoch: {@code order.length / batchSize} full batches (the last partial one is
-     * dropped), position {@code p} holding {@code samples[order[p]]} or, when that is unreadable, its replacement.
-     * An iterator abandoned early keeps its prefetched batches until {@link #close()}.
+     * The training batches of one epoch from batch {@code firstBatch} on (an epoch resumed in the middle): of
+     * {@code order.length / batchSize} full batches (the last partial one is dropped), position {@code p} holding
+     * {@code samples[order[p]]} or, when that is unreadable, its replacement. An iterator abandoned early keeps its
+     * prefetched batches until {@link #close()}.
      */
     public Iterator<Batch> trainingBatches(List<Sample> samples, int[] order, int batchSize, ImageTransform transform,
-            long seed, long epoch) {
-        return batches(order.length / batchSize, batch -> () -> {
+            long seed, long epoch, long firstBatch) {
+        return batches(firstBatch, order.length / batchSize, batch -> () -> {
             Filling out = new Filling(batchSize, transform.size());
             for (int position = batch * batchSize; position < (batch + 1) * batchSize; position++) {
                 Sample sample = samples.get(order[position]);
@@ -94,7 +95,7 @@ public final class BatchLoader implements AutoCloseable {
 
     /** Every sample in order, in batches of up to {@code batchSize}; unreadable images are left out. */
     public Iterator<Batch> validationBatches(List<Sample> samples, int batchSize, ImageTransform transform) {
-        return batches((samples.size() + batchSize - 1) / batchSize, batch -> () -> {
+        return batches(0, (samples.size() + batchSize - 1) / batchSize, batch -> () -> {
             int start = batch * batchSize;
             int end = Math.min(start + batchSize, samples.size());
             Filling out = new Filling(end - start, transform.size());
@@ -124,10 +125,11 @@ public final class BatchLoader implements AutoCloseable {
         }
     }
 
-    private Iterator<Batch> batches(int count, IntFunction<Callable<Batch>> load) {
+    /** Batches {@code first} to {@code count - 1}, each loaded by {@code load}'s task for its index. */
+    private Iterator<Batch> batches(long first, int count, IntFunction<Callable<Batch>> load) {
         return new Iterator<>() {
             private final ArrayDeque<Future<Batch>> inFlight = new ArrayDeque<>();
-            private int submitted;
+            private int submitted = (int) Math.min(first, count);
 
             {
                 fill();

@@ -17,10 +17,16 @@ import java.nio.file.Path;
  * model-final.safetensors      the last epoch's weights
  * checkpoints/NAME.safetensors the checkpoints, named like the seed's
  * checkpoints/latest, best     the relative path of the newest and of the best checkpoint, one line each
+ * checkpoints/step.safetensors the step checkpoint: one rolling file, saved within an epoch (on SIGTERM, and every
+ *                              spec.checkpoints.interval), never counted as an epoch checkpoint
+ * position.json                the step training has reached, rewritten in place after every step
+ * interruptions.jsonl          one JSON object per interruption the run met (a pod stopped or killed mid-run)
  * </pre>
  */
 public record RunDirectory(Path root) {
     private static final String CHECKPOINTS = "checkpoints";
+    /** The step checkpoint, relative to the run's folder as listeners and the status give it. */
+    public static final String STEP_CHECKPOINT = CHECKPOINTS + "/step.safetensors";
 
     /** Creates the folder and its checkpoints folder if needed, and removes temporary files a killed run left. */
     public static RunDirectory open(Path root) throws IOException {
@@ -65,6 +71,18 @@ public record RunDirectory(Path root) {
 
     public Path bestPointer() {
         return checkpoints().resolve("best");
+    }
+
+    public Path stepCheckpoint() {
+        return resolve(STEP_CHECKPOINT);
+    }
+
+    public Path position() {
+        return root.resolve("position.json");
+    }
+
+    public Path interruptionsJsonl() {
+        return root.resolve("interruptions.jsonl");
     }
 
     /** The relative path of a checkpoint file name, as listeners and pointer files give it. */

@@ -2,7 +2,8 @@ package dev.trainingrun.trainer.loop;
 
 /**
  * One finished epoch as the seed reports it (mean training loss; validation loss per image and accuracy as
- * correct/total), with the learning rate of its last step, its duration and training throughput.
+ * correct/total), with the learning rate of its last step, its duration and training throughput, the images it could
+ * not read, and the interruptions it met with the steps they made the run train again.
  */
 public record EpochMetrics(
         int epoch,
@@ -13,7 +14,9 @@ public record EpochMetrics(
         double learningRate,
         double seconds,
         double imagesPerSecond,
-        int skippedImages) {
+        int skippedImages,
+        int interruptions,
+        long stepsRedone) {
 
     /** Share of validation images classified correctly, 0 to 1. */
     public double valAccuracy() {

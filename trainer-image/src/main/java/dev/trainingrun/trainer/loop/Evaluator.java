@@ -7,6 +7,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.trainingrun.trainer.data.Batch;
 import java.util.Iterator;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /** The seed's validation pass: batch norm in inference mode, summed per-image loss and correct predictions. */
 final class Evaluator {
@@ -23,11 +25,15 @@ final class Evaluator {
     /** Loss summed over images, correct predictions and images seen. */
     record Totals(double lossSum, long correct, long total) {}
 
-    Totals run(Iterator<Batch> batches) {
+    /** The totals over every batch; empty when {@code stopRequested} turned true before the last one. */
+    Optional<Totals> run(Iterator<Batch> batches, BooleanSupplier stopRequested) {
         double lossSum = 0;
         long correct = 0;
         long total = 0;
         while (batches.hasNext()) {
+            if (stopRequested.getAsBoolean()) {
+                return Optional.empty();
+            }
             Batch batch = batches.next();
             if (batch.size() == 0) {
                 continue;
@@ -40,6 +46,6 @@ final class Evaluator {
                 total += batch.size();
             }
         }
-        return new Totals(lossSum, correct, total);
+        return Optional.of(new Totals(lossSum, correct, total));
     }
 }

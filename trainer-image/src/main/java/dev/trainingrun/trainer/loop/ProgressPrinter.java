@@ -41,12 +41,31 @@ public final class ProgressPrinter implements TrainingListener {
         StartPoint start = plan.start();
         start.unreadable().forEach(u -> out.println("warning: checkpoint " + u.checkpoint() + " is unreadable, "
                 + "trying an older one: " + u.reason()));
+        long batches = start.firstEpochProgress().batches();
         String next = start.firstEpoch() > plan.epochs() ? "nothing left to train"
+                : batches > 0 ? String.format(Locale.ROOT, "continuing epoch %d at step %d/%d", start.firstEpoch(),
+                        batches + 1, plan.stepsPerEpoch())
                 : "continuing with epoch " + start.firstEpoch();
-        String done = start.finished().size() == 1 ? "epoch 1 is done" : "epochs 1-" + start.finished().size()
-                + " are done";
+        int finished = start.finished().size();
+        String done = finished == 0 ? "no epoch is done yet" : finished == 1 ? "epoch 1 is done"
+                : "epochs 1-" + finished + " are done";
         start.checkpoint().ifPresent(checkpoint -> out.printf(Locale.ROOT, "resuming from %s: %s, %s%n", checkpoint,
                 done, next));
+        if (!start.interruptions().isEmpty()) {
+            Interruption last = start.interruptions().get(start.interruptions().size() - 1);
+            out.printf(Locale.ROOT, "interruption %d of this run: the last attempt was %s at step %d; %d step(s) "
+                    + "(%.1f s of training) redone%n", start.interruptions().size(),
+                    Interruption.STOPPED.equals(last.cause()) ? "stopped" : "killed", last.stepReached(),
+                    last.stepsRedone(), last.secondsLost());
+        }
+    }
+
+    @Override
+    public void onStepCheckpoint(SavedStep saved) {
+        endBar();
+        out.printf(Locale.ROOT, "%s: saved %s at epoch %d, step %d, in %.1f s%n",
+                saved.reason() == SavedStep.Reason.STOP ? "stopping" : "checkpoint interval", saved.checkpoint(),
+                saved.epoch(), saved.batches(), saved.seconds());
     }
 
     @Override

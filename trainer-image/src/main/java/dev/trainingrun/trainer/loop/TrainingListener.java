@@ -24,12 +24,15 @@ public interface TrainingListener {
         return Duration.ofSeconds(5);
     }
 
+    /** After a step checkpoint is saved (on a stop request, and every checkpoint interval). */
+    default void onStepCheckpoint(SavedStep saved) {}
+
     /** When an image could not be decoded and was left out of its batch. */
     default void onSkippedImage(SkippedImage skipped) {}
 
     /** After each epoch's validation and checkpoint. */
     default void onEpoch(EpochReport report) {}
 
-    /** Once, after the last epoch and the model exports. */
+    /** Once, after the last epoch and the model exports; not when the run stopped on request before it. */
     default void onFinish(TrainingResult result) {}
 }

@@ -18,9 +18,13 @@ import dev.trainingrun.trainer.optim.AdamW;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
 import dev.trainingrun.trainer.optim.WarmupCosineSchedule;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
@@ -28,9 +32,13 @@ import java.util.stream.Collectors;
 /**
  * The seed's loop: per epoch, a shuffled pass over the training set (the last partial batch dropped, so every epoch
  * has {@code len(train) // batch_size} steps, the count the schedule is built on) at a per-step learning rate, then
- * a validation pass, then the checkpoint; progress and per-epoch reports go to the listeners. A resumed run starts
- * at the epoch after its checkpoint: data order, augmentation and learning rate depend only on (seed, epoch,
- * position), so it continues as if never stopped.
+ * a validation pass, then the checkpoint; progress and per-epoch reports go to the listeners.
+ *
+ * <p>Data order, augmentation and learning rate depend only on (seed, epoch, position), so a run resumed from a
+ * checkpoint continues as if it had never stopped: from an epoch checkpoint at the next epoch, from a step
+ * checkpoint at the next batch of its epoch. A step checkpoint is saved when a stop is requested (at the next step
+ * boundary, or between validation batches) and every {@code checkpointInterval} of training; a stopped loop
+ * returns a result that says where it saved.
  */
 public final class TrainingLoop {
     private static final long RATE_WINDOW_NANOS = 5_000_000_000L;
@@ -43,6 +51,8 @@ public final class TrainingLoop {
     private final Checkpointing checkpointing;
     private final AdamW optimizer;
     private final Resumption resumption;
+    private final StopRequest stop;
+    private final InstantSource clock;
     private final WarmupCosineSchedule schedule;
     private final long stepsPerEpoch;
     private final ImageDecoder decoder;
@@ -54,20 +64,25 @@ public final class TrainingLoop {
     private final UnreadableShare validationShare;
     private double learningRate;
     private long trainedBatches;
+    private Instant lastSave;
 
-    /** What the loop needs from the configuration. */
+    /**
+     * What the loop needs from the configuration; {@code checkpointInterval} zero saves step checkpoints only when
+     * asked to stop.
+     */
     public record Settings(int epochs, int batchSize, int validationBatchSize, double learningRate, int warmupEpochs,
             long seed, int loaderThreads, ImageTransform trainTransform, ImageTransform validationTransform,
-            Path runDirectory) {}
+            Duration checkpointInterval, Path runDirectory) {}
 
     /**
      * A loop over {@code network}, whose parameters, like {@code optimizer}'s state, are already where
-     * {@code resumption} says the run stands. {@code knownUnreadable} are the images an earlier attempt of the run left
+     * {@code resumption} says the run stands; it stops early when {@code stop} is requested, and measures the
+     * checkpoint interval on {@code clock}. {@code knownUnreadable} are the images an earlier attempt of the run left
      * out as unreadable (its skipped-images.jsonl): they stay out, so that this attempt forms the same batches.
      */
     public TrainingLoop(Settings settings, DataSets data, Network network, List<Device> devices,
             List<TrainingListener> listeners, Checkpointing checkpointing, AdamW optimizer, Resumption resumption,
-            ImageDecoder decoder, List<SkippedImage> knownUnreadable) {
+            StopRequest stop, InstantSource clock, ImageDecoder decoder, List<SkippedImage> knownUnreadable) {
         this.settings = settings;
         this.data = data;
         this.network = network;
@@ -76,6 +91,8 @@ public final class TrainingLoop {
         this.checkpointing = checkpointing;
         this.optimizer = optimizer;
         this.resumption = resumption;
+        this.stop = stop;
+        this.clock = clock;
         this.decoder = decoder;
         this.knownUnreadable = knownUnreadable;
         this.trainShare = new UnreadableShare("spec.data.trainDir", data.train());
@@ -85,7 +102,10 @@ public final class TrainingLoop {
                 settings.epochs() * stepsPerEpoch);
     }
 
-    /** Trains every epoch left; {@code manager} owns every per-step scope. Closes the optimiser at the end. */
+    /**
+     * Trains every epoch left, or until a stop is requested; {@code manager} owns every per-step scope. Closes the
+     * optimiser at the end.
+     */
     public TrainingResult run(NDManager manager) {
         long started = System.nanoTime();
         StartPoint start = resumption.start();
@@ -94,11 +114,13 @@ public final class TrainingLoop {
                 settings.batchSize(), devices, network.trainableParameterCount(), settings.runDirectory(), start);
         RunHistory history = new RunHistory(start.finished());
         trainedBatches = resumption.trainedBatches();
+        lastSave = clock.instant();
         listeners.forEach(l -> l.onStart(plan));
         skippedQueue.addAll(data.unreadable());
         Set<Path> scanned = data.unreadable().stream().map(SkippedImage::path).collect(Collectors.toSet());
         knownUnreadable.stream().filter(known -> !scanned.contains(known.path())).forEach(skippedQueue::add);
         reportSkipped();
+        Optional<SavedStep> stoppedAt = Optional.empty();
         try (BatchLoader loader = new BatchLoader(settings.loaderThreads(), 2 * settings.loaderThreads() + 1,
                         decoder, knownUnreadable.stream().map(SkippedImage::path).toList(), skippedQueue::add);
                 AdamWParameterServer server = new AdamWParameterServer(optimizer, network.parameters(),
@@ -108,67 +130,132 @@ public final class TrainingLoop {
             TrainStep step = new TrainStep(network.block(), store, devices, manager);
             Evaluator evaluator = new Evaluator(network.block(), store, manager);
             ProgressThrottle throttle = new ProgressThrottle(listeners);
-            for (int epoch = start.firstEpoch(); epoch <= settings.epochs(); epoch++) {
-                EpochMetrics metrics = runEpoch(epoch, loader, step, evaluator, throttle);
-                EpochReport report = checkpointing.afterEpoch(metrics, history, state(epoch));
+            EpochProgress from = start.firstEpochProgress();
+            for (int epoch = from.epoch(); epoch <= settings.epochs() && stoppedAt.isEmpty(); epoch++) {
+                EpochRun run = runEpoch(from, history, loader, step, evaluator, throttle);
+                if (run.stopped().isPresent()) {
+                    stoppedAt = run.stopped();
+                    break;
+                }
+                EpochReport report = checkpointing.afterEpoch(run.metrics(), history, state(epoch));
                 listeners.forEach(l -> l.onEpoch(report));
+                if (report.checkpoint().isPresent()) {
+                    lastSave = clock.instant();
+                }
+                from = EpochProgress.start(epoch + 1);
+                if (stop.requested() && epoch < settings.epochs()) {
+                    // Asked during validation's last batch or the checkpoint: the next epoch need not wait.
+                    stoppedAt = Optional.of(report.checkpoint().isPresent()
+                            ? stopAtEpochCheckpoint(epoch, report.checkpoint().get())
+                            : saveStep(history, state(epoch), from, SavedStep.Reason.STOP));
+                }
             }
-            checkpointing.afterRun(history, state(settings.epochs()));
+            if (stoppedAt.isEmpty()) {
+                checkpointing.afterRun(history, state(settings.epochs()));
+            } else {
+                checkpointing.stopped(stoppedAt.get().step());
+            }
         }
         TrainingResult result = new TrainingResult(plan, history.reports(), List.copyOf(skipped),
-                (System.nanoTime() - started) / 1e9);
-        listeners.forEach(l -> l.onFinish(result));
+                (System.nanoTime() - started) / 1e9, stoppedAt);
+        if (stoppedAt.isEmpty()) {
+            listeners.forEach(l -> l.onFinish(result));
+        }
         return result;
     }
 
+    /** An epoch's outcome: its metrics, or where the loop saved when it was asked to stop in the middle. */
+    private record EpochRun(EpochMetrics metrics, Optional<SavedStep> stopped) {}
+
+    /** The state after {@code epoch} finished epochs, with the schedule at the end of the last. */
     private LoopState state(int epoch) {
-        return new LoopState(epoch, epoch * stepsPerEpoch, trainedBatches, optimizer);
+        return state(epoch, epoch * stepsPerEpoch);
     }
 
-    private EpochMetrics runEpoch(int epoch, BatchLoader loader, TrainStep step, Evaluator evaluator,
-            ProgressThrottle throttle) {
-        long epochStart = System.nanoTime();
+    private LoopState state(int finishedEpochs, long step) {
+        return new LoopState(finishedEpochs, step, trainedBatches, optimizer);
+    }
+
+    private EpochRun runEpoch(EpochProgress from, RunHistory history, BatchLoader loader, TrainStep step,
+            Evaluator evaluator, ProgressThrottle throttle) {
+        int epoch = from.epoch();
+        EpochProgress progress = from;
         int[] order = Seeds.epochOrder(data.train().samples().size(), settings.seed(), epoch);
         Iterator<Batch> batches = loader.trainingBatches(data.train().samples(), order, settings.batchSize(),
-                settings.trainTransform(), settings.seed(), epoch);
+                settings.trainTransform(), settings.seed(), epoch, from.batches());
         RateMeter rate = new RateMeter(RATE_WINDOW_NANOS);
-        rate.record(epochStart, 0);
-        double lossSum = 0;
-        long samples = 0;
-        for (long i = 0; i < stepsPerEpoch; i++) {
+        rate.record(System.nanoTime(), 0);
+        long seen = 0;
+        for (long i = from.batches(); i < stepsPerEpoch; i++) {
+            long stepStart = System.nanoTime();
             Batch batch = batches.next();
-            reportSkipped();
+            progress = progress.withSkipped(reportSkipped());
             long globalStep = (epoch - 1) * stepsPerEpoch + i;
             learningRate = schedule.at(globalStep);
-            samples += settings.batchSize();
-            lossSum += step.run(batch);
+            double loss = step.run(batch);
             trainedBatches++;
             long now = System.nanoTime();
-            rate.record(now, samples);
-            double meanLoss = lossSum / (i + 1);
-            double perSecond = rate.perSecond();
-            long remainingImages = (schedule.totalSteps() - globalStep - 1) * settings.batchSize();
-            long seen = samples;
-            double lr = learningRate;
-            throttle.offer(now, () -> new ProgressUpdate(epoch, settings.epochs(), globalStep + 1,
-                    schedule.totalSteps(), seen, stepsPerEpoch * settings.batchSize(), meanLoss, lr, perSecond,
-                    perSecond > 0 ? Math.round(remainingImages / perSecond) : -1));
+            progress = progress.afterBatch(settings.batchSize(), loss, (now - stepStart) / 1e9);
+            checkpointing.reached(globalStep + 1);
+            seen += settings.batchSize();
+            rate.record(now, seen);
+            offerProgress(throttle, now, progress, globalStep + 1, rate.perSecond());
+            if (stop.requested() || intervalPassed()) {
+                SavedStep saved = saveStep(history, state(epoch - 1, globalStep + 1), progress,
+                        stop.requested() ? SavedStep.Reason.STOP : SavedStep.Reason.INTERVAL);
+                if (saved.reason() == SavedStep.Reason.STOP) {
+                    return new EpochRun(null, Optional.of(saved));
+                }
+            }
         }
-        double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-        Evaluator.Totals validation = evaluator.run(loader.validationBatches(data.validation().samples(),
-                settings.validationBatchSize(), settings.validationTransform()));
-        reportSkipped();
-        return new EpochMetrics(epoch, lossSum / stepsPerEpoch,
-                validation.total() == 0 ? Double.NaN : validation.lossSum() / validation.total(),
-                validation.correct(), validation.total(), learningRate, (System.nanoTime() - epochStart) / 1e9,
-                samples / trainSeconds, skipped.size());
+        long validationStart = System.nanoTime();
+        Optional<Evaluator.Totals> validation = evaluator.run(loader.validationBatches(data.validation().samples(),
+                settings.validationBatchSize(), settings.validationTransform()), stop::requested);
+        progress = progress.withSkipped(reportSkipped());
+        if (validation.isEmpty()) {
+            // Stopped in the middle of validation: training is done, so the next attempt only validates.
+            return new EpochRun(null, Optional.of(saveStep(history, state(epoch - 1, epoch * stepsPerEpoch),
+                    progress, SavedStep.Reason.STOP)));
+        }
+        Evaluator.Totals totals = validation.get();
+        double seconds = progress.seconds() + (System.nanoTime() - validationStart) / 1e9;
+        return new EpochRun(new EpochMetrics(epoch, progress.lossSum() / Math.max(1, progress.stepsTrained()),
+                totals.total() == 0 ? Double.NaN : totals.lossSum() / totals.total(), totals.correct(),
+                totals.total(), learningRate, seconds, progress.samples() / progress.seconds(),
+                progress.skippedImages(), progress.interruptions(), progress.stepsRedone()), Optional.empty());
+    }
+
+    private void offerProgress(ProgressThrottle throttle, long now, EpochProgress progress, long stepsDone,
+            double perSecond) {
+        long remainingImages = (schedule.totalSteps() - stepsDone) * settings.batchSize();
+        double lr = learningRate;
+        throttle.offer(now, () -> new ProgressUpdate(progress.epoch(), settings.epochs(), stepsDone,
+                schedule.totalSteps(), progress.samples(), stepsPerEpoch * settings.batchSize(), progress.meanLoss(),
+                lr, perSecond, perSecond > 0 ? Math.round(remainingImages / perSecond) : -1));
+    }
+
+    private boolean intervalPassed() {
+        Duration interval = settings.checkpointInterval();
+        return !interval.isZero() && Duration.between(lastSave, clock.instant()).compareTo(interval) >= 0;
+    }
+
+    private SavedStep saveStep(RunHistory history, LoopState state, EpochProgress progress, SavedStep.Reason reason) {
+        SavedStep saved = checkpointing.saveStep(history, state, progress, reason);
+        lastSave = clock.instant();
+        listeners.forEach(l -> l.onStepCheckpoint(saved));
+        return saved;
+    }
+
+    /** A stop asked for while the epoch checkpoint was being written: that checkpoint is where the run stands. */
+    private SavedStep stopAtEpochCheckpoint(int epoch, String checkpoint) {
+        return new SavedStep(checkpoint, epoch + 1, 0, epoch * stepsPerEpoch, SavedStep.Reason.STOP, 0);
     }
 
     /**
      * Hands images found unreadable (on the loader threads) to the listeners, on the training thread, and stops the
-     * run when a folder has more unreadable images than a run accepts.
+     * run when a folder has more unreadable images than a run accepts; returns how many images the run has left out.
      */
-    private void reportSkipped() {
+    private int reportSkipped() {
         for (SkippedImage image = skippedQueue.poll(); image != null; image = skippedQueue.poll()) {
             skipped.add(image);
             SkippedImage reported = image;
@@ -176,6 +263,7 @@ public final class TrainingLoop {
             trainShare.count(image);
             validationShare.count(image);
         }
+        return skipped.size();
     }
 
     /** A folder's unreadable images, the scan's and those found while training, against its bound. */

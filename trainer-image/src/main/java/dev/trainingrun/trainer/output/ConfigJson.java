@@ -56,11 +56,14 @@ final class ConfigJson {
                 .put("trainableParameters", plan.trainableParameters())
                 .put("saveAfterEpoch", config.saveAfterEpoch())
                 .put("keepCheckpoints", config.keepCheckpoints())
+                .put("checkpointIntervalSeconds", config.checkpointInterval().toSeconds())
                 .put("resume", config.resume())
                 .put("gpus", config.gpus());
         resolved.set("devices", JSON.valueToTree(plan.devices().stream().map(Object::toString).toList()));
         ObjectNode start = root.putObject("start").put("epoch", plan.start().firstEpoch());
         plan.start().checkpoint().ifPresent(checkpoint -> start.put("checkpoint", checkpoint));
+        plan.start().inEpoch().ifPresent(inEpoch -> start.put("batch", inEpoch.batches()));
+        start.put("interruptions", plan.start().interruptions().size());
         root.set("manifest", JSON.valueToTree(config.manifest()));
         return root;
     }

@@ -31,7 +31,9 @@ public final class EpochJson {
                 .put("learningRate", m.learningRate())
                 .put("seconds", m.seconds())
                 .put("imagesPerSecond", m.imagesPerSecond())
-                .put("skippedImages", m.skippedImages());
+                .put("skippedImages", m.skippedImages())
+                .put("interruptions", m.interruptions())
+                .put("stepsRedone", m.stepsRedone());
         report.checkpoint().ifPresent(c -> node.put("checkpoint", c));
         return node;
     }
@@ -46,7 +48,10 @@ public final class EpochJson {
                 node.required("learningRate").asDouble(),
                 node.required("seconds").asDouble(),
                 node.required("imagesPerSecond").asDouble(),
-                node.required("skippedImages").asInt());
+                node.required("skippedImages").asInt(),
+                // Checkpoints from before interruptions were counted have none.
+                node.path("interruptions").asInt(0),
+                node.path("stepsRedone").asLong(0));
         return new Entry(metrics, Optional.ofNullable(node.get("checkpoint")).map(JsonNode::asText));
     }
 }

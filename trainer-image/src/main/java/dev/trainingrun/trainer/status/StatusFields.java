@@ -2,13 +2,16 @@ package dev.trainingrun.trainer.status;
 
 import dev.trainingrun.api.BestResult;
 import dev.trainingrun.api.EpochResult;
+import dev.trainingrun.api.Interruptions;
 import dev.trainingrun.api.Progress;
 import dev.trainingrun.trainer.loop.BestEpoch;
 import dev.trainingrun.trainer.loop.EpochMetrics;
 import dev.trainingrun.trainer.loop.EpochReport;
+import dev.trainingrun.trainer.loop.Interruption;
 import dev.trainingrun.trainer.loop.ProgressUpdate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /**
  * The trainer's findings in the shape of the TrainingRun status. Numbers that are not finite (a diverged loss, an
@@ -50,6 +53,21 @@ final class StatusFields {
         progress.setValAccuracy(valAccuracy);
         progress.setUpdatedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
         return progress;
+    }
+
+    /** The run's interruptions in all; null for a run that has had none. */
+    static Interruptions interruptions(List<Interruption> all) {
+        if (all.isEmpty()) {
+            return null;
+        }
+        Interruptions result = new Interruptions();
+        result.setCount(all.size());
+        result.setStepsRedone(all.stream().mapToLong(Interruption::stepsRedone).sum());
+        result.setSecondsLost(finite(Math.round(all.stream().mapToDouble(Interruption::secondsLost).sum() * 10) / 10.0));
+        Interruption last = all.get(all.size() - 1);
+        result.setLastCause(last.cause());
+        result.setLastResumedAt(last.time().truncatedTo(ChronoUnit.SECONDS).toString());
+        return result;
     }
 
     static Double finite(double value) {

@@ -4,12 +4,15 @@ import dev.trainingrun.api.BestResult;
 import dev.trainingrun.api.CheckpointLocations;
 import dev.trainingrun.api.EpochResult;
 import dev.trainingrun.api.ImageCounts;
+import dev.trainingrun.api.Interruptions;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.trainer.TrainingResult;
 import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.loop.EpochReport;
 import dev.trainingrun.trainer.loop.ProgressUpdate;
 import dev.trainingrun.trainer.loop.RunPlan;
+import dev.trainingrun.trainer.loop.SavedStep;
+import dev.trainingrun.trainer.loop.StartPoint;
 import dev.trainingrun.trainer.loop.TrainingListener;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,9 +22,10 @@ import java.util.Deque;
 import java.util.Optional;
 
 /**
- * The listener that keeps the TrainingRun's status in step with training: progress every few seconds, the
- * epochs list, best epoch and checkpoint locations after every epoch (a resumed run's earlier epochs from the
- * start), and the image counts, skipped images included, as they change. Each state it publishes is complete, because server-side apply removes what a manager stops sending;
+ * The listener that keeps the TrainingRun's status in step with training: progress every few seconds, the epochs
+ * list, best epoch and checkpoint locations after every epoch (a resumed run's earlier epochs from the start), the
+ * step checkpoint whenever one is saved, the run's interruptions, and the image counts, skipped images included, as
+ * they change. Each state it publishes is complete, because server-side apply removes what a manager stops sending;
  * the publisher writes it off the training thread.
  */
 public final class StatusReporter implements TrainingListener, AutoCloseable {
@@ -36,6 +40,8 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
     private BestResult best;
     private String latestCheckpoint;
     private String bestCheckpoint;
+    private SavedStep stepCheckpoint;
+    private Interruptions interruptions;
     private ProgressUpdate lastProgress;
     private Double lastAccuracy;
     private int trainImages;
@@ -63,11 +69,17 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
         directory = plan.runDirectory().getFileName().toString();
         trainImages = plan.trainImages();
         validationImages = plan.validationImages();
-        plan.start().finished().forEach(this::record);
-        int epoch = plan.start().firstEpoch();
-        lastProgress = new ProgressUpdate(Math.min(epoch, plan.epochs()), plan.epochs(),
-                (epoch - 1) * plan.stepsPerEpoch(), plan.totalSteps(), 0, plan.stepsPerEpoch() * plan.batchSize(),
-                Double.NaN, 0, 0, -1);
+        StartPoint start = plan.start();
+        start.finished().forEach(this::record);
+        int epoch = start.firstEpoch();
+        long batches = start.firstEpochProgress().batches();
+        long step = (epoch - 1) * plan.stepsPerEpoch() + batches;
+        if (start.inEpoch().isPresent() && start.checkpoint().isPresent()) {
+            stepCheckpoint = new SavedStep(start.checkpoint().get(), epoch, batches, step, SavedStep.Reason.STOP, 0);
+        }
+        interruptions = StatusFields.interruptions(start.interruptions());
+        lastProgress = new ProgressUpdate(Math.min(epoch, plan.epochs()), plan.epochs(), step, plan.totalSteps(),
+                batches * plan.batchSize(), plan.stepsPerEpoch() * plan.batchSize(), Double.NaN, 0, 0, -1);
         publish();
     }
 
@@ -85,8 +97,17 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
     }
 
     @Override
+    public void onStepCheckpoint(SavedStep saved) {
+        stepCheckpoint = saved;
+        publish();
+    }
+
+    @Override
     public void onEpoch(EpochReport report) {
         record(report);
+        if (report.checkpoint().isPresent()) {
+            stepCheckpoint = null; // an epoch checkpoint replaces the step checkpoint, whose file is removed
+        }
         publish();
     }
 
@@ -126,7 +147,12 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
         checkpoints.setDirectory(directory);
         checkpoints.setLatest(latestCheckpoint);
         checkpoints.setBest(bestCheckpoint);
+        if (stepCheckpoint != null) {
+            checkpoints.setStep(stepCheckpoint.checkpoint());
+            checkpoints.setStepCheckpointStep(stepCheckpoint.step());
+        }
         status.setCheckpoints(checkpoints);
+        status.setInterruptions(interruptions);
         ImageCounts images = new ImageCounts();
         images.setTrain(trainImages);
         images.setValidation(validationImages);

@@ -13,10 +13,13 @@ import dev.trainingrun.api.Architecture;
 import dev.trainingrun.trainer.InvalidInputException;
 import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.loop.EpochMetrics;
+import dev.trainingrun.trainer.loop.EpochProgress;
 import dev.trainingrun.trainer.loop.EpochReport;
+import dev.trainingrun.trainer.loop.Interruption;
 import dev.trainingrun.trainer.loop.LoopState;
 import dev.trainingrun.trainer.loop.Resumption;
 import dev.trainingrun.trainer.loop.RunHistory;
+import dev.trainingrun.trainer.loop.SavedStep;
 import dev.trainingrun.trainer.loop.UnreadableCheckpoint;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.AdamW;
@@ -28,6 +31,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,7 +183,8 @@ class CheckpointsTest {
         checkpoints(run, identity(Architecture.ResNet18, 3), 0, 5)
                 .afterEpoch(metrics(1, 0.5), new RunHistory(List.of()), state(1));
         Network other = Network.create(Architecture.ResNet34, 4, 7, manager);
-        Checkpoints resuming = new Checkpoints(run, other, identity(Architecture.ResNet34, 4), CLASSES, 0, 5);
+        Checkpoints resuming = new Checkpoints(run, other, identity(Architecture.ResNet34, 4), CLASSES, 0, 5,
+                Clock.systemUTC());
 
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> resuming.start(true, AdamW.withWeightDecay(0.01, manager), CPU));
@@ -208,8 +213,107 @@ class CheckpointsTest {
                 || Files.exists(run.finalModel()));
     }
 
+    @Test
+    void aStepCheckpointFurtherOnThanTheNewestEpochCheckpointIsWhereARunResumes() throws IOException {
+        RunDirectory run = RunDirectory.open(dir);
+        Checkpoints checkpoints = checkpoints(run, identity(Architecture.ResNet18, 3), 0, 5);
+        RunHistory history = new RunHistory(List.of());
+        checkpoints.afterEpoch(metrics(1, 0.5), history, state(1));
+        EpochProgress inEpoch = new EpochProgress(2, 5, 2.5, 5, 80, 1, 12.5, 0, 0);
+        SavedStep saved = checkpoints.saveStep(history, new LoopState(1, 22, 22, optimizer), inEpoch,
+                SavedStep.Reason.STOP);
+        checkpoints.stopped(22);
+        checkpoints.close();
+        Map<String, float[]> atStep = parameters();
+        network.parameters().values().forEach(p -> p.getArray().muli(0));
+
+        Resumption resumption = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
+                .start(true, AdamW.withWeightDecay(0.01, manager), CPU);
+
+        assertEquals(new SavedStep("checkpoints/step.safetensors", 2, 5, 22, SavedStep.Reason.STOP, saved.seconds()),
+                saved);
+        assertEquals(Optional.of("checkpoints/step.safetensors"), resumption.start().checkpoint());
+        assertEquals(1, resumption.start().finished().size());
+        assertEquals(22, resumption.step());
+        // It was stopped at the step it saved: an interruption that cost nothing.
+        List<Interruption> interruptions = resumption.start().interruptions();
+        assertEquals(1, interruptions.size());
+        assertEquals(Interruption.STOPPED, interruptions.get(0).cause());
+        assertEquals(0, interruptions.get(0).stepsRedone());
+        assertEquals(new EpochProgress(2, 5, 2.5, 5, 80, 1, 12.5, 1, 0), resumption.start().firstEpochProgress());
+        Map<String, float[]> loaded = parameters();
+        atStep.forEach((name, values) -> assertArrayEquals(values, loaded.get(name), 0f, name));
+    }
+
+    @Test
+    void theStepsAKilledAttemptTookAfterItsNewestCheckpointAreCountedAsRedone() throws IOException {
+        RunDirectory run = RunDirectory.open(dir);
+        Checkpoints checkpoints = checkpoints(run, identity(Architecture.ResNet18, 3), 0, 5);
+        RunHistory history = new RunHistory(List.of());
+        checkpoints.afterEpoch(metrics(1, 0.5), history, state(1));
+        checkpoints.saveStep(history, new LoopState(1, 22, 22, optimizer), new EpochProgress(2, 5, 2.5, 5, 80, 0,
+                12.5, 0, 0), SavedStep.Reason.INTERVAL);
+        for (long step = 23; step <= 25; step++) {
+            checkpoints.reached(step);
+        }
+        checkpoints.close(); // killed: nothing more is written
+
+        Resumption first = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
+                .start(true, AdamW.withWeightDecay(0.01, manager), CPU);
+        Interruption killed = first.start().interruptions().get(0);
+        assertEquals(List.of(Interruption.KILLED, 25L, 22L, 3L), List.of(killed.cause(), killed.stepReached(),
+                killed.resumedAt(), killed.stepsRedone()));
+        assertTrue(killed.secondsLost() >= 0, killed::toString);
+        assertEquals(3, first.start().firstEpochProgress().stepsRedone());
+
+        // Killed again before its first step: the record of the first interruption stays.
+        Resumption second = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
+                .start(true, AdamW.withWeightDecay(0.01, manager), CPU);
+        assertEquals(List.of(3L, 0L), second.start().interruptions().stream().map(Interruption::stepsRedone).toList());
+        assertEquals(2, Files.readAllLines(run.interruptionsJsonl()).size());
+    }
+
+    @Test
+    void anEpochCheckpointReplacesTheStepCheckpointOfItsEpoch() throws IOException {
+        RunDirectory run = RunDirectory.open(dir);
+        Checkpoints checkpoints = checkpoints(run, identity(Architecture.ResNet18, 3), 0, 5);
+        RunHistory history = new RunHistory(List.of());
+        checkpoints.afterEpoch(metrics(1, 0.5), history, state(1));
+        checkpoints.saveStep(history, new LoopState(1, 22, 22, optimizer), new EpochProgress(2, 5, 2.5, 5, 80, 0,
+                12.5, 0, 0), SavedStep.Reason.INTERVAL);
+        checkpoints.afterEpoch(metrics(2, 0.6), history, state(2));
+
+        assertFalse(Files.exists(run.stepCheckpoint()));
+        Resumption resumption = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
+                .start(true, AdamW.withWeightDecay(0.01, manager), CPU);
+        assertEquals(3, resumption.start().firstEpoch());
+        assertEquals(Optional.empty(), resumption.start().inEpoch());
+    }
+
+    @Test
+    void aDamagedStepCheckpointIsSetAsideForTheNewestEpochCheckpoint() throws IOException {
+        RunDirectory run = RunDirectory.open(dir);
+        Checkpoints checkpoints = checkpoints(run, identity(Architecture.ResNet18, 3), 0, 5);
+        RunHistory history = new RunHistory(List.of());
+        checkpoints.afterEpoch(metrics(1, 0.5), history, state(1));
+        checkpoints.saveStep(history, new LoopState(1, 22, 22, optimizer), new EpochProgress(2, 5, 2.5, 5, 80, 0,
+                12.5, 0, 0), SavedStep.Reason.INTERVAL);
+        try (FileChannel channel = FileChannel.open(run.stepCheckpoint(), StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() / 2);
+        }
+
+        Resumption resumption = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
+                .start(true, AdamW.withWeightDecay(0.01, manager), CPU);
+
+        assertEquals(2, resumption.start().firstEpoch());
+        assertEquals(Optional.empty(), resumption.start().inEpoch());
+        assertEquals(List.of("checkpoints/step.safetensors"), resumption.start().unreadable().stream()
+                .map(UnreadableCheckpoint::checkpoint).toList());
+        assertTrue(Files.exists(run.checkpoints().resolve("step.safetensors.unreadable")));
+    }
+
     private Checkpoints checkpoints(RunDirectory run, RunIdentity identity, int saveAfterEpoch, int keep) {
-        return new Checkpoints(run, network, identity, CLASSES, saveAfterEpoch, keep);
+        return new Checkpoints(run, network, identity, CLASSES, saveAfterEpoch, keep, Clock.systemUTC());
     }
 
     private static RunIdentity identity(Architecture architecture, int numClasses) {
@@ -222,7 +326,8 @@ class CheckpointsTest {
 
     /** An epoch whose validation loss falls as its accuracy rises. */
     private static EpochMetrics metrics(int epoch, double accuracy) {
-        return new EpochMetrics(epoch, 1.0 / epoch, 1 - accuracy, Math.round(accuracy * 100), 100, 1e-3, 1.5, 100, 0);
+        return new EpochMetrics(epoch, 1.0 / epoch, 1 - accuracy, Math.round(accuracy * 100), 100, 1e-3, 1.5, 100, 0,
+                0, 0);
     }
 
     private LoopState state(int epoch) {

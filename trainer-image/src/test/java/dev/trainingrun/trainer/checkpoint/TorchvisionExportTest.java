@@ -57,7 +57,7 @@ class TorchvisionExportTest {
             giveBatchNormStatistics(network);
             RunDirectory run = RunDirectory.open(dir);
             new ModelExports(run, network, List.of("a", "b", "c", "d", "e"))
-                    .writeFinal(new EpochMetrics(4, 0.3, 0.4, 90, 100, 1e-4, 10, 50, 0), TRAINED_BATCHES);
+                    .writeFinal(new EpochMetrics(4, 0.3, 0.4, 90, 100, 1e-4, 10, 50, 0, 0, 0), TRAINED_BATCHES);
 
             float[] input = new float[2 * 3 * 64 * 64];
             SplittableRandom random = new SplittableRandom(11);

@@ -45,7 +45,7 @@ class BatchLoaderTest {
         List<Sample> samples = samples(7);
         try (BatchLoader loader = loader(2, List.of(), new ArrayList<>())) {
             List<Batch> batches = drain(loader.trainingBatches(samples, new int[] {6, 5, 4, 3, 2, 1, 0}, 3, SMALL, 0,
-                    1));
+                    1, 0));
             assertEquals(2, batches.size(), "7 // 3 batches: the last partial one is dropped");
             assertArrayEquals(new long[] {0, 2, 1}, batches.get(0).labels());
             assertEquals(List.of(3, 3), batches.stream().map(Batch::size).toList());
@@ -70,14 +70,30 @@ class BatchLoaderTest {
         float[] one;
         float[] four;
         try (BatchLoader loader = loader(1, List.of(), new ArrayList<>())) {
-            one = concat(drain(loader.trainingBatches(samples, order, 4, transform, 7, 2)));
+            one = concat(drain(loader.trainingBatches(samples, order, 4, transform, 7, 2, 0)));
         }
         try (BatchLoader loader = loader(4, List.of(), new ArrayList<>())) {
-            four = concat(drain(loader.trainingBatches(samples, order, 4, transform, 7, 2)));
-            float[] otherEpoch = concat(drain(loader.trainingBatches(samples, order, 4, transform, 7, 3)));
+            four = concat(drain(loader.trainingBatches(samples, order, 4, transform, 7, 2, 0)));
+            float[] otherEpoch = concat(drain(loader.trainingBatches(samples, order, 4, transform, 7, 3, 0)));
             assertNotEquals(0, Arrays.compare(four, otherEpoch));
         }
         assertArrayEquals(one, four);
+    }
+
+    @Test
+    void anEpochResumedAtABatchGivesTheSameBatchesAsTheRestOfAWholeEpoch() throws IOException {
+        List<Sample> samples = new ArrayList<>(samples(12));
+        samples.set(7, new Sample(Files.writeString(root.resolve("broken.png"), "not a PNG"), 1));
+        int[] order = Seeds.epochOrder(12, 7, 2);
+        ImageTransform transform = ImageTransform.training(16, Normalizer.none());
+        List<SkippedImage> skipped = new ArrayList<>();
+        try (BatchLoader loader = loader(2, List.of(), skipped)) {
+            List<Batch> whole = drain(loader.trainingBatches(samples, order, 3, transform, 7, 2, 0));
+            List<Batch> resumed = drain(loader.trainingBatches(samples, order, 3, transform, 7, 2, 2));
+            assertEquals(2, resumed.size());
+            assertArrayEquals(concat(whole.subList(2, 4)), concat(resumed), "replacements included");
+            assertArrayEquals(whole.get(3).labels(), resumed.get(1).labels());
+        }
     }
 
     @Test
@@ -90,15 +106,16 @@ class BatchLoaderTest {
         List<SkippedImage> skipped = new CopyOnWriteArrayList<>();
         List<Batch> first;
         try (BatchLoader loader = loader(3, List.of(), skipped)) {
-            first = drain(loader.trainingBatches(samples, order, 3, transform, 5, 1));
-            drain(loader.trainingBatches(samples, order, 3, transform, 5, 2));
+            first = drain(loader.trainingBatches(samples, order, 3, transform, 5, 1, 0));
+            drain(loader.trainingBatches(samples, order, 3, transform, 5, 2, 0));
         }
         assertEquals(List.of(3, 3, 3), first.stream().map(Batch::size).toList(), "no short batch");
         assertEquals(1, skipped.size(), "named once, though the next epoch meets it again: " + skipped);
         assertEquals(broken, skipped.get(0).path());
         assertTrue(skipped.get(0).reason().startsWith("not an image"), skipped.get(0).reason());
         try (BatchLoader loader = loader(1, List.of(), new ArrayList<>())) {
-            assertArrayEquals(concat(first), concat(drain(loader.trainingBatches(samples, order, 3, transform, 5, 1))));
+            assertArrayEquals(concat(first),
+                    concat(drain(loader.trainingBatches(samples, order, 3, transform, 5, 1, 0))));
         }
     }
 
@@ -110,8 +127,8 @@ class BatchLoaderTest {
         List<SkippedImage> skipped = new ArrayList<>();
         try (BatchLoader known = loader(2, List.of(samples.get(2).path()), skipped);
                 BatchLoader fresh = loader(2, List.of(), skipped)) {
-            float[] withKnown = concat(drain(known.trainingBatches(samples, order, 3, transform, 5, 1)));
-            float[] without = concat(drain(fresh.trainingBatches(samples, order, 3, transform, 5, 1)));
+            float[] withKnown = concat(drain(known.trainingBatches(samples, order, 3, transform, 5, 1, 0)));
+            float[] without = concat(drain(fresh.trainingBatches(samples, order, 3, transform, 5, 1, 0)));
             // The file itself reads fine: listed as unreadable, it is replaced all the same, without a report.
             assertNotEquals(0, Arrays.compare(withKnown, without));
         }
@@ -139,7 +156,7 @@ class BatchLoaderTest {
             samples.add(new Sample(Files.writeString(root.resolve("bad-" + i + ".jpg"), "no JPEG"), 0));
         }
         try (BatchLoader loader = loader(1, List.of(), new ArrayList<>())) {
-            Iterator<Batch> batches = loader.trainingBatches(samples, new int[] {0, 1, 2, 3}, 2, SMALL, 0, 1);
+            Iterator<Batch> batches = loader.trainingBatches(samples, new int[] {0, 1, 2, 3}, 2, SMALL, 0, 1, 0);
             InvalidInputException e = assertThrows(InvalidInputException.class, batches::next);
             assertTrue(e.getMessage().startsWith("spec.data.trainDir: none of 100 training images"), e.getMessage());
         }

@@ -43,6 +43,6 @@ class RunHistoryTest {
     }
 
     private static EpochMetrics metrics(int epoch, int correct, double valLoss) {
-        return new EpochMetrics(epoch, 1, valLoss, correct, 100, 1e-3, 1, 100, 0);
+        return new EpochMetrics(epoch, 1, valLoss, correct, 100, 1e-3, 1, 100, 0, 0, 0);
     }
 }

@@ -35,6 +35,17 @@ class ResNetTest {
         }
     }
 
+    /** The sizes the API states (which the operator sizes a pod's grace period by) are those of the network built. */
+    @ParameterizedTest
+    @CsvSource({"ResNet18, 2", "ResNet34, 7", "ResNet50, 1000", "ResNet18RandomEncoder, 3"})
+    void hasTheSizesTheApiStates(Architecture architecture, int numClasses) {
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            Network network = Network.create(architecture, numClasses, 0, manager);
+            assertEquals(architecture.parameters(numClasses), network.learnableParameterCount());
+            assertEquals(architecture.trainableParameters(numClasses), network.trainableParameterCount());
+        }
+    }
+
     /** Names, order and shapes of torchvision's state_dict (less num_batches_tracked), written by PyTorch itself. */
     @ParameterizedTest
     @CsvSource({"ResNet18, resnet18", "ResNet50, resnet50"})

@@ -16,7 +16,7 @@ class EpochJsonTest {
     @Test
     void aLineReadsBackExactly() throws Exception {
         EpochMetrics metrics = new EpochMetrics(3, 0.1 + 0.2, 1.0 / 3, 91, 97, 9.166666666666666E-4, 1.51180277,
-                137.39432084138468, 2);
+                137.39432084138468, 2, 1, 17);
         String checkpoint = "checkpoints/x.safetensors";
         EpochReport report = new EpochReport(metrics, Optional.of(checkpoint),
                 new BestEpoch(3, metrics.valAccuracy(), metrics.valLoss(), Optional.of(checkpoint)),

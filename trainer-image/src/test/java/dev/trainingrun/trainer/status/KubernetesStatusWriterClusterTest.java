@@ -11,7 +11,7 @@ import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.api.TrainingRunYaml;
 import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
-import dev.trainingrun.testing.Command;
+import dev.trainingrun.testing.Crds;
 import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -49,12 +49,7 @@ class KubernetesStatusWriterClusterTest {
     static void installCrd(KubernetesClient kubernetes, Cluster localCluster) {
         client = kubernetes;
         cluster = localCluster;
-        String kubectl = cluster.tool("kubectl").toString();
-        String kubeconfig = "--kubeconfig=" + cluster.kubeconfig();
-        Command.check(TIMEOUT, kubectl, kubeconfig, "apply", "--server-side", "--force-conflicts", "-f",
-                CRD.toString());
-        Command.check(TIMEOUT, kubectl, kubeconfig, "wait", "--for=condition=Established", "--timeout=30s",
-                "crd/trainingruns.trainingrun.dev");
+        Crds.install(client, CRD);
     }
 
     @Test

@@ -8,14 +8,19 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainingrun.api.Architecture;
 import dev.trainingrun.api.EpochResult;
+import dev.trainingrun.api.Interruptions;
 import dev.trainingrun.api.TrainingRunStatus;
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.trainer.TrainingResult;
 import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.loop.EpochMetrics;
+import dev.trainingrun.trainer.loop.EpochProgress;
 import dev.trainingrun.trainer.loop.EpochReport;
+import dev.trainingrun.trainer.loop.Interruption;
 import dev.trainingrun.trainer.loop.ProgressUpdate;
 import dev.trainingrun.trainer.loop.RunHistory;
 import dev.trainingrun.trainer.loop.RunPlan;
+import dev.trainingrun.trainer.loop.SavedStep;
 import dev.trainingrun.trainer.loop.StartPoint;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.OutputStream;
@@ -34,6 +39,7 @@ import org.junit.jupiter.api.Test;
 /** What the reporter makes of the loop's events: complete trainer status states, in the TrainingRun's shape. */
 class StatusReporterTest {
     private static final long STEPS = 10;
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05.678Z"), ZoneOffset.UTC);
 
     private final FakeStatusWriter writer = new FakeStatusWriter();
@@ -44,13 +50,13 @@ class StatusReporterTest {
 
     @Test
     void aRunReportsItsProgressEveryEpochTheBestAndWhereItsCheckpointsAre() {
-        RunPlan plan = plan(2, StartPoint.fresh(List.of()));
+        RunPlan plan = plan(2, StartPoint.fresh(List.of(), List.of()));
         RunHistory history = new RunHistory(List.of());
         reporter.onStart(plan);
         reporter.onProgress(new ProgressUpdate(1, 2, 4, 2 * STEPS, 64, 160, 1.1, 1e-3, 50.5, 12));
         reporter.onEpoch(history.add(metrics(1, 0.60), Optional.empty()));
         reporter.onEpoch(history.add(metrics(2, 0.55), Optional.of("ResNet18-epochs-2-model")));
-        reporter.onFinish(new TrainingResult(plan, history.reports(), List.of(), 9));
+        reporter.onFinish(new TrainingResult(plan, history.reports(), List.of(), 9, Optional.empty()));
         reporter.close();
 
         TrainingRunStatus last = lastWritten();
@@ -77,7 +83,8 @@ class StatusReporterTest {
         RunHistory before = new RunHistory(List.of());
         before.add(metrics(1, 0.5), Optional.of("c1"));
         before.add(metrics(2, 0.7), Optional.of("c2"));
-        reporter.onStart(plan(4, new StartPoint(Optional.of("c2"), before.reports(), List.of())));
+        reporter.onStart(plan(4, new StartPoint(Optional.of("c2"), before.reports(), Optional.empty(), List.of(),
+                List.of())));
         reporter.close();
 
         TrainingRunStatus first = writer.written().get(0);
@@ -90,8 +97,38 @@ class StatusReporterTest {
     }
 
     @Test
+    void aRunResumedFromAStepCheckpointShowsItAndItsInterruptionsUntilAnEpochCheckpointReplacesIt() {
+        RunHistory before = new RunHistory(List.of());
+        before.add(metrics(1, 0.5), Optional.of("c1"));
+        List<Interruption> interruptions = List.of(
+                new Interruption(Interruption.KILLED, 14, 11, 3, 4.25, Instant.parse("2026-01-01T10:00:00.5Z")),
+                new Interruption(Interruption.STOPPED, 16, 16, 0, 0, Instant.parse("2026-01-01T11:00:00.5Z")));
+        reporter.onStart(plan(3, new StartPoint(Optional.of("checkpoints/step.safetensors"), before.reports(),
+                Optional.of(new EpochProgress(2, 6, 3, 6, 96, 0, 9, 2, 3)), List.of(), interruptions)));
+        // The publisher writes on its own thread: wait for the state rather than assume it is there.
+        TrainingRunStatus first = Await.until("the first state", WRITE_TIMEOUT, this::newestWritten,
+                status -> status != null);
+        assertEquals("checkpoints/step.safetensors", first.getCheckpoints().getStep());
+        assertEquals(STEPS + 6, first.getCheckpoints().getStepCheckpointStep());
+        assertEquals(STEPS + 6, first.getProgress().getStep());
+        Interruptions counted = first.getInterruptions();
+        assertEquals(List.of(2, 3L, 4.3, "Stopped", "2026-01-01T11:00:00Z"), List.of(counted.getCount(),
+                counted.getStepsRedone(), counted.getSecondsLost(), counted.getLastCause(),
+                counted.getLastResumedAt()));
+
+        reporter.onStepCheckpoint(new SavedStep("checkpoints/step.safetensors", 2, 8, STEPS + 8,
+                SavedStep.Reason.INTERVAL, 0.5));
+        Await.until("the step checkpoint's state", WRITE_TIMEOUT, this::newestWritten,
+                status -> Long.valueOf(STEPS + 8).equals(status.getCheckpoints().getStepCheckpointStep()));
+        reporter.onEpoch(before.add(metrics(2, 0.6), Optional.of("c2")));
+        reporter.close();
+        assertNull(lastWritten().getCheckpoints().getStep(), "epoch 2's checkpoint replaced the step checkpoint");
+        assertEquals(2, lastWritten().getInterruptions().getCount());
+    }
+
+    @Test
     void onlyTheNewestHundredEpochsAreListed() {
-        RunPlan plan = plan(105, StartPoint.fresh(List.of()));
+        RunPlan plan = plan(105, StartPoint.fresh(List.of(), List.of()));
         RunHistory history = new RunHistory(List.of());
         reporter.onStart(plan);
         IntStream.rangeClosed(1, 105).forEach(epoch -> reporter.onEpoch(history.add(metrics(epoch, 0.5),
@@ -106,9 +143,9 @@ class StatusReporterTest {
 
     @Test
     void theAppliedStatusHoldsOnlyTheTrainersFieldsAndNoNumberJsonCannotCarry() {
-        reporter.onStart(plan(1, StartPoint.fresh(List.of())));
+        reporter.onStart(plan(1, StartPoint.fresh(List.of(), List.of())));
         reporter.onEpoch(new RunHistory(List.of()).add(new EpochMetrics(1, Double.NaN, Double.POSITIVE_INFINITY,
-                0, 0, 1e-3, 2, 10, 0), Optional.empty()));
+                0, 0, 1e-3, 2, 10, 0, 0, 0), Optional.empty()));
         reporter.close();
 
         String json = new KubernetesSerialization().asJson(lastWritten());
@@ -122,7 +159,7 @@ class StatusReporterTest {
 
     @Test
     void theImageCountsIncludeEverySkippedImageAsItIsFound() {
-        reporter.onStart(plan(1, StartPoint.fresh(List.of())));
+        reporter.onStart(plan(1, StartPoint.fresh(List.of(), List.of())));
         reporter.onSkippedImage(new SkippedImage(Path.of("/data/train/a/1.jpg"), "truncated"));
         reporter.onSkippedImage(new SkippedImage(Path.of("/data/val/b/2.jpg"), "not an image"));
         reporter.close();
@@ -137,8 +174,8 @@ class StatusReporterTest {
 
     @Test
     void accuraciesAreRoundedToFourDecimalsForKubectlGetTr() {
-        reporter.onStart(plan(1, StartPoint.fresh(List.of())));
-        reporter.onEpoch(new RunHistory(List.of()).add(new EpochMetrics(1, 1, 1, 7, 12, 1e-3, 2, 10, 0),
+        reporter.onStart(plan(1, StartPoint.fresh(List.of(), List.of())));
+        reporter.onEpoch(new RunHistory(List.of()).add(new EpochMetrics(1, 1, 1, 7, 12, 1e-3, 2, 10, 0, 0, 0),
                 Optional.empty()));
         reporter.close();
 
@@ -146,6 +183,12 @@ class StatusReporterTest {
         assertEquals(0.5833, last.getEpochs().get(0).getValAccuracy());
         assertEquals(0.5833, last.getBest().getValAccuracy());
         assertEquals(0.5833, last.getProgress().getValAccuracy());
+    }
+
+    /** The newest state written so far, or null before the first. */
+    private TrainingRunStatus newestWritten() {
+        List<TrainingRunStatus> written = writer.written();
+        return written.isEmpty() ? null : written.get(written.size() - 1);
     }
 
     private TrainingRunStatus lastWritten() {
@@ -159,6 +202,6 @@ class StatusReporterTest {
     }
 
     private static EpochMetrics metrics(int epoch, double accuracy) {
-        return new EpochMetrics(epoch, 1.0 / epoch, 0.9 / epoch, Math.round(accuracy * 40), 40, 1e-3, 3.5, 48, 0);
+        return new EpochMetrics(epoch, 1.0 / epoch, 0.9 / epoch, Math.round(accuracy * 40), 40, 1e-3, 3.5, 48, 0, 0, 0);
     }
 }

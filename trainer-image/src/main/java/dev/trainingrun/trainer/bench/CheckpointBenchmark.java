@@ -1,0 +1,77 @@
+package dev.trainingrun.trainer.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.trainingrun.api.Architecture;
+import dev.trainingrun.trainer.checkpoint.Checkpoints;
+import dev.trainingrun.trainer.checkpoint.RunIdentity;
+import dev.trainingrun.trainer.files.RunDirectory;
+import dev.trainingrun.trainer.loop.EpochProgress;
+import dev.trainingrun.trainer.loop.LoopState;
+import dev.trainingrun.trainer.loop.RunHistory;
+import dev.trainingrun.trainer.loop.SavedStep;
+import dev.trainingrun.trainer.loop.TrainStep;
+import dev.trainingrun.trainer.model.Network;
+import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.AdamWParameterServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * How long a step checkpoint takes to save: what a pod asked to stop spends after its last step, and what each
+ * checkpoint interval costs. A 1,000-class torchvision ResNet with its AdamW moments (after one training step) is
+ * saved {@code saves} times into a run folder under {@code folder}, through the trainer's own {@link Checkpoints}
+ * (copy to host memory, write, flush to the disk, rename).
+ */
+public final class CheckpointBenchmark {
+    private CheckpointBenchmark() {}
+
+    /** One figure: the step checkpoint's size and the median time of its saves. */
+    public record Saves(String model, double megabytes, int saves, double medianSeconds, double maxSeconds) {
+        public String json() {
+            return String.format(Locale.ROOT, "{\"implementation\": \"djl\", \"kind\": \"step-checkpoint\", "
+                    + "\"model\": \"%s\", \"megabytes\": %.1f, \"saves\": %d, \"medianSeconds\": %.3f, "
+                    + "\"maxSeconds\": %.3f}", model, megabytes, saves, medianSeconds, maxSeconds);
+        }
+    }
+
+    public static Saves measure(Architecture architecture, Path folder, int saves) throws IOException {
+        RunDirectory run = RunDirectory.open(Files.createTempDirectory(folder, "checkpoint-benchmark"));
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+                NDManager optimiserScope = manager.newSubManager()) {
+            Network network = Network.create(architecture, 1000, 0, manager);
+            AdamW optimizer = AdamW.withWeightDecay(0.01, optimiserScope);
+            ParameterStore store = new ParameterStore(manager, false);
+            store.setParameterServer(new AdamWParameterServer(optimizer, network.parameters(), () -> 1e-3),
+                    new Device[] {Device.cpu()});
+            new TrainStep(network.block(), store, List.of(Device.cpu()), manager)
+                    .run(TrainingBenchmark.syntheticBatch(64, 2));
+            double[] seconds = new double[saves];
+            try (Checkpoints checkpoints = new Checkpoints(run, network, new RunIdentity(Map.of()), List.of(),
+                    0, 1, Clock.systemUTC())) {
+                RunHistory history = new RunHistory(List.of());
+                for (int i = 0; i < saves; i++) {
+                    SavedStep saved = checkpoints.saveStep(history, new LoopState(0, 1, 1, optimizer),
+                            EpochProgress.start(1), SavedStep.Reason.INTERVAL);
+                    seconds[i] = saved.seconds();
+                }
+            }
+            double megabytes = Files.size(run.stepCheckpoint()) / 1e6;
+            double[] sorted = IntStream.range(0, saves).mapToDouble(i -> seconds[i]).sorted().toArray();
+            return new Saves(architecture.name(), megabytes, saves, sorted[saves / 2], sorted[saves - 1]);
+        } finally {
+            try (var files = Files.walk(run.root())) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+}
