@@ -8,11 +8,14 @@ import dev.trainingrun.trainer.data.ImageDecoder;
 import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.data.TestImages;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
+import dev.trainingrun.trainer.loop.EpochMetrics;
+import dev.trainingrun.trainer.loop.StopRequest;
 import dev.trainingrun.trainer.loop.TrainingListener;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,13 +63,17 @@ class MessyFolderTest {
     }
 
     private static TrainingConfig config(int epochs) {
+        return config(epochs, "run");
+    }
+
+    private static TrainingConfig config(int epochs, String output) {
         return TrainingConfig.from(ManifestValidationTest.manifest("""
                 model: {architecture: ResNet18, numClasses: 3}
                 data: {volume: {persistentVolumeClaim: {claimName: d}}, imageSize: 32, loaderThreads: 2}
                 training: {epochs: %d, batchSize: 2, validationBatchSize: 9, learningRate: 0.001, warmupEpochs: 0}
                 checkpoints: {saveAfterEpoch: 0, keep: 1}
                 resources: {gpus: 0}
-                """.formatted(epochs)), dir.resolve("data"), dir.resolve("run"));
+                """.formatted(epochs)), dir.resolve("data"), dir.resolve(output));
     }
 
     @Test
@@ -90,16 +97,44 @@ class MessyFolderTest {
         assertEquals(heard, result.skipped());
         List<JsonNode> metrics = JsonLines.read(dir.resolve("run/metrics.jsonl"));
         assertEquals(List.of(2, 2), metrics.stream().map(m -> m.get("skippedImages").asInt()).toList());
-        assertEquals(List.of(text.toString(), truncated.toString()), skippedPaths());
+        assertEquals(List.of(text.toString(), truncated.toString()), skippedPaths("run"));
 
         // Mended after the run: the next attempt on the run's folder keeps it out, as the batches it resumes from did.
+        byte[] cut = Files.readAllBytes(truncated);
         TestImages.write(truncated, 32, 32, 0x336699);
-        Trainer.run(config(2), List.of());
-        assertEquals(List.of(text.toString(), truncated.toString()), skippedPaths());
+        try {
+            Trainer.run(config(2), List.of());
+            assertEquals(List.of(text.toString(), truncated.toString()), skippedPaths("run"));
+        } finally {
+            Files.write(truncated, cut);
+        }
     }
 
-    private static List<String> skippedPaths() throws IOException {
-        return JsonLines.read(dir.resolve("run/skipped-images.jsonl")).stream().map(line -> line.get("path").asText())
-                .toList();
+    /** The paths skipped-images.jsonl lists in the run folder {@code run}. */
+    private static List<String> skippedPaths(String run) throws IOException {
+        return JsonLines.read(dir.resolve(run).resolve("skipped-images.jsonl")).stream()
+                .map(line -> line.get("path").asText()).toList();
+    }
+
+    /**
+     * Stopped late in epoch 1 (the loader threads have met the cut JPEG by then, and skipped-images.jsonl lists it)
+     * and resumed from the step checkpoint, the run ends as one that never stopped: the same replacements, the same
+     * metrics, the same weights.
+     */
+    @Test
+    void aMessyRunStoppedMidEpochAndResumedEndsAsOneThatNeverStopped() throws IOException {
+        TrainingResult oneGo = Trainer.run(config(2, "one-go"), List.of());
+        StopRequest stop = new StopRequest();
+        TrainingResult stopped = Trainer.run(config(2, "stopped"), List.of(new ResumeTest.StopAt(22, stop)), stop,
+                Clock.systemUTC());
+        assertTrue(stopped.stopped());
+        assertEquals(List.of(text.toString(), truncated.toString()), skippedPaths("stopped"));
+        TrainingResult continued = Trainer.run(config(2, "stopped"), List.of());
+
+        assertEquals(oneGo.metrics().stream().map(ResumeTest::trainingMetrics).toList(),
+                continued.metrics().stream().map(ResumeTest::trainingMetrics).toList());
+        assertEquals(List.of(2, 2), continued.metrics().stream().map(EpochMetrics::skippedImages).toList());
+        assertEquals(0.0, ResumeTest.largestDifference(dir.resolve("one-go/model-final.safetensors"),
+                dir.resolve("stopped/model-final.safetensors")), "the final weights are the same to the last bit");
     }
 }

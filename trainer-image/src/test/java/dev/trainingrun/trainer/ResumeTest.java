@@ -168,7 +168,8 @@ class ResumeTest {
     }
 
     /** What training computed for an epoch: everything but its timings and interruption counts. */
-    private static List<Object> trainingMetrics(EpochMetrics m) {
+    /** An epoch's metrics that do not depend on timing. */
+    static List<Object> trainingMetrics(EpochMetrics m) {
         return List.of(m.epoch(), m.trainLoss(), m.valLoss(), m.valCorrect(), m.valTotal(), m.learningRate());
     }
 
@@ -192,7 +193,8 @@ class ResumeTest {
                 """.formatted(architecture)), dir.resolve("data"), dir.resolve(output));
     }
 
-    private static double largestDifference(Path a, Path b) throws IOException {
+    /** The largest difference of two safetensors files' float tensors; their counters must be equal. */
+    static double largestDifference(Path a, Path b) throws IOException {
         try (SafetensorsFile first = SafetensorsFile.open(a); SafetensorsFile second = SafetensorsFile.open(b)) {
             assertEquals(first.tensors().keySet(), second.tensors().keySet());
             double largest = 0;
@@ -236,7 +238,7 @@ class ResumeTest {
     }
 
     /** What SIGTERM does: asks for a stop after a given step of the run. */
-    private record StopAt(long step, StopRequest stop) implements TrainingListener {
+    record StopAt(long step, StopRequest stop) implements TrainingListener {
         @Override
         public Duration progressInterval() {
             return Duration.ZERO;
