@@ -81,24 +81,27 @@ public final class ImageDecoder {
      * data).
      */
     public Header probe(Path file) throws UnreadableImageException {
-        return withReader(file, (reader, format) -> header(reader, format));
+        return withReader(file, (reader, format) -> header(reader, format).header());
     }
 
     /** Decodes the first image in the file into 8-bit RGB. */
     public RgbImage decode(Path file) throws UnreadableImageException {
         return withReader(file, (reader, format) -> {
-            Header header = header(reader, format);
-            int permits = (int) Math.max(1, (header.decodeBytes() + MIB - 1) / MIB);
+            Probed probed = header(reader, format);
+            int permits = (int) Math.max(1, (probed.header().decodeBytes() + MIB - 1) / MIB);
             budget.acquireUninterruptibly(permits);
             try {
-                return read(reader, format);
+                return read(reader, format, probed.raw());
             } finally {
                 budget.release(permits);
             }
         });
     }
 
-    private Header header(ImageReader reader, ImageFormat format) throws IOException {
+    /** A header, and the reader's type for the samples as stored (null when the reader does not say). */
+    private record Probed(Header header, ImageTypeSpecifier raw) {}
+
+    private Probed header(ImageReader reader, ImageFormat format) throws IOException {
         Dimension size = format == ImageFormat.GIF ? GifScreen.size(reader)
                 : new Dimension(reader.getWidth(0), reader.getHeight(0));
         int width = size.width;
@@ -112,19 +115,19 @@ public final class ImageDecoder {
                     + "opens (its decompression-bomb limit, twice Image.MAX_IMAGE_PIXELS)", width, height, pixels,
                     MAX_PIXELS));
         }
-        long bytes = pixels * (2L * storedBytesPerPixel(reader.getRawImageType(0)) + 3);
+        ImageTypeSpecifier raw = reader.getRawImageType(0);
+        long bytes = pixels * (2L * storedBytesPerPixel(raw) + 3);
         if (bytes > budgetBytes) {
             throw new UnreadableImageException(String.format(Locale.ROOT, "%d x %d pixels take about %,d MiB to "
                     + "decode, more than the %,d MiB the trainer sets aside for decoding (half its Java heap); give the "
                     + "trainer more memory", width, height, (bytes + MIB - 1) / MIB, budgetBytes / MIB));
         }
-        return new Header(format, width, height, bytes);
+        return new Probed(new Header(format, width, height, bytes), raw);
     }
 
-    private static RgbImage read(ImageReader reader, ImageFormat format) throws IOException {
+    private static RgbImage read(ImageReader reader, ImageFormat format, ImageTypeSpecifier raw) throws IOException {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-        ImageTypeSpecifier raw = reader.getRawImageType(0);
         if (format == ImageFormat.JPEG && raw != null
                 && raw.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
             WritableRaster cmyk = JpegCmyk.read(reader);
