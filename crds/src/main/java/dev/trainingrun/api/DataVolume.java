@@ -18,14 +18,17 @@ public class DataVolume {
     @JsonPropertyDescription("An existing PersistentVolumeClaim in the run's namespace.")
     private PersistentVolumeClaimVolumeSource persistentVolumeClaim;
 
-    @JsonPropertyDescription("An NFS export.")
+    @JsonPropertyDescription("An NFS export, from a server the operator's security policy allows "
+            + "(policy.nfsServers, none by default).")
     private NFSVolumeSource nfs;
 
-    @JsonPropertyDescription("A CSI driver's inline volume.")
+    @JsonPropertyDescription("A CSI driver's inline volume, of a driver the operator's security policy allows "
+            + "(policy.csiDrivers, none by default).")
     private CSIVolumeSource csi;
 
-    @JsonPropertyDescription("A directory on the node; namespaces that enforce the restricted pod security "
-            + "profile refuse it, so it suits single-node development only.")
+    @JsonPropertyDescription("A directory on the node, only where the operator's security policy allows it "
+            + "(policy.hostPathPrefixes, none by default); namespaces that enforce the restricted pod security "
+            + "profile refuse it too, so it suits single-node development only.")
     private HostPathVolumeSource hostPath;
 
     public PersistentVolumeClaimVolumeSource getPersistentVolumeClaim() {

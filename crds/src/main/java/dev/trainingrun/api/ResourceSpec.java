@@ -41,10 +41,12 @@ public class ResourceSpec {
     @Size(max = 64)
     private List<Toleration> tolerations;
 
-    @JsonPropertyDescription("PriorityClass of the training pod, for preemption among runs.")
+    @JsonPropertyDescription("PriorityClass of the training pod, for preemption among runs: one the operator's "
+            + "security policy allows (policy.priorityClassNames); the cluster's default when left out.")
     private String priorityClassName;
 
-    @JsonPropertyDescription("Scheduler that places the training pod; the cluster's default when left out.")
+    @JsonPropertyDescription("Scheduler that places the training pod; the cluster's default when left out, "
+            + "another only where the operator's security policy allows it (policy.schedulerNames).")
     private String schedulerName;
 
     public int getGpus() {

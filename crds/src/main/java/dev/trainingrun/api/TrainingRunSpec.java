@@ -51,7 +51,9 @@ public class TrainingRunSpec {
     @Default("{}")
     private RunPolicy runPolicy = new RunPolicy();
 
-    @JsonPropertyDescription("Trainer image for this run; the operator's default trainer image when left out.")
+    @JsonPropertyDescription("Trainer image for this run; the operator's default trainer image when left out. "
+            + "Where the operator's security policy lists image prefixes (policy.imagePrefixes), it must lie under "
+            + "one of them.")
     private String image;
 
     public ModelSpec getModel() {

@@ -1,7 +1,6 @@
 package dev.trainingrun.helm;
 
 import dev.trainingrun.testing.Command;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -29,25 +27,6 @@ final class Chart {
         List<String> command = new ArrayList<>(List.of(helm.toString()));
         command.addAll(arguments);
         return Command.run(Duration.ofMinutes(3), null, environment, command);
-    }
-
-    /** A values file in target/ with this YAML, for helm's {@code -f}. */
-    static Path valuesFile(String yaml) {
-        try {
-            Path file = Files.createTempFile(Files.createDirectories(Path.of("target", "values")), "values", ".yaml");
-            Files.writeString(file, yaml);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The objects of a {@code helm template} output (a YAML stream), typed where fabric8 knows the kind. */
-    static List<HasMetadata> parse(String stream) {
-        return Arrays.stream(stream.split("(?m)^---\\s*$"))
-                .filter(document -> document.lines().anyMatch(line -> line.startsWith("kind:")))
-                .map(document -> (HasMetadata) YAML.unmarshal(document))
-                .toList();
     }
 
     /**

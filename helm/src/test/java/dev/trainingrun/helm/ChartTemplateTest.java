@@ -2,9 +2,11 @@ package dev.trainingrun.helm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.testing.Command;
+import dev.trainingrun.testing.HelmTemplate;
 import dev.trainingrun.testing.LocalCluster;
 import dev.trainingrun.testing.Prerequisite;
 import io.fabric8.kubernetes.api.model.Container;
@@ -14,6 +16,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.Variable;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -25,9 +30,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +51,7 @@ class ChartTemplateTest {
     private static final String FULLNAME = "tr-trainingrun-operator";
     private static final String VERSION = System.getProperty("project.version");
     private static final Set<String> LEADER_ELECTION_GROUPS = Set.of("coordination.k8s.io", "authorization.k8s.io");
+    private static final String POLICY_ENV_PREFIX = "TRAININGRUN_OPERATOR_POLICY_";
 
     private static Path helmBinary;
 
@@ -62,9 +70,7 @@ class ChartTemplateTest {
     }
 
     private static List<HasMetadata> render(String valuesYaml) {
-        List<String> arguments = new ArrayList<>(List.of("template", RELEASE, Chart.DIRECTORY.toString(),
-                "--namespace", NAMESPACE, "-f", Chart.valuesFile(valuesYaml).toString()));
-        return Chart.parse(helm(arguments.toArray(String[]::new)).orThrow().output());
+        return HelmTemplate.render(helmBinary, Chart.DIRECTORY, RELEASE, NAMESPACE, valuesYaml);
     }
 
     private static <T extends HasMetadata> List<T> all(List<HasMetadata> objects, Class<T> type) {
@@ -259,6 +265,111 @@ class ChartTemplateTest {
         assertEquals(Optional.of("10"), envValue(slowStorage, "TRAININGRUN_OPERATOR_STOP_MARGIN_SECONDS"));
     }
 
+    @Test
+    void theSecurityPolicyIsSafeByDefaultAndEnforcedAtAdmissionInEveryNamespace() {
+        List<HasMetadata> objects = render("{}");
+        Map<String, String> defaults = new TreeMap<>(Map.of("persistentVolumeClaims", "true", "csiDrivers", "",
+                "nfsServers", "", "hostPathPrefixes", "", "priorityClassNames", "", "schedulerNames", "",
+                "imagePrefixes", ""));
+        assertEquals(defaults, operatorPolicy(objects));
+
+        ValidatingAdmissionPolicy policy = one(objects, ValidatingAdmissionPolicy.class);
+        assertEquals(FULLNAME, policy.getMetadata().getName());
+        assertEquals("Fail", policy.getSpec().getFailurePolicy());
+        assertNull(policy.getSpec().getParamKind(), "settings as CEL literals, not a parameter (docs/security.md)");
+        var rule = policy.getSpec().getMatchConstraints().getResourceRules().get(0);
+        assertEquals(List.of("CREATE"), rule.getOperations(), "what the policy checks is immutable after creation");
+        assertEquals(List.of("trainingruns"), rule.getResources());
+        assertEquals(7, policy.getSpec().getValidations().size(), "a validation per rule of SecurityPolicy");
+        assertEquals(defaults, admissionPolicySettings(objects));
+        assertEquals("\"trainingrun/trainer:" + VERSION + "\"", variables(policy).get("trainerImage"));
+
+        ValidatingAdmissionPolicyBinding binding = one(objects, ValidatingAdmissionPolicyBinding.class);
+        assertEquals(FULLNAME, binding.getSpec().getPolicyName());
+        assertEquals(List.of("Deny"), binding.getSpec().getValidationActions());
+        assertNull(binding.getSpec().getMatchResources(), "every namespace, as the operator watches every one");
+    }
+
+    @Test
+    void theOperatorAndTheAdmissionPolicyGetTheSameValues() {
+        List<HasMetadata> objects = render("""
+                trainer: {image: "registry.example:5000/ml/trainer:1"}
+                policy:
+                  persistentVolumeClaims: false
+                  csiDrivers: [files.csi.example.com, datasets.csi.example.com]
+                  hostPathPrefixes: [/srv/images, '/srv/"quoted"']
+                  priorityClassNames: [research-low]
+                  imagePrefixes: ["registry.example:5000/ml", team.example/trainers]""");
+        Map<String, String> operator = operatorPolicy(objects);
+        assertEquals("false", operator.get("persistentVolumeClaims"));
+        assertEquals("files.csi.example.com,datasets.csi.example.com", operator.get("csiDrivers"));
+        assertEquals("/srv/images,/srv/\"quoted\"", operator.get("hostPathPrefixes"), "a CEL literal all the same");
+        assertEquals("", operator.get("nfsServers"));
+        assertEquals("registry.example:5000/ml,team.example/trainers", operator.get("imagePrefixes"));
+        assertEquals(operator, admissionPolicySettings(objects));
+        assertEquals(Optional.of("registry.example:5000/ml/trainer:1"),
+                envValue(objects, "TRAININGRUN_OPERATOR_TRAINER_IMAGE"));
+        assertEquals("\"registry.example:5000/ml/trainer:1\"",
+                variables(one(objects, ValidatingAdmissionPolicy.class)).get("trainerImage"));
+    }
+
+    @Test
+    void withWatchedNamespacesThePolicyIsEnforcedAtAdmissionOnlyThere() {
+        ValidatingAdmissionPolicyBinding binding = one(render("watchNamespaces: [team-a, team-b]"),
+                ValidatingAdmissionPolicyBinding.class);
+        var selector = binding.getSpec().getMatchResources().getNamespaceSelector().getMatchExpressions().get(0);
+        assertEquals("kubernetes.io/metadata.name", selector.getKey());
+        assertEquals("In", selector.getOperator());
+        assertEquals(List.of("team-a", "team-b"), selector.getValues());
+    }
+
+    @Test
+    void withoutAdmissionTheOperatorAloneEnforcesThePolicy() {
+        List<HasMetadata> objects = render("policy: {admission: false, hostPathPrefixes: [/srv/images]}");
+        assertTrue(all(objects, ValidatingAdmissionPolicy.class).isEmpty());
+        assertTrue(all(objects, ValidatingAdmissionPolicyBinding.class).isEmpty());
+        assertEquals("/srv/images", operatorPolicy(objects).get("hostPathPrefixes"));
+    }
+
+    /** The operator's policy settings by the value they come from (..._POLICY_HOST_PATH_PREFIXES: hostPathPrefixes). */
+    private static Map<String, String> operatorPolicy(List<HasMetadata> objects) {
+        Map<String, String> settings = new TreeMap<>();
+        env(operator(objects)).forEach((name, variable) -> {
+            if (name.startsWith(POLICY_ENV_PREFIX)) {
+                settings.put(valueName(name.substring(POLICY_ENV_PREFIX.length())), variable.getValue());
+            }
+        });
+        return settings;
+    }
+
+    /** The admission policy's CEL variables of the same settings, their JSON literals read back as env values. */
+    private static Map<String, String> admissionPolicySettings(List<HasMetadata> objects) {
+        Map<String, String> variables = variables(one(objects, ValidatingAdmissionPolicy.class));
+        Map<String, String> settings = new TreeMap<>();
+        for (String name : operatorPolicy(objects).keySet()) {
+            Object literal = Chart.YAML.unmarshal(variables.get(name), Object.class);
+            settings.put(name, literal instanceof List<?> list
+                    ? list.stream().map(String::valueOf).collect(Collectors.joining(","))
+                    : String.valueOf(literal));
+        }
+        return settings;
+    }
+
+    private static Map<String, String> variables(ValidatingAdmissionPolicy policy) {
+        return policy.getSpec().getVariables().stream()
+                .collect(Collectors.toMap(Variable::getName, Variable::getExpression));
+    }
+
+    /** The value a setting comes from: HOST_PATH_PREFIXES is hostPathPrefixes. */
+    private static String valueName(String snakeCase) {
+        String[] words = snakeCase.toLowerCase(Locale.ROOT).split("_");
+        StringBuilder name = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) {
+            name.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+        }
+        return name.toString();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "replicas: two                              | at '/replicas': got string, want integer",
@@ -271,10 +382,20 @@ class ChartTemplateTest {
             "watchNamespaces: [Team_A]                  | at '/watchNamespaces/0'",
             "concurrency: 0                             | at '/concurrency'",
             "trainer: {stop: {writeMegabytesPerSecond: 0}} | at '/trainer/stop/writeMegabytesPerSecond'",
-            "leaderElection: {leaseDuration: 15}        | at '/leaderElection/leaseDuration'"})
+            "leaderElection: {leaseDuration: 15}        | at '/leaderElection/leaseDuration'",
+            "policy: {hostPath: true}                   | additional properties 'hostPath' not allowed",
+            "policy: {persistentVolumeClaims: \"true\"} | at '/policy/persistentVolumeClaims'",
+            "policy: {hostPathPrefixes: [srv/images]}   | at '/policy/hostPathPrefixes/0'",
+            "policy: {hostPathPrefixes: [/srv/../etc]}  | at '/policy/hostPathPrefixes/0'",
+            "policy: {csiDrivers: [\"a.example,b\"]}      | at '/policy/csiDrivers/0'",
+            "policy: {nfsServers: [nfs.example, nfs.example]} | at '/policy/nfsServers'",
+            "policy: {nfsServers: [\"nfs\\\\example\"]}     | at '/policy/nfsServers/0'",
+            "policy: {priorityClassNames: [High]}       | at '/policy/priorityClassNames/0'",
+            "policy: {imagePrefixes: [\"https://registry.example\"]} | at '/policy/imagePrefixes/0'",
+            "policy: {imagePrefixes: [\"registry.example/ml \"]} | at '/policy/imagePrefixes/0'"})
     void aWrongValueIsRefusedNamingIt(String values, String message) {
         Command.Result result = helm("template", RELEASE, Chart.DIRECTORY.toString(), "-f",
-                Chart.valuesFile(values).toString());
+                HelmTemplate.valuesFile(values).toString());
         assertFalse(result.succeeded(), result::output);
         assertTrue(result.output().contains("values don't meet the specifications of the schema"), result::output);
         assertTrue(result.output().contains(message), result::output);

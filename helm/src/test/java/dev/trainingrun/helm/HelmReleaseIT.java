@@ -13,6 +13,7 @@ import dev.trainingrun.testing.Await;
 import dev.trainingrun.operator.it.Fixtures;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.Command;
+import dev.trainingrun.testing.HelmTemplate;
 import dev.trainingrun.testing.OnLocalCluster;
 import dev.trainingrun.testing.Pods;
 import dev.trainingrun.testing.RegistryImages;
@@ -40,9 +41,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The chart's life on a real cluster, in the order a platform team goes through it: {@code helm install} of the
- * operator image into the test's namespace (restricted Pod Security), a TrainingRun applied with kubectl trained to
- * Succeeded by that in-cluster operator, {@code helm upgrade} with a changed setting rolling the operator, the CRD
- * upgrade path, and {@code helm uninstall} leaving none of the operator's objects. The operator watches only this
+ * operator image into the test's namespace (restricted Pod Security), its admission policy refusing a run that asks
+ * for a node's directory, a TrainingRun applied with kubectl trained to Succeeded by that in-cluster operator,
+ * {@code helm upgrade} with a changed setting rolling the operator, the CRD upgrade path, and {@code helm uninstall}
+ * leaving none of the operator's objects. The operator watches only this
  * namespace: other test classes run operators of their own in theirs.
  */
 @OnLocalCluster
@@ -87,7 +89,7 @@ class HelmReleaseIT {
     /** The values of this installation: the images just pushed, this namespace only, the real node. */
     private static Path values() {
         String[] image = operatorImage.split("@");
-        return Chart.valuesFile("""
+        return HelmTemplate.valuesFile("""
                 image: {repository: "%s", digest: "%s"}
                 trainer: {image: "%s"}
                 watchNamespaces: ["%s"]
@@ -174,8 +176,25 @@ class HelmReleaseIT {
 
     @Test
     @Order(3)
+    void theInstalledPolicyRefusesARunThatAsksForANodesDirectoryAtApply() {
+        Path manifest = HelmTemplate.valuesFile("""
+                apiVersion: trainingrun.dev/v1alpha1
+                kind: TrainingRun
+                metadata: {name: node-files}
+                spec: {data: {volume: {hostPath: {path: /etc}}}, resources: {gpus: 0}}
+                """);
+        Command.Result refused = kubectl("apply", "-f", manifest.toString());
+        assertFalse(refused.succeeded(), refused::output);
+        assertTrue(refused.output().contains("ValidatingAdmissionPolicy '" + FULLNAME + "' with binding '" + FULLNAME
+                + "' denied request: spec.data.volume.hostPath.path: \"/etc\" is not allowed by the TrainingRun "
+                + "security policy (policy.hostPathPrefixes: none)"), refused::output);
+        assertNull(Fixtures.get(client, "node-files"));
+    }
+
+    @Test
+    @Order(4)
     void aRunAppliedWithKubectlSucceedsUnderTheInClusterOperator() throws Exception {
-        Path manifest = Chart.valuesFile("""
+        Path manifest = HelmTemplate.valuesFile("""
                 apiVersion: trainingrun.dev/v1alpha1
                 kind: TrainingRun
                 metadata: {name: %s}
@@ -207,7 +226,7 @@ class HelmReleaseIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void anUpgradeWithAChangedSettingRollsTheOperator() {
         String before = operatorPods().get(0).getMetadata().getName();
         helm("upgrade", RELEASE, Chart.DIRECTORY.toString(), "-f", values().toString(), "--set", "concurrency=7")
@@ -224,7 +243,7 @@ class HelmReleaseIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theCrdIsUpgradedByServerSideApplyOfTheChartsCopy() throws Exception {
         var crds = client.apiextensions().v1().customResourceDefinitions();
         String name = "trainingruns.trainingrun.dev";
@@ -246,7 +265,7 @@ class HelmReleaseIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void uninstallLeavesNoOperatorObjectsButKeepsTheCrdAndTheRuns() {
         helm("uninstall", RELEASE, "--wait", "--timeout", "2m").orThrow();
         Await.until("every object of the release to be gone", ROLL_OUT, () -> Stream.of(
@@ -254,6 +273,10 @@ class HelmReleaseIT {
                         client.pods().withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
                         client.serviceAccounts().withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
                         client.services().withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
+                        client.admissionRegistration().v1().validatingAdmissionPolicies()
+                                .withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
+                        client.admissionRegistration().v1().validatingAdmissionPolicyBindings()
+                                .withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
                         client.rbac().roles().withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
                         client.rbac().roleBindings().withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
                         client.rbac().clusterRoles().withLabel(INSTANCE_LABEL, RELEASE).list().getItems(),
@@ -263,6 +286,7 @@ class HelmReleaseIT {
         assertNull(client.rbac().roles().withName(FULLNAME).get());
         assertNull(client.rbac().roles().withName(FULLNAME + "-leader-election").get());
         assertNull(client.rbac().clusterRoles().withName(FULLNAME).get());
+        assertNull(client.admissionRegistration().v1().validatingAdmissionPolicies().withName(FULLNAME).get());
         assertNotNull(client.apiextensions().v1().customResourceDefinitions()
                 .withName("trainingruns.trainingrun.dev").get(), "Helm never deletes a chart's CRDs");
         assertNotNull(Fixtures.get(client, RUN), "the runs stay with the CRD");

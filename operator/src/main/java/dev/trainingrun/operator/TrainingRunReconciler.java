@@ -18,6 +18,7 @@ import dev.trainingrun.operator.status.StatusAggregator;
 import dev.trainingrun.operator.status.StatusWriter;
 import dev.trainingrun.operator.validation.Problem;
 import dev.trainingrun.operator.validation.RunValidator;
+import dev.trainingrun.operator.validation.SecurityPolicy;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -71,12 +72,14 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
     static final String CLAIM = "checkpoint-claim";
 
     private final OperatorConfig config;
+    private final SecurityPolicy policy;
     private final StatusWriter statusWriter;
     private final RunMetrics metrics;
     private final Clock clock;
 
     public TrainingRunReconciler(OperatorConfig config, StatusWriter statusWriter, RunMetrics metrics) {
         this.config = config;
+        this.policy = SecurityPolicy.from(config);
         this.statusWriter = statusWriter;
         this.metrics = metrics;
         this.clock = Clock.systemUTC();
@@ -117,10 +120,12 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
     @Override
     public UpdateControl<TrainingRun> reconcile(TrainingRun run, Context<TrainingRun> context) {
         Optional<Job> existing = context.getSecondaryResource(Job.class);
-        // Claims only need to exist for the pod to start; once the Job exists, its pods report on them.
+        // Validation decides whether the run's objects are made, so it stops once the Job exists: its pods then report
+        // on missing claims, and a policy changed since leaves alone what it allowed (as Pod Security admission
+        // leaves running pods alone).
         Optional<Problem> problem = existing.isPresent()
                 ? Optional.empty()
-                : RunValidator.validate(run, claimExists(run, context));
+                : RunValidator.validate(run, policy, claimExists(run, context));
         // A finished run is never started again, even when its Job has been removed after ttlSecondsAfterFinished.
         if (problem.isEmpty() && !isFinished(run.getStatus())) {
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();

@@ -17,7 +17,10 @@ public final class Cluster {
         this.namespace = namespace;
     }
 
-    /** The namespace made for this test class (restricted Pod Security profile), deleted after it. */
+    /**
+     * The namespace made for this test class, deleted after it; it enforces the restricted Pod Security profile
+     * unless the class's {@link OnLocalCluster#podSecurity()} says otherwise.
+     */
     public String namespace() {
         return namespace;
     }

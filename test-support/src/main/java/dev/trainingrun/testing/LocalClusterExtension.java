@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -20,15 +21,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Gives each test class the local cluster ({@link LocalCluster}), a fresh namespace of its own that
- * the API server holds to the restricted Pod Security profile, and a client whose default namespace
- * it is. The namespace is deleted after the class. Where the cluster cannot run (not root, no network
- * namespaces) the class is skipped with the reason, except under {@code CI=true}, where that fails.
+ * the API server holds to the restricted Pod Security profile (or the level the class's
+ * {@link OnLocalCluster#podSecurity()} names), and a client whose default namespace it is. The namespace is
+ * deleted after the class. Where the cluster cannot run (not root, no network namespaces) the class is skipped
+ * with the reason, except under {@code CI=true}, where that fails.
  */
 public final class LocalClusterExtension
         implements ExecutionCondition, BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(LocalClusterExtension.class);
-    private static final String POD_SECURITY = "restricted";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String UNAVAILABLE = "the local Kubernetes cluster cannot run here: ";
 
@@ -78,13 +79,18 @@ public final class LocalClusterExtension
         Config config = Config.fromKubeconfig(cluster.kubeconfig().toFile());
         config.setNamespace(namespace);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        Map<String, String> labels = Map.of(
-                "pod-security.kubernetes.io/enforce", POD_SECURITY,
-                "pod-security.kubernetes.io/enforce-version", "latest",
-                "pod-security.kubernetes.io/warn", POD_SECURITY,
-                "pod-security.kubernetes.io/audit", POD_SECURITY,
-                "trainingrun.dev/test-class", context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT)
-                        .replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", ""));
+        Map<String, String> labels = new TreeMap<>(Map.of("trainingrun.dev/test-class",
+                context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT)
+                        .replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "")));
+        OnLocalCluster settings = context.getRequiredTestClass().getAnnotation(OnLocalCluster.class);
+        String podSecurity = settings != null ? settings.podSecurity() : OnLocalCluster.RESTRICTED;
+        if (!podSecurity.isEmpty()) {
+            labels.putAll(Map.of(
+                    "pod-security.kubernetes.io/enforce", podSecurity,
+                    "pod-security.kubernetes.io/enforce-version", "latest",
+                    "pod-security.kubernetes.io/warn", podSecurity,
+                    "pod-security.kubernetes.io/audit", podSecurity));
+        }
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
                 .withLabels(labels).endMetadata().build()).create();
         context.getStore(STORE).put(ClassScope.class, new ClassScope(client, new Cluster(cluster, namespace), cluster.run()));

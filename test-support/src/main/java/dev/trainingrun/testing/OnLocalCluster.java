@@ -21,4 +21,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("cluster")
 @ExtendWith(LocalClusterExtension.class)
 public @interface OnLocalCluster {
+    /** The Pod Security profile the class's namespace enforces. */
+    String RESTRICTED = "restricted";
+    /** No Pod Security label at all: the namespace admits any pod, as most clusters' namespaces do by default. */
+    String NONE = "";
+
+    /**
+     * The Pod Security level the class's namespace enforces (with warnings and audit at the same level):
+     * {@link #RESTRICTED} unless the class tests what happens without one ({@link #NONE}).
+     */
+    String podSecurity() default RESTRICTED;
 }

@@ -61,6 +61,9 @@ public interface OperatorConfig {
         int marginSeconds();
     }
 
+    /** What runs may ask of the cluster through the operator; safe by default (docs/security.md). */
+    Policy policy();
+
     /** Only one replica reconciles at a time; the others wait for the Lease. */
     interface LeaderElection {
         /** Off by default for a single process on a workstation; the Helm chart turns it on. */
@@ -84,5 +87,38 @@ public interface OperatorConfig {
 
         @WithDefault("2s")
         Duration retryPeriod();
+    }
+
+    /**
+     * The security policy: what a run may use that the user who creates it may not be allowed to use directly. The
+     * Helm chart sets these from its {@code policy} values, and gives its ValidatingAdmissionPolicy the same values.
+     * Lists are comma-separated; a list left out allows nothing, except {@link #imagePrefixes()}, which then allows
+     * any image.
+     */
+    interface Policy {
+        /** PersistentVolumeClaims of the run's namespace as data volume. */
+        @WithDefault("true")
+        boolean persistentVolumeClaims();
+
+        /** CSI drivers whose inline volumes may be a run's data volume. */
+        Optional<List<String>> csiDrivers();
+
+        /** NFS servers a run may mount as data volume, exactly as {@code spec.data.volume.nfs.server} names them. */
+        Optional<List<String>> nfsServers();
+
+        /** Directories of the node that a run may mount as hostPath data volume, each with what lies below it. */
+        Optional<List<String>> hostPathPrefixes();
+
+        /** PriorityClasses a run may name; without one it gets the cluster's default priority. */
+        Optional<List<String>> priorityClassNames();
+
+        /** Schedulers a run may name besides {@code default-scheduler}. */
+        Optional<List<String>> schedulerNames();
+
+        /**
+         * Registries and repositories {@code spec.image} must lie under (the default trainer image is always
+         * allowed); any image when left out.
+         */
+        Optional<List<String>> imagePrefixes();
     }
 }

@@ -12,15 +12,12 @@ import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.api.TrainingRunYaml;
+import dev.trainingrun.operator.it.Fixtures;
 import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -140,17 +137,7 @@ class QuickstartE2EIT {
         Await.until("the operator to make mine-trainer's RoleBinding", TIMEOUT,
                 () -> client.rbac().roleBindings().withName("mine-trainer").get() != null);
         // The identity a pod of "mine" has: a token of its ServiceAccount.
-        String token = client.serviceAccounts().withName("mine-trainer").tokenRequest(new TokenRequestBuilder()
-                .withNewSpec().withExpirationSeconds(600L).endSpec().build()).getStatus().getToken();
-        Config admin = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
-        Config asMine = new ConfigBuilder(Config.empty())
-                .withMasterUrl(admin.getMasterUrl())
-                .withCaCertData(admin.getCaCertData())
-                .withCaCertFile(admin.getCaCertFile())
-                .withOauthToken(token)
-                .withNamespace(cluster.namespace())
-                .build();
-        try (KubernetesClient trainer = new KubernetesClientBuilder().withConfig(asMine).build()) {
+        try (KubernetesClient trainer = Fixtures.serviceAccountClient(client, cluster.namespace(), "mine-trainer")) {
             applyTrainerStatus(trainer, "mine");
             assertEquals(0.5, e2e.get("mine").getStatus().getBest().getValAccuracy());
             KubernetesClientException refused = assertThrows(KubernetesClientException.class,

@@ -72,8 +72,11 @@ class ArgoCdHealthIT {
         cluster = localCluster;
         Fixtures.installCrd(client);
         Fixtures.createBoundClaims(client, cluster.namespace());
+        // The policy allows the hostPath run's directory, so that the namespace's Pod Security admission is what
+        // refuses its pod (FailedCreate).
         operator = OperatorProcess.start(ArgoCdHealthIT.class.getSimpleName(), cluster.kubeconfig(),
-                Map.of("TRAININGRUN_OPERATOR_NAMESPACES", cluster.namespace()));
+                Map.of("TRAININGRUN_OPERATOR_NAMESPACES", cluster.namespace(),
+                        "TRAININGRUN_OPERATOR_POLICY_HOST_PATH_PREFIXES", "/srv/images"));
     }
 
     @AfterAll

@@ -9,8 +9,15 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -20,6 +27,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** What the operator's cluster tests share: the CRD, pre-bound claims for fake nodes, runs and their parts. */
 public final class Fixtures {
@@ -38,6 +47,43 @@ public final class Fixtures {
 
     public static void installCrd(KubernetesClient client) {
         Crds.install(client, CRD);
+    }
+
+    /**
+     * Lets {@code user} create and read TrainingRuns in the namespace, and nothing else (no pods, no Jobs), as a
+     * platform team lets data scientists; returns a client acting as that user (by impersonation).
+     */
+    public static KubernetesClient runCreator(KubernetesClient admin, Path kubeconfig, String namespace, String user) {
+        admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder()
+                .withNewMetadata().withName(user).endMetadata()
+                .addNewRule().withApiGroups(TrainingRun.GROUP).withResources("trainingruns")
+                    .withVerbs("create", "get", "list", "watch").endRule()
+                .build()).create();
+        admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder()
+                .withNewMetadata().withName(user).endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", user)
+                .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(user).endSubject()
+                .build()).create();
+        Config impersonating = Config.fromKubeconfig(kubeconfig.toFile());
+        impersonating.setNamespace(namespace);
+        impersonating.setImpersonateUsername(user);
+        return new KubernetesClientBuilder().withConfig(impersonating).build();
+    }
+
+    /** A client acting as the namespace's ServiceAccount, with a fresh token of it: the identity its pods have. */
+    public static KubernetesClient serviceAccountClient(KubernetesClient admin, String namespace,
+            String serviceAccount) {
+        String token = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(
+                new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build())
+                .getStatus().getToken();
+        Config config = admin.getConfiguration();
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(config.getMasterUrl())
+                .withCaCertData(config.getCaCertData())
+                .withCaCertFile(config.getCaCertFile())
+                .withOauthToken(token)
+                .withNamespace(namespace)
+                .build()).build();
     }
 
     public static MixedOperation<TrainingRun, ?, Resource<TrainingRun>> runs(KubernetesClient client) {
@@ -140,6 +186,18 @@ public final class Fixtures {
             Duration timeout) {
         return Await.until("TrainingRun " + name + " to have " + type + "=True" + (reason != null ? " (" + reason
                 + ")" : ""), timeout, () -> get(client, name), run -> hasCondition(run, type, "True", reason));
+    }
+
+    /** The reasons of the Events about the run (as {@code kubectl events --for tr/NAME} lists them). */
+    public static Set<String> eventReasons(KubernetesClient client, String run) {
+        return client.events().v1().events().list().getItems().stream()
+                .filter(event -> event.getRegarding() != null && run.equals(event.getRegarding().getName()))
+                .map(Event::getReason)
+                .collect(Collectors.toSet());
+    }
+
+    public static void awaitEvent(KubernetesClient client, String run, String reason, Duration timeout) {
+        Await.until("an Event " + reason + " about " + run, timeout, () -> eventReasons(client, run).contains(reason));
     }
 
     public static List<Pod> pods(KubernetesClient client, String run) {

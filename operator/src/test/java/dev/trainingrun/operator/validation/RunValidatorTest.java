@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.Runs;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -13,21 +14,24 @@ import org.junit.jupiter.api.Test;
 class RunValidatorTest {
     private static final TrainingRun NAMED_CLAIMS = Runs.run("cats", """
             {data: {volume: {persistentVolumeClaim: {claimName: images}}}, checkpoints: {claimName: results}}""");
+    /** The operator's defaults, which allow every run of this class but those that name a PriorityClass. */
+    private static final SecurityPolicy DEFAULTS = new SecurityPolicy(true, List.of(), List.of("s"), List.of(),
+            List.of(), List.of(), List.of(), "trainer:1");
 
     @Test
     void aRunWhoseClaimsExistIsFine() {
-        assertTrue(RunValidator.validate(NAMED_CLAIMS, Set.of("images", "results")::contains).isEmpty());
+        assertTrue(RunValidator.validate(NAMED_CLAIMS, DEFAULTS, Set.of("images", "results")::contains).isEmpty());
     }
 
     @Test
     void theOperatorsOwnClaimNeedNotExistYet() {
         TrainingRun run = Runs.run("cats", "{data: {volume: {persistentVolumeClaim: {claimName: images}}}}");
-        assertTrue(RunValidator.validate(run, Set.of("images")::contains).isEmpty());
+        assertTrue(RunValidator.validate(run, DEFAULTS, Set.of("images")::contains).isEmpty());
     }
 
     @Test
     void aMissingDataClaimKeepsTheRunWaitingWithTheFieldNamed() {
-        Problem problem = RunValidator.validate(NAMED_CLAIMS, Set.of("results")::contains).orElseThrow();
+        Problem problem = RunValidator.validate(NAMED_CLAIMS, DEFAULTS, Set.of("results")::contains).orElseThrow();
         assertEquals("ClaimNotFound", problem.reason());
         assertFalse(problem.permanent());
         assertEquals("PersistentVolumeClaim \"images\" (spec.data.volume.persistentVolumeClaim.claimName) does not "
@@ -36,7 +40,7 @@ class RunValidatorTest {
 
     @Test
     void aMissingCheckpointClaimIsNamedToo() {
-        Problem problem = RunValidator.validate(NAMED_CLAIMS, Set.of("images")::contains).orElseThrow();
+        Problem problem = RunValidator.validate(NAMED_CLAIMS, DEFAULTS, Set.of("images")::contains).orElseThrow();
         assertTrue(problem.message().startsWith("PersistentVolumeClaim \"results\" (spec.checkpoints.claimName)"),
                 problem.message());
     }
@@ -44,8 +48,20 @@ class RunValidatorTest {
     @Test
     void aNameTooLongForItsJobFailsTheRun() {
         TrainingRun run = Runs.run("r".repeat(64), "{data: {volume: {nfs: {server: s, path: /d}}}}");
-        Problem problem = RunValidator.validate(run, name -> true).orElseThrow();
+        Problem problem = RunValidator.validate(run, DEFAULTS, name -> true).orElseThrow();
         assertEquals("NameTooLong", problem.reason());
         assertTrue(problem.permanent());
+    }
+
+    @Test
+    void aRunThePolicyRefusesIsNamedForThatBeforeItsClaims() {
+        TrainingRun run = Runs.run("cats", """
+                {data: {volume: {persistentVolumeClaim: {claimName: images}}},
+                 resources: {priorityClassName: system-node-critical}}""");
+        Problem problem = RunValidator.validate(run, DEFAULTS, claim -> false).orElseThrow();
+        assertEquals(SecurityPolicy.PRIORITY_CLASS_NOT_ALLOWED, problem.reason());
+        assertFalse(problem.permanent());
+        assertTrue(problem.message().startsWith("spec.resources.priorityClassName: \"system-node-critical\" is not "
+                + "allowed by the TrainingRun security policy (policy.priorityClassNames: none)."), problem.message());
     }
 }
