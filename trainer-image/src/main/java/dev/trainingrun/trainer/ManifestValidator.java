@@ -56,6 +56,27 @@ final class ManifestValidator {
         if (present("spec.resources", spec.getResources())) {
             resources(spec.getResources());
         }
+        if (problems.isEmpty()) {
+            batchNormSamples(spec);
+        }
+    }
+
+    /**
+     * Batch norm in training needs more than one value per channel: the last stage's feature maps are
+     * {@code ceil(imageSize / 32)} pixels square (five stride-2 steps: the stem's convolution and pooling, layers
+     * 2-4), and a batch is split between the GPUs, so one image per device at 32 px gives batch norm a single value,
+     * where PyTorch stops ("Expected more than 1 value per channel when training"). Refused here, before anything runs.
+     */
+    private void batchNormSamples(TrainingRunSpec spec) {
+        int batch = spec.getTraining().getBatchSize();
+        int perDevice = batch / Math.min(Math.max(1, spec.getResources().getGpus()), batch);
+        int side = (spec.getData().getImageSize() + 31) / 32;
+        if ((long) perDevice * side * side < 2) {
+            problems.add("spec.training.batchSize: " + batch + " gives " + perDevice + " image per device, and at "
+                    + "spec.data.imageSize " + spec.getData().getImageSize() + " the last stage's feature maps are "
+                    + side + " x " + side + ": batch norm would train on a single value per channel, which PyTorch "
+                    + "refuses; use a batch of at least 2 images per device");
+        }
     }
 
     private void model(ModelSpec model) {

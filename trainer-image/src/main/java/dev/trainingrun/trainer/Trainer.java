@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDManager;
 import dev.trainingrun.trainer.checkpoint.Checkpoints;
 import dev.trainingrun.trainer.checkpoint.RunIdentity;
 import dev.trainingrun.trainer.data.DataSets;
+import dev.trainingrun.trainer.data.ImageDecoder;
 import dev.trainingrun.trainer.data.ImageTransform;
+import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.loop.Resumption;
 import dev.trainingrun.trainer.loop.StopRequest;
@@ -15,6 +17,7 @@ import dev.trainingrun.trainer.loop.TrainingLoop;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.AdamW;
 import dev.trainingrun.trainer.output.RunFiles;
+import dev.trainingrun.trainer.output.SkippedImagesFile;
 import dev.trainingrun.trainer.output.Versions;
 import java.io.IOException;
 import java.time.Clock;
@@ -45,8 +48,12 @@ public final class Trainer {
             Clock clock) {
         Engine engine = Engine.getEngine(ENGINE);
         List<Device> devices = DeviceChoice.choose(config.gpus(), engine.getGpuCount());
-        DataSets data = DataSets.open(config.trainDir(), config.valDir(), config.numClasses(), config.batchSize());
+        ImageDecoder decoder = ImageDecoder.forThisProcess();
+        DataSets data = DataSets.open(config.trainDir(), config.valDir(), config.numClasses(), config.batchSize(),
+                decoder, config.loaderThreads());
         RunDirectory run = openRunDirectory(config);
+        // Images an earlier attempt found unreadable while training stay unreadable: the same batches again.
+        List<SkippedImage> knownUnreadable = config.resume() ? SkippedImagesFile.read(run.skippedImages()) : List.of();
         TrainingLoop.Settings settings = new TrainingLoop.Settings(config.epochs(), config.batchSize(),
                 config.validationBatchSize(), config.learningRate(), config.warmupEpochs(), config.seed(),
                 config.loaderThreads(), ImageTransform.training(config.imageSize(), config.normalizer()),
@@ -62,7 +69,7 @@ public final class Trainer {
                 all.add(new RunFiles(run, config, Versions.of(engine), System.err));
                 all.addAll(listeners);
                 return new TrainingLoop(settings, data, network, devices, all, checkpoints, optimizer, resumption,
-                        stop, clock).run(manager);
+                        stop, clock, decoder, knownUnreadable).run(manager);
             }
         }
     }

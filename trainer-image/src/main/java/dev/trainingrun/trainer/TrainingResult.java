@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * What {@link Trainer#run} returns: the plan, the report of every epoch of the run (a resumed run's earlier epochs
- * included), the images this attempt had to skip, its wall time, and where it saved if it stopped on request before
- * the end.
+ * included), the images left out because they cannot be read (the scan's, an earlier attempt's, this attempt's), the
+ * attempt's wall time, and where it saved if it stopped on request before the end.
  */
 public record TrainingResult(RunPlan plan, List<EpochReport> epochs, List<SkippedImage> skipped, double seconds,
         Optional<SavedStep> stoppedAt) {

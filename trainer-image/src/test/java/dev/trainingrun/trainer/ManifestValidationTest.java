@@ -56,6 +56,27 @@ class ManifestValidationTest {
         assertEquals(List.of(message), problems(DATA + ", " + yaml + "}"));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "imageSize: 32}|batchSize: 1, validationBatchSize: 1|0|1 gives 1 image per device",
+        "imageSize: 32}|batchSize: 3|2|3 gives 1 image per device",
+        "imageSize: 32}|batchSize: 2|4|2 gives 1 image per device",
+    })
+    void refusesBatchesThatLeaveBatchNormASingleValuePerChannel(String data, String training, int gpus,
+            String message) {
+        assertEquals(List.of("spec.training.batchSize: " + message + ", and at spec.data.imageSize 32 the last "
+                + "stage's feature maps are 1 x 1: batch norm would train on a single value per channel, which PyTorch "
+                + "refuses; use a batch of at least 2 images per device"), problems(DATA + ", " + data + "\ntraining: {"
+                + training + "}\nresources: {gpus: " + gpus + "}"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"32|2|0", "33|1|0", "64|1|0", "32|4|2"})
+    void acceptsBatchesThatGiveBatchNormMoreThanOneValue(int imageSize, int batchSize, int gpus) {
+        assertEquals(List.of(), problems(DATA + ", imageSize: " + imageSize + "}\ntraining: {batchSize: " + batchSize
+                + "}\nresources: {gpus: " + gpus + "}"));
+    }
+
     @Test
     void reportsEveryProblemAtOnce() {
         assertEquals(2, problems(DATA + "}\ntraining: {epochs: 0, batchSize: 0}").size());

@@ -83,7 +83,7 @@ class ResumeTest {
                 difference, Math.abs(uninterrupted.last().metrics().valLoss() - continued.last().metrics().valLoss()));
         assertTrue(difference <= TOLERANCE, "final weights differ by up to " + difference);
 
-        List<JsonNode> lines = jsonLines(resumed.resolve("metrics.jsonl"));
+        List<JsonNode> lines = JsonLines.read(resumed.resolve("metrics.jsonl"));
         assertEquals(List.of(1, 2, 3), lines.stream().map(l -> l.get("epoch").asInt()).toList(),
                 "metrics.jsonl has each epoch once");
         JsonNode config = new ObjectMapper().readTree(resumed.resolve("config.json").toFile());
@@ -117,7 +117,7 @@ class ResumeTest {
         assertEquals(0.0, largestDifference(dir.resolve("one-go/model-final.safetensors"),
                 dir.resolve("stopped/model-final.safetensors")), "the final weights are the same to the last bit");
 
-        JsonNode second = jsonLines(dir.resolve("stopped/metrics.jsonl")).get(1);
+        JsonNode second = JsonLines.read(dir.resolve("stopped/metrics.jsonl")).get(1);
         assertEquals(1, second.get("interruptions").asInt());
         assertEquals(0, second.get("stepsRedone").asInt());
         assertEquals(Interruption.STOPPED, recorder.plan.start().interruptions().get(0).cause());
@@ -149,7 +149,7 @@ class ResumeTest {
         assertEquals(List.of(Interruption.KILLED, killedAt, savedAt, killedAt - savedAt),
                 List.of(killed.cause(), killed.stepReached(), killed.resumedAt(), killed.stepsRedone()));
         assertEquals(savedAt + 1, recorder.firstProgressStep);
-        assertEquals(killedAt - savedAt, jsonLines(dir.resolve("killed/metrics.jsonl")).get(1).get("stepsRedone")
+        assertEquals(killedAt - savedAt, JsonLines.read(dir.resolve("killed/metrics.jsonl")).get(1).get("stepsRedone")
                 .asLong());
         assertEquals(oneGo().metrics().stream().map(ResumeTest::trainingMetrics).toList(),
                 continued.metrics().stream().map(ResumeTest::trainingMetrics).toList());
@@ -168,7 +168,8 @@ class ResumeTest {
     }
 
     /** What training computed for an epoch: everything but its timings and interruption counts. */
-    private static List<Object> trainingMetrics(EpochMetrics m) {
+    /** An epoch's metrics that do not depend on timing. */
+    static List<Object> trainingMetrics(EpochMetrics m) {
         return List.of(m.epoch(), m.trainLoss(), m.valLoss(), m.valCorrect(), m.valTotal(), m.learningRate());
     }
 
@@ -192,7 +193,8 @@ class ResumeTest {
                 """.formatted(architecture)), dir.resolve("data"), dir.resolve(output));
     }
 
-    private static double largestDifference(Path a, Path b) throws IOException {
+    /** The largest difference of two safetensors files' float tensors; their counters must be equal. */
+    static double largestDifference(Path a, Path b) throws IOException {
         try (SafetensorsFile first = SafetensorsFile.open(a); SafetensorsFile second = SafetensorsFile.open(b)) {
             assertEquals(first.tensors().keySet(), second.tensors().keySet());
             double largest = 0;
@@ -211,14 +213,6 @@ class ResumeTest {
         }
     }
 
-    private static List<JsonNode> jsonLines(Path file) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            lines.add(json.readTree(line));
-        }
-        return lines;
-    }
 
     /** What a killed pod does, as an exception out of the loop: stops after a given step of a given epoch. */
     private static final class Killer implements TrainingListener {
@@ -244,7 +238,7 @@ class ResumeTest {
     }
 
     /** What SIGTERM does: asks for a stop after a given step of the run. */
-    private record StopAt(long step, StopRequest stop) implements TrainingListener {
+    record StopAt(long step, StopRequest stop) implements TrainingListener {
         @Override
         public Duration progressInterval() {
             return Duration.ZERO;

@@ -7,9 +7,10 @@ package dev.trainingrun.trainer.loop;
  *
  * @param batches batches of the epoch's order done, 0 to steps per epoch
  * @param lossSum sum of the mean losses of the trained batches
- * @param stepsTrained batches trained (a batch whose images were all unreadable is not)
+ * @param stepsTrained batches trained (every batch: an unreadable image's place goes to a replacement)
  * @param samples images the batches held, counting every batch as full
- * @param skippedImages images of the epoch that could not be read
+ * @param skippedImages image files the run has left out as unreadable so far (the scan's and those found while
+ *     training)
  * @param seconds training time of the epoch so far, across attempts
  */
 public record EpochProgress(int epoch, long batches, double lossSum, long stepsTrained, long samples,
@@ -20,16 +21,16 @@ public record EpochProgress(int epoch, long batches, double lossSum, long stepsT
         return new EpochProgress(epoch, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
-    /** After one more batch of {@code batchSize} places, trained with {@code loss} unless it was empty. */
-    EpochProgress afterBatch(int batchSize, boolean trained, double loss, double stepSeconds) {
-        return new EpochProgress(epoch, batches + 1, trained ? lossSum + loss : lossSum,
-                trained ? stepsTrained + 1 : stepsTrained, samples + batchSize, skippedImages, seconds + stepSeconds,
-                interruptions, stepsRedone);
+    /** After one more batch of {@code batchSize} images, trained with {@code loss}. */
+    EpochProgress afterBatch(int batchSize, double loss, double stepSeconds) {
+        return new EpochProgress(epoch, batches + 1, lossSum + loss, stepsTrained + 1, samples + batchSize,
+                skippedImages, seconds + stepSeconds, interruptions, stepsRedone);
     }
 
-    EpochProgress withSkipped(int more) {
-        return new EpochProgress(epoch, batches, lossSum, stepsTrained, samples, skippedImages + more, seconds,
-                interruptions, stepsRedone);
+    /** With {@code total} image files left out as unreadable by the run so far. */
+    EpochProgress withSkipped(int total) {
+        return new EpochProgress(epoch, batches, lossSum, stepsTrained, samples, total, seconds, interruptions,
+                stepsRedone);
     }
 
     /** The same position, having met {@code interruption} on the way here. */

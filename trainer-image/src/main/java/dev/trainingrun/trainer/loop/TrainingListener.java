@@ -27,7 +27,7 @@ public interface TrainingListener {
     /** After a step checkpoint is saved (on a stop request, and every checkpoint interval). */
     default void onStepCheckpoint(SavedStep saved) {}
 
-    /** When an image could not be decoded and was left out of its batch. */
+    /** When an image is left out because it cannot be read: at the start for those the scan found, or when found. */
     default void onSkippedImage(SkippedImage skipped) {}
 
     /** After each epoch's validation and checkpoint. */

@@ -3,10 +3,13 @@ package dev.trainingrun.trainer.loop;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import dev.trainingrun.trainer.InvalidInputException;
 import dev.trainingrun.trainer.TrainingResult;
 import dev.trainingrun.trainer.data.Batch;
 import dev.trainingrun.trainer.data.BatchLoader;
 import dev.trainingrun.trainer.data.DataSets;
+import dev.trainingrun.trainer.data.ImageDecoder;
+import dev.trainingrun.trainer.data.ImageFolder;
 import dev.trainingrun.trainer.data.ImageTransform;
 import dev.trainingrun.trainer.data.Seeds;
 import dev.trainingrun.trainer.data.SkippedImage;
@@ -22,8 +25,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.stream.IntStream;
+import java.util.stream.Collectors;
 
 /**
  * The seed's loop: per epoch, a shuffled pass over the training set (the last partial batch dropped, so every epoch
@@ -51,8 +55,13 @@ public final class TrainingLoop {
     private final InstantSource clock;
     private final WarmupCosineSchedule schedule;
     private final long stepsPerEpoch;
+    private final ImageDecoder decoder;
+    private final List<SkippedImage> knownUnreadable;
     private final ConcurrentLinkedQueue<SkippedImage> skippedQueue = new ConcurrentLinkedQueue<>();
+    /** Every image left out because it cannot be read: the scan's, an earlier attempt's, this attempt's. */
     private final List<SkippedImage> skipped = new ArrayList<>();
+    private final UnreadableShare trainShare;
+    private final UnreadableShare validationShare;
     private double learningRate;
     private long trainedBatches;
     private Instant lastSave;
@@ -68,11 +77,12 @@ public final class TrainingLoop {
     /**
      * A loop over {@code network}, whose parameters, like {@code optimizer}'s state, are already where
      * {@code resumption} says the run stands; it stops early when {@code stop} is requested, and measures the
-     * checkpoint interval on {@code clock}.
+     * checkpoint interval on {@code clock}. {@code knownUnreadable} are the images an earlier attempt of the run left
+     * out as unreadable (its skipped-images.jsonl): they stay out, so that this attempt forms the same batches.
      */
     public TrainingLoop(Settings settings, DataSets data, Network network, List<Device> devices,
             List<TrainingListener> listeners, Checkpointing checkpointing, AdamW optimizer, Resumption resumption,
-            StopRequest stop, InstantSource clock) {
+            StopRequest stop, InstantSource clock, ImageDecoder decoder, List<SkippedImage> knownUnreadable) {
         this.settings = settings;
         this.data = data;
         this.network = network;
@@ -83,6 +93,10 @@ public final class TrainingLoop {
         this.resumption = resumption;
         this.stop = stop;
         this.clock = clock;
+        this.decoder = decoder;
+        this.knownUnreadable = knownUnreadable;
+        this.trainShare = new UnreadableShare("spec.data.trainDir", data.train());
+        this.validationShare = new UnreadableShare("spec.data.valDir", data.validation());
         this.stepsPerEpoch = data.train().samples().size() / settings.batchSize();
         this.schedule = new WarmupCosineSchedule(settings.learningRate(), settings.warmupEpochs() * stepsPerEpoch,
                 settings.epochs() * stepsPerEpoch);
@@ -102,9 +116,13 @@ public final class TrainingLoop {
         trainedBatches = resumption.trainedBatches();
         lastSave = clock.instant();
         listeners.forEach(l -> l.onStart(plan));
+        skippedQueue.addAll(data.unreadable());
+        Set<Path> scanned = data.unreadable().stream().map(SkippedImage::path).collect(Collectors.toSet());
+        knownUnreadable.stream().filter(known -> !scanned.contains(known.path())).forEach(skippedQueue::add);
+        reportSkipped();
         Optional<SavedStep> stoppedAt = Optional.empty();
         try (BatchLoader loader = new BatchLoader(settings.loaderThreads(), 2 * settings.loaderThreads() + 1,
-                        skippedQueue::add);
+                        decoder, knownUnreadable.stream().map(SkippedImage::path).toList(), skippedQueue::add);
                 AdamWParameterServer server = new AdamWParameterServer(optimizer, network.parameters(),
                         () -> learningRate)) {
             ParameterStore store = new ParameterStore(manager, false);
@@ -163,7 +181,7 @@ public final class TrainingLoop {
         int epoch = from.epoch();
         EpochProgress progress = from;
         int[] order = Seeds.epochOrder(data.train().samples().size(), settings.seed(), epoch);
-        Iterator<Batch> batches = loader.batches(data.train().samples(), order, settings.batchSize(), true,
+        Iterator<Batch> batches = loader.trainingBatches(data.train().samples(), order, settings.batchSize(),
                 settings.trainTransform(), settings.seed(), epoch, from.batches());
         RateMeter rate = new RateMeter(RATE_WINDOW_NANOS);
         rate.record(System.nanoTime(), 0);
@@ -174,13 +192,10 @@ public final class TrainingLoop {
             progress = progress.withSkipped(reportSkipped());
             long globalStep = (epoch - 1) * stepsPerEpoch + i;
             learningRate = schedule.at(globalStep);
-            boolean trained = batch.size() > 0;
-            double loss = trained ? step.run(batch) : 0;
-            if (trained) {
-                trainedBatches++;
-            }
+            double loss = step.run(batch);
+            trainedBatches++;
             long now = System.nanoTime();
-            progress = progress.afterBatch(settings.batchSize(), trained, loss, (now - stepStart) / 1e9);
+            progress = progress.afterBatch(settings.batchSize(), loss, (now - stepStart) / 1e9);
             checkpointing.reached(globalStep + 1);
             seen += settings.batchSize();
             rate.record(now, seen);
@@ -194,10 +209,8 @@ public final class TrainingLoop {
             }
         }
         long validationStart = System.nanoTime();
-        int[] identity = IntStream.range(0, data.validation().samples().size()).toArray();
-        Optional<Evaluator.Totals> validation = evaluator.run(loader.batches(data.validation().samples(), identity,
-                settings.validationBatchSize(), false, settings.validationTransform(), settings.seed(), 0, 0),
-                stop::requested);
+        Optional<Evaluator.Totals> validation = evaluator.run(loader.validationBatches(data.validation().samples(),
+                settings.validationBatchSize(), settings.validationTransform()), stop::requested);
         progress = progress.withSkipped(reportSkipped());
         if (validation.isEmpty()) {
             // Stopped in the middle of validation: training is done, so the next attempt only validates.
@@ -238,15 +251,44 @@ public final class TrainingLoop {
         return new SavedStep(checkpoint, epoch + 1, 0, epoch * stepsPerEpoch, SavedStep.Reason.STOP, 0);
     }
 
-    /** Hands the images the loader threads could not read to the listeners; returns how many there were. */
+    /**
+     * Hands images found unreadable (on the loader threads) to the listeners, on the training thread, and stops the
+     * run when a folder has more unreadable images than a run accepts; returns how many images the run has left out.
+     */
     private int reportSkipped() {
-        int count = 0;
         for (SkippedImage image = skippedQueue.poll(); image != null; image = skippedQueue.poll()) {
             skipped.add(image);
             SkippedImage reported = image;
             listeners.forEach(l -> l.onSkippedImage(reported));
-            count++;
+            trainShare.count(image);
+            validationShare.count(image);
         }
-        return count;
+        return skipped.size();
+    }
+
+    /** A folder's unreadable images, the scan's and those found while training, against its bound. */
+    private static final class UnreadableShare {
+        private final String field;
+        private final Path root;
+        private final int imageFiles;
+        private final List<SkippedImage> unreadable = new ArrayList<>();
+
+        UnreadableShare(String field, ImageFolder folder) {
+            this.field = field;
+            this.root = folder.root();
+            this.imageFiles = folder.samples().size() + folder.unreadable().size();
+        }
+
+        /** Counts an unreadable image if it is in this folder; throws when the folder is past its bound. */
+        void count(SkippedImage image) {
+            if (!image.path().startsWith(root)) {
+                return;
+            }
+            unreadable.add(image);
+            String tooMany = DataSets.tooManyUnreadable(field, root, unreadable, imageFiles - unreadable.size());
+            if (tooMany != null) {
+                throw new InvalidInputException(tooMany);
+            }
+        }
     }
 }

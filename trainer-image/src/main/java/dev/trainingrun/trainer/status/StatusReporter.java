@@ -3,9 +3,11 @@ package dev.trainingrun.trainer.status;
 import dev.trainingrun.api.BestResult;
 import dev.trainingrun.api.CheckpointLocations;
 import dev.trainingrun.api.EpochResult;
+import dev.trainingrun.api.ImageCounts;
 import dev.trainingrun.api.Interruptions;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.trainer.TrainingResult;
+import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.loop.EpochReport;
 import dev.trainingrun.trainer.loop.ProgressUpdate;
 import dev.trainingrun.trainer.loop.RunPlan;
@@ -22,8 +24,9 @@ import java.util.Optional;
 /**
  * The listener that keeps the TrainingRun's status in step with training: progress every few seconds, the epochs
  * list, best epoch and checkpoint locations after every epoch (a resumed run's earlier epochs from the start), the
- * step checkpoint whenever one is saved, and the run's interruptions. Each state it publishes is complete, because
- * server-side apply removes what a manager stops sending; the publisher writes it off the training thread.
+ * step checkpoint whenever one is saved, the run's interruptions, and the image counts, skipped images included, as
+ * they change. Each state it publishes is complete, because server-side apply removes what a manager stops sending;
+ * the publisher writes it off the training thread.
  */
 public final class StatusReporter implements TrainingListener, AutoCloseable {
     private final StatusPublisher publisher;
@@ -41,6 +44,9 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
     private Interruptions interruptions;
     private ProgressUpdate lastProgress;
     private Double lastAccuracy;
+    private int trainImages;
+    private int validationImages;
+    private int skippedImages;
 
     /**
      * @param checkpointClaim the claim holding the run's directory, as the operator names it to the pod
@@ -61,6 +67,8 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
     @Override
     public void onStart(RunPlan plan) {
         directory = plan.runDirectory().getFileName().toString();
+        trainImages = plan.trainImages();
+        validationImages = plan.validationImages();
         StartPoint start = plan.start();
         start.finished().forEach(this::record);
         int epoch = start.firstEpoch();
@@ -78,6 +86,13 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
     @Override
     public void onProgress(ProgressUpdate progress) {
         lastProgress = progress;
+        publish();
+    }
+
+    /** Counts the image; the scan's many at the start coalesce into one write, as every state replaces the last. */
+    @Override
+    public void onSkippedImage(SkippedImage skipped) {
+        skippedImages++;
         publish();
     }
 
@@ -138,6 +153,11 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
         }
         status.setCheckpoints(checkpoints);
         status.setInterruptions(interruptions);
+        ImageCounts images = new ImageCounts();
+        images.setTrain(trainImages);
+        images.setValidation(validationImages);
+        images.setSkipped(skippedImages);
+        status.setImages(images);
         publisher.publish(status);
     }
 }

@@ -10,7 +10,9 @@ import dev.trainingrun.api.Architecture;
 import dev.trainingrun.api.EpochResult;
 import dev.trainingrun.api.Interruptions;
 import dev.trainingrun.api.TrainingRunStatus;
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.trainer.TrainingResult;
+import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.loop.EpochMetrics;
 import dev.trainingrun.trainer.loop.EpochProgress;
 import dev.trainingrun.trainer.loop.EpochReport;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Test;
 /** What the reporter makes of the loop's events: complete trainer status states, in the TrainingRun's shape. */
 class StatusReporterTest {
     private static final long STEPS = 10;
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05.678Z"), ZoneOffset.UTC);
 
     private final FakeStatusWriter writer = new FakeStatusWriter();
@@ -102,7 +105,9 @@ class StatusReporterTest {
                 new Interruption(Interruption.STOPPED, 16, 16, 0, 0, Instant.parse("2026-01-01T11:00:00.5Z")));
         reporter.onStart(plan(3, new StartPoint(Optional.of("checkpoints/step.safetensors"), before.reports(),
                 Optional.of(new EpochProgress(2, 6, 3, 6, 96, 0, 9, 2, 3)), List.of(), interruptions)));
-        TrainingRunStatus first = writer.written().get(0);
+        // The publisher writes on its own thread: wait for the state rather than assume it is there.
+        TrainingRunStatus first = Await.until("the first state", WRITE_TIMEOUT, this::newestWritten,
+                status -> status != null);
         assertEquals("checkpoints/step.safetensors", first.getCheckpoints().getStep());
         assertEquals(STEPS + 6, first.getCheckpoints().getStepCheckpointStep());
         assertEquals(STEPS + 6, first.getProgress().getStep());
@@ -113,7 +118,8 @@ class StatusReporterTest {
 
         reporter.onStepCheckpoint(new SavedStep("checkpoints/step.safetensors", 2, 8, STEPS + 8,
                 SavedStep.Reason.INTERVAL, 0.5));
-        assertEquals(STEPS + 8, lastWritten().getCheckpoints().getStepCheckpointStep());
+        Await.until("the step checkpoint's state", WRITE_TIMEOUT, this::newestWritten,
+                status -> Long.valueOf(STEPS + 8).equals(status.getCheckpoints().getStepCheckpointStep()));
         reporter.onEpoch(before.add(metrics(2, 0.6), Optional.of("c2")));
         reporter.close();
         assertNull(lastWritten().getCheckpoints().getStep(), "epoch 2's checkpoint replaced the step checkpoint");
@@ -146,9 +152,24 @@ class StatusReporterTest {
         JsonNode tree = new KubernetesSerialization().unmarshal(json, JsonNode.class);
         List<String> fields = new ArrayList<>();
         tree.fieldNames().forEachRemaining(fields::add);
-        assertEquals(List.of("progress", "epochs", "best", "checkpoints"), fields);
+        assertEquals(List.of("progress", "epochs", "best", "checkpoints", "images"), fields);
         assertFalse(json.contains("NaN") || json.contains("Infinity"), json);
         assertFalse(tree.get("epochs").get(0).has("trainLoss"), json);
+    }
+
+    @Test
+    void theImageCountsIncludeEverySkippedImageAsItIsFound() {
+        reporter.onStart(plan(1, StartPoint.fresh(List.of(), List.of())));
+        reporter.onSkippedImage(new SkippedImage(Path.of("/data/train/a/1.jpg"), "truncated"));
+        reporter.onSkippedImage(new SkippedImage(Path.of("/data/val/b/2.jpg"), "not an image"));
+        reporter.close();
+
+        assertEquals(List.of(160, 40, 2), counts(lastWritten()));
+    }
+
+    private static List<Integer> counts(TrainingRunStatus status) {
+        return List.of(status.getImages().getTrain(), status.getImages().getValidation(),
+                status.getImages().getSkipped());
     }
 
     @Test
@@ -162,6 +183,12 @@ class StatusReporterTest {
         assertEquals(0.5833, last.getEpochs().get(0).getValAccuracy());
         assertEquals(0.5833, last.getBest().getValAccuracy());
         assertEquals(0.5833, last.getProgress().getValAccuracy());
+    }
+
+    /** The newest state written so far, or null before the first. */
+    private TrainingRunStatus newestWritten() {
+        List<TrainingRunStatus> written = writer.written();
+        return written.isEmpty() ? null : written.get(written.size() - 1);
     }
 
     private TrainingRunStatus lastWritten() {
