@@ -1,6 +1,7 @@
 package dev.trainingrun.trainer.cli;
 
 import dev.trainingrun.api.TrainerExitCode;
+import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunYaml;
 import dev.trainingrun.trainer.InvalidInputException;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Parameters;
  * the data folders in it are relative to {@code --data}, the data volume's root. The operator's Job names the
  * manifest with {@code --run MANIFEST}.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = TrainerPod.TRAIN, mixinStandardHelpOptions = true,
         description = "Trains the TrainingRun in MANIFEST and prints a table of per-epoch metrics.")
 final class TrainCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
@@ -44,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "MANIFEST", description = "TrainingRun manifest (YAML).")
         private Path argument;
 
-        @Option(names = "--run", paramLabel = "MANIFEST", description = "The same, as an option.")
+        @Option(names = TrainerPod.RUN_OPTION, paramLabel = "MANIFEST", description = "The same, as an option.")
         private Path option;
 
         Path path() {
@@ -52,11 +53,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--data", required = true, paramLabel = "DIR",
+    @Option(names = TrainerPod.DATA_OPTION, required = true, paramLabel = "DIR",
             description = "Root of the data volume; spec.data.trainDir and valDir are relative to it.")
     private Path dataRoot;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "The run's own output folder.")
+    @Option(names = TrainerPod.OUTPUT_OPTION, required = true, paramLabel = "DIR",
+            description = "The run's own output folder.")
     private Path output;
 
     @Override

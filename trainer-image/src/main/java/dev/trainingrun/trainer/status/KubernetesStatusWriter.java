@@ -1,5 +1,6 @@
 package dev.trainingrun.trainer.status;
 
+import dev.trainingrun.api.StatusOwner;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import io.fabric8.kubernetes.client.Config;
@@ -18,7 +19,6 @@ import java.util.Map;
  * the trainer sent before and leaves out now (an epoch beyond the newest hundred) is removed.
  */
 public final class KubernetesStatusWriter implements StatusWriter {
-    public static final String FIELD_MANAGER = "trainingrun-trainer";
 
     private final KubernetesClient client;
     private final String namespace;
@@ -52,7 +52,7 @@ public final class KubernetesStatusWriter implements StatusWriter {
         client.resources(TrainingRun.class).inNamespace(namespace).withName(name).subresource("status")
                 .patch(new PatchContext.Builder()
                         .withPatchType(PatchType.SERVER_SIDE_APPLY)
-                        .withFieldManager(FIELD_MANAGER)
+                        .withFieldManager(StatusOwner.TRAINER.fieldManager())
                         .withForce(true)
                         .build(), client.getKubernetesSerialization().asJson(apply));
     }

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Optional;
 
 /**
  * The listener that keeps the TrainingRun's status in step with training: progress every few seconds, the epochs
@@ -30,13 +29,11 @@ import java.util.Optional;
  */
 public final class StatusReporter implements TrainingListener, AutoCloseable {
     private final StatusPublisher publisher;
-    private final Optional<String> checkpointClaim;
     private final Duration interval;
     private final Clock clock;
 
     /** The newest epochs, at most {@link TrainingRunStatus#MAX_EPOCHS}; entries are never changed once made. */
     private final Deque<EpochResult> epochs = new ArrayDeque<>();
-    private String directory;
     private BestResult best;
     private String latestCheckpoint;
     private String bestCheckpoint;
@@ -49,12 +46,10 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
     private int skippedImages;
 
     /**
-     * @param checkpointClaim the claim holding the run's directory, as the operator names it to the pod
      * @param interval how often progress is published
      */
-    public StatusReporter(StatusPublisher publisher, Optional<String> checkpointClaim, Duration interval, Clock clock) {
+    public StatusReporter(StatusPublisher publisher, Duration interval, Clock clock) {
         this.publisher = publisher;
-        this.checkpointClaim = checkpointClaim;
         this.interval = interval;
         this.clock = clock;
     }
@@ -66,7 +61,6 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
 
     @Override
     public void onStart(RunPlan plan) {
-        directory = plan.runDirectory().getFileName().toString();
         trainImages = plan.trainImages();
         validationImages = plan.validationImages();
         StartPoint start = plan.start();
@@ -142,9 +136,8 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
         status.setProgress(StatusFields.progress(lastProgress, lastAccuracy, clock.instant()));
         status.setEpochs(epochs.isEmpty() ? null : new ArrayList<>(epochs));
         status.setBest(best);
+        // Where the run's files are (claim, directory) is the operator's to say; which checkpoints are there, ours.
         CheckpointLocations checkpoints = new CheckpointLocations();
-        checkpoints.setClaimName(checkpointClaim.orElse(null));
-        checkpoints.setDirectory(directory);
         checkpoints.setLatest(latestCheckpoint);
         checkpoints.setBest(bestCheckpoint);
         if (stepCheckpoint != null) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trainingrun.api.EpochResult;
 import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.Progress;
+import dev.trainingrun.api.StatusOwner;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.api.TrainingRunYaml;
@@ -70,7 +71,7 @@ class KubernetesStatusWriterClusterTest {
             assertEquals(Phase.Running, run.getStatus().getPhase());
             assertEquals(1L, run.getMetadata().getGeneration(), "status writes leave the spec alone");
             assertTrue(run.getMetadata().getManagedFields().stream().anyMatch(entry ->
-                    KubernetesStatusWriter.FIELD_MANAGER.equals(entry.getManager())
+                    StatusOwner.TRAINER.fieldManager().equals(entry.getManager())
                             && "status".equals(entry.getSubresource())), "the trainer's own field manager");
         }
     }
