@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainingrun.trainer.config.Manifests;
+import dev.trainingrun.trainer.config.TrainingConfig;
 import dev.trainingrun.trainer.data.ImageDecoder;
 import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.data.TestImages;
+import dev.trainingrun.trainer.engine.StopRequest;
+import dev.trainingrun.trainer.events.EpochMetrics;
+import dev.trainingrun.trainer.events.RunListener;
+import dev.trainingrun.trainer.events.RunResult;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
-import dev.trainingrun.trainer.loop.EpochMetrics;
-import dev.trainingrun.trainer.loop.StopRequest;
-import dev.trainingrun.trainer.loop.TrainingListener;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +70,7 @@ class MessyFolderTest {
     }
 
     private static TrainingConfig config(int epochs, String output) {
-        return TrainingConfig.from(ManifestValidationTest.manifest("""
+        return TrainingConfig.from(Manifests.withSpec("""
                 model: {architecture: ResNet18, numClasses: 3}
                 data: {volume: {persistentVolumeClaim: {claimName: d}}, imageSize: 32, loaderThreads: 2}
                 training: {epochs: %d, batchSize: 2, validationBatchSize: 9, learningRate: 0.001, warmupEpochs: 0}
@@ -79,14 +82,14 @@ class MessyFolderTest {
     @Test
     void aMessyFolderTrainsOnFullBatchesAndNamesEachUnreadableImageOnce() throws IOException {
         List<SkippedImage> heard = new ArrayList<>();
-        TrainingListener listener = new TrainingListener() {
+        RunListener listener = new RunListener() {
             @Override
             public void onSkippedImage(SkippedImage skipped) {
                 heard.add(skipped);
             }
         };
 
-        TrainingResult result = Trainer.run(config(2), List.of(listener));
+        RunResult result = RunTrainer.run(config(2), List.of(listener));
 
         assertEquals(49, result.plan().trainImages(), "48 shapes and the cut JPEG, whose header is whole; the junk is no"
                 + " image, the text file is left out at the scan");
@@ -103,7 +106,7 @@ class MessyFolderTest {
         byte[] cut = Files.readAllBytes(truncated);
         TestImages.write(truncated, 32, 32, 0x336699);
         try {
-            Trainer.run(config(2), List.of());
+            RunTrainer.run(config(2), List.of());
             assertEquals(List.of(text.toString(), truncated.toString()), skippedPaths("run"));
         } finally {
             Files.write(truncated, cut);
@@ -123,13 +126,13 @@ class MessyFolderTest {
      */
     @Test
     void aMessyRunStoppedMidEpochAndResumedEndsAsOneThatNeverStopped() throws IOException {
-        TrainingResult oneGo = Trainer.run(config(2, "one-go"), List.of());
+        RunResult oneGo = RunTrainer.run(config(2, "one-go"), List.of());
         StopRequest stop = new StopRequest();
-        TrainingResult stopped = Trainer.run(config(2, "stopped"), List.of(new ResumeTest.StopAt(22, stop)), stop,
+        RunResult stopped = RunTrainer.run(config(2, "stopped"), List.of(new ResumeTest.StopAt(22, stop)), stop,
                 Clock.systemUTC());
         assertTrue(stopped.stopped());
         assertEquals(List.of(text.toString(), truncated.toString()), skippedPaths("stopped"));
-        TrainingResult continued = Trainer.run(config(2, "stopped"), List.of());
+        RunResult continued = RunTrainer.run(config(2, "stopped"), List.of());
 
         assertEquals(oneGo.metrics().stream().map(ResumeTest::trainingMetrics).toList(),
                 continued.metrics().stream().map(ResumeTest::trainingMetrics).toList());

@@ -1,9 +1,9 @@
 package dev.trainingrun.trainer.bench;
 
-import dev.trainingrun.trainer.data.Batch;
 import dev.trainingrun.trainer.data.BatchLoader;
+import dev.trainingrun.trainer.data.ImageBatch;
 import dev.trainingrun.trainer.data.ImageDecoder;
-import dev.trainingrun.trainer.data.ImageFolder;
+import dev.trainingrun.trainer.data.ImageFolderIndex;
 import dev.trainingrun.trainer.data.ImageTransform;
 import dev.trainingrun.trainer.data.Normalizer;
 import dev.trainingrun.trainer.data.Seeds;
@@ -15,10 +15,10 @@ import java.util.List;
 public final class PipelineBenchmark {
     private PipelineBenchmark() {}
 
-    /** Images per second delivered from the ImageFolder at {@code folder} at {@code side} px, over whole epochs. */
+    /** Images per second delivered from the ImageFolderIndex at {@code folder} at {@code side} px, over whole epochs. */
     public static Measurement measure(Path folder, int side, int batchSize, int threads, double minSeconds) {
         ImageDecoder decoder = ImageDecoder.forThisProcess();
-        ImageFolder images = ImageFolder.scan(folder, "benchmark data", decoder, threads);
+        ImageFolderIndex images = ImageFolderIndex.scan(folder, "benchmark data", decoder, threads);
         ImageTransform transform = ImageTransform.training(side, Normalizer.none());
         int[] order = Seeds.epochOrder(images.samples().size(), 0, 1);
         try (BatchLoader loader = new BatchLoader(threads, 2 * threads + 1, decoder, List.of(), skipped -> {})) {
@@ -35,7 +35,7 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static int drain(Iterator<Batch> batches) {
+    private static int drain(Iterator<ImageBatch> batches) {
         int images = 0;
         while (batches.hasNext()) {
             images += batches.next().size();

@@ -4,14 +4,14 @@ import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunYaml;
-import dev.trainingrun.trainer.InvalidInputException;
-import dev.trainingrun.trainer.Trainer;
-import dev.trainingrun.trainer.TrainingConfig;
-import dev.trainingrun.trainer.TrainingResult;
-import dev.trainingrun.trainer.loop.MetricsTable;
-import dev.trainingrun.trainer.loop.ProgressPrinter;
-import dev.trainingrun.trainer.loop.SavedStep;
-import dev.trainingrun.trainer.loop.TrainingListener;
+import dev.trainingrun.trainer.RunTrainer;
+import dev.trainingrun.trainer.config.InvalidInputException;
+import dev.trainingrun.trainer.config.TrainingConfig;
+import dev.trainingrun.trainer.console.MetricsTable;
+import dev.trainingrun.trainer.console.ProgressPrinter;
+import dev.trainingrun.trainer.events.RunListener;
+import dev.trainingrun.trainer.events.RunResult;
+import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.status.InClusterStatus;
 import dev.trainingrun.trainer.status.StatusReporter;
 import java.io.IOException;
@@ -64,18 +64,18 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out;
-        TrainingResult result;
+        RunResult result;
         try {
             TrainingRun run = TrainingRunYaml.read(manifest.path());
             TrainingConfig config = TrainingConfig.from(run, dataRoot, output);
             Files.createDirectories(output);
-            List<TrainingListener> listeners = new ArrayList<>();
+            List<RunListener> listeners = new ArrayList<>();
             listeners.add(new ProgressPrinter(out, System.console() != null));
             // In a pod the operator made: the run's status, written from inside the pod.
             Optional<StatusReporter> status = InClusterStatus.fromEnvironment(System.getenv(), System.err);
             status.ifPresent(listeners::add);
             try {
-                result = Trainer.run(config, listeners, StopSignals.install(System.err), Clock.systemUTC());
+                result = RunTrainer.run(config, listeners, StopSignals.install(System.err), Clock.systemUTC());
             } finally {
                 status.ifPresent(StatusReporter::close);
             }

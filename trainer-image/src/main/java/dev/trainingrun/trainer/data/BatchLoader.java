@@ -1,6 +1,6 @@
 package dev.trainingrun.trainer.data;
 
-import dev.trainingrun.trainer.InvalidInputException;
+import dev.trainingrun.trainer.config.InvalidInputException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -66,7 +66,7 @@ public final class BatchLoader implements AutoCloseable {
      * {@code samples[order[p]]} or, when that is unreadable, its replacement. An iterator abandoned early keeps its
      * prefetched batches until {@link #close()}.
      */
-    public Iterator<Batch> trainingBatches(List<Sample> samples, int[] order, int batchSize, ImageTransform transform,
+    public Iterator<ImageBatch> trainingBatches(List<Sample> samples, int[] order, int batchSize, ImageTransform transform,
             long seed, long epoch, long firstBatch) {
         return batches(firstBatch, order.length / batchSize, batch -> () -> {
             Filling out = new Filling(batchSize, transform.size());
@@ -94,7 +94,7 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     /** Every sample in order, in batches of up to {@code batchSize}; unreadable images are left out. */
-    public Iterator<Batch> validationBatches(List<Sample> samples, int batchSize, ImageTransform transform) {
+    public Iterator<ImageBatch> validationBatches(List<Sample> samples, int batchSize, ImageTransform transform) {
         return batches(0, (samples.size() + batchSize - 1) / batchSize, batch -> () -> {
             int start = batch * batchSize;
             int end = Math.min(start + batchSize, samples.size());
@@ -126,9 +126,9 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     /** Batches {@code first} to {@code count - 1}, each loaded by {@code load}'s task for its index. */
-    private Iterator<Batch> batches(long first, int count, IntFunction<Callable<Batch>> load) {
+    private Iterator<ImageBatch> batches(long first, int count, IntFunction<Callable<ImageBatch>> load) {
         return new Iterator<>() {
-            private final ArrayDeque<Future<Batch>> inFlight = new ArrayDeque<>();
+            private final ArrayDeque<Future<ImageBatch>> inFlight = new ArrayDeque<>();
             private int submitted = (int) Math.min(first, count);
 
             {
@@ -148,8 +148,8 @@ public final class BatchLoader implements AutoCloseable {
             }
 
             @Override
-            public Batch next() {
-                Future<Batch> next = inFlight.poll();
+            public ImageBatch next() {
+                Future<ImageBatch> next = inFlight.poll();
                 if (next == null) {
                     throw new NoSuchElementException();
                 }
@@ -192,8 +192,8 @@ public final class BatchLoader implements AutoCloseable {
             labels[size++] = label;
         }
 
-        Batch batch() {
-            return new Batch(pixels, labels, size, side);
+        ImageBatch batch() {
+            return new ImageBatch(pixels, labels, size, side);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.trainingrun.trainer.data;
 
-import dev.trainingrun.trainer.InvalidInputException;
+import dev.trainingrun.trainer.config.InvalidInputException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.stream.Stream;
  * the same classes on both sides, as many as the model has outputs, enough readable training images for one batch,
  * and at most {@link #MAX_UNREADABLE_SHARE} of either folder's image files unreadable.
  */
-public record DataSets(ImageFolder train, ImageFolder validation) {
+public record DataSets(ImageFolderIndex train, ImageFolderIndex validation) {
     /**
      * The share of a folder's image files that may be unreadable. A few broken files are normal in data people
      * collect; more than one in ten means the folder is not what the run expects (a copy cut short, a wrong mount,
@@ -24,8 +24,8 @@ public record DataSets(ImageFolder train, ImageFolder validation) {
     public static DataSets open(Path trainDir, Path valDir, int numClasses, int batchSize, ImageDecoder decoder,
             int threads) {
         List<String> problems = new ArrayList<>();
-        ImageFolder train = scan(trainDir, "spec.data.trainDir", decoder, threads, problems);
-        ImageFolder validation = scan(valDir, "spec.data.valDir", decoder, threads, problems);
+        ImageFolderIndex train = scan(trainDir, "spec.data.trainDir", decoder, threads, problems);
+        ImageFolderIndex validation = scan(valDir, "spec.data.valDir", decoder, threads, problems);
         if (train != null && validation != null && !train.classes().equals(validation.classes())) {
             problems.add("spec.data.valDir: class folders of " + valDir + " " + validation.classes()
                     + " differ from those of spec.data.trainDir " + trainDir + " " + train.classes()
@@ -67,9 +67,9 @@ public record DataSets(ImageFolder train, ImageFolder validation) {
                 folder.relativize(first.path()), first.reason());
     }
 
-    private static ImageFolder scan(Path dir, String field, ImageDecoder decoder, int threads, List<String> problems) {
+    private static ImageFolderIndex scan(Path dir, String field, ImageDecoder decoder, int threads, List<String> problems) {
         try {
-            ImageFolder folder = ImageFolder.scan(dir, field, decoder, threads);
+            ImageFolderIndex folder = ImageFolderIndex.scan(dir, field, decoder, threads);
             String tooMany = tooManyUnreadable(field, dir, folder.unreadable(), folder.samples().size());
             if (tooMany != null) {
                 problems.add(tooMany);

@@ -1,12 +1,12 @@
 package dev.trainingrun.trainer.output;
 
-import dev.trainingrun.trainer.TrainingConfig;
+import dev.trainingrun.trainer.config.TrainingConfig;
 import dev.trainingrun.trainer.data.SkippedImage;
+import dev.trainingrun.trainer.events.EpochReport;
+import dev.trainingrun.trainer.events.RunListener;
+import dev.trainingrun.trainer.events.RunPlan;
 import dev.trainingrun.trainer.files.AtomicFile;
 import dev.trainingrun.trainer.files.RunDirectory;
-import dev.trainingrun.trainer.loop.EpochReport;
-import dev.trainingrun.trainer.loop.RunPlan;
-import dev.trainingrun.trainer.loop.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -22,7 +22,7 @@ import java.util.List;
  * left out as unreadable ({@link SkippedImagesFile}). The picture is a courtesy: if it cannot be drawn (no font on
  * the machine), one warning says why and training goes on without it.
  */
-public final class RunFiles implements TrainingListener {
+public final class RunFiles implements RunListener {
     private final RunDirectory run;
     private final TrainingConfig config;
     private final Versions versions;

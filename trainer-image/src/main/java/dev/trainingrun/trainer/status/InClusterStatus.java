@@ -34,7 +34,7 @@ public final class InClusterStatus {
         if (name == null || name.isBlank() || namespace == null || namespace.isBlank()) {
             return Optional.empty();
         }
-        StatusWriter writer = KubernetesStatusWriter.connect(Config.autoConfigure(null), namespace, name);
+        StatusSink writer = KubernetesStatusSink.connect(Config.autoConfigure(null), namespace, name);
         StatusPublisher publisher = new StatusPublisher(writer, log, FIRST_RETRY, MAX_RETRY, FLUSH_TIMEOUT);
         log.println("status: reporting to TrainingRun " + namespace + "/" + name);
         return Optional.of(new StatusReporter(publisher, PROGRESS_INTERVAL, Clock.systemUTC()));

@@ -6,14 +6,14 @@ import dev.trainingrun.api.EpochResult;
 import dev.trainingrun.api.ImageCounts;
 import dev.trainingrun.api.Interruptions;
 import dev.trainingrun.api.TrainingRunStatus;
-import dev.trainingrun.trainer.TrainingResult;
 import dev.trainingrun.trainer.data.SkippedImage;
-import dev.trainingrun.trainer.loop.EpochReport;
-import dev.trainingrun.trainer.loop.ProgressUpdate;
-import dev.trainingrun.trainer.loop.RunPlan;
-import dev.trainingrun.trainer.loop.SavedStep;
-import dev.trainingrun.trainer.loop.StartPoint;
-import dev.trainingrun.trainer.loop.TrainingListener;
+import dev.trainingrun.trainer.events.EpochReport;
+import dev.trainingrun.trainer.events.ProgressUpdate;
+import dev.trainingrun.trainer.events.RunListener;
+import dev.trainingrun.trainer.events.RunPlan;
+import dev.trainingrun.trainer.events.RunResult;
+import dev.trainingrun.trainer.events.SavedStep;
+import dev.trainingrun.trainer.events.StartPoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -27,7 +27,7 @@ import java.util.Deque;
  * they change. Each state it publishes is complete, because server-side apply removes what a manager stops sending;
  * the publisher writes it off the training thread.
  */
-public final class StatusReporter implements TrainingListener, AutoCloseable {
+public final class StatusReporter implements RunListener, AutoCloseable {
     private final StatusPublisher publisher;
     private final Duration interval;
     private final Clock clock;
@@ -106,7 +106,7 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
     }
 
     @Override
-    public void onFinish(TrainingResult result) {
+    public void onFinish(RunResult result) {
         RunPlan plan = result.plan();
         lastProgress = new ProgressUpdate(plan.epochs(), plan.epochs(), plan.totalSteps(), plan.totalSteps(),
                 lastProgress.samplesPerEpoch(), lastProgress.samplesPerEpoch(), lastProgress.loss(),

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trainingrun.trainer.InvalidInputException;
+import dev.trainingrun.trainer.config.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,11 +44,11 @@ class BatchLoaderTest {
     void trainingBatchesFollowTheOrderAndAreAlwaysFull() {
         List<Sample> samples = samples(7);
         try (BatchLoader loader = loader(2, List.of(), new ArrayList<>())) {
-            List<Batch> batches = drain(loader.trainingBatches(samples, new int[] {6, 5, 4, 3, 2, 1, 0}, 3, SMALL, 0,
+            List<ImageBatch> batches = drain(loader.trainingBatches(samples, new int[] {6, 5, 4, 3, 2, 1, 0}, 3, SMALL, 0,
                     1, 0));
             assertEquals(2, batches.size(), "7 // 3 batches: the last partial one is dropped");
             assertArrayEquals(new long[] {0, 2, 1}, batches.get(0).labels());
-            assertEquals(List.of(3, 3), batches.stream().map(Batch::size).toList());
+            assertEquals(List.of(3, 3), batches.stream().map(ImageBatch::size).toList());
         }
     }
 
@@ -56,8 +56,8 @@ class BatchLoaderTest {
     void validationBatchesHoldEveryImageInOrder() {
         List<Sample> samples = samples(7);
         try (BatchLoader loader = loader(2, List.of(), new ArrayList<>())) {
-            List<Batch> batches = drain(loader.validationBatches(samples, 3, SMALL));
-            assertEquals(List.of(3, 3, 1), batches.stream().map(Batch::size).toList());
+            List<ImageBatch> batches = drain(loader.validationBatches(samples, 3, SMALL));
+            assertEquals(List.of(3, 3, 1), batches.stream().map(ImageBatch::size).toList());
             assertArrayEquals(new long[] {0, 1, 2}, batches.get(0).labels());
         }
     }
@@ -88,8 +88,8 @@ class BatchLoaderTest {
         ImageTransform transform = ImageTransform.training(16, Normalizer.none());
         List<SkippedImage> skipped = new ArrayList<>();
         try (BatchLoader loader = loader(2, List.of(), skipped)) {
-            List<Batch> whole = drain(loader.trainingBatches(samples, order, 3, transform, 7, 2, 0));
-            List<Batch> resumed = drain(loader.trainingBatches(samples, order, 3, transform, 7, 2, 2));
+            List<ImageBatch> whole = drain(loader.trainingBatches(samples, order, 3, transform, 7, 2, 0));
+            List<ImageBatch> resumed = drain(loader.trainingBatches(samples, order, 3, transform, 7, 2, 2));
             assertEquals(2, resumed.size());
             assertArrayEquals(concat(whole.subList(2, 4)), concat(resumed), "replacements included");
             assertArrayEquals(whole.get(3).labels(), resumed.get(1).labels());
@@ -104,12 +104,12 @@ class BatchLoaderTest {
         int[] order = IntStream.range(0, 9).toArray();
         ImageTransform transform = ImageTransform.training(8, Normalizer.none());
         List<SkippedImage> skipped = new CopyOnWriteArrayList<>();
-        List<Batch> first;
+        List<ImageBatch> first;
         try (BatchLoader loader = loader(3, List.of(), skipped)) {
             first = drain(loader.trainingBatches(samples, order, 3, transform, 5, 1, 0));
             drain(loader.trainingBatches(samples, order, 3, transform, 5, 2, 0));
         }
-        assertEquals(List.of(3, 3, 3), first.stream().map(Batch::size).toList(), "no short batch");
+        assertEquals(List.of(3, 3, 3), first.stream().map(ImageBatch::size).toList(), "no short batch");
         assertEquals(1, skipped.size(), "named once, though the next epoch meets it again: " + skipped);
         assertEquals(broken, skipped.get(0).path());
         assertTrue(skipped.get(0).reason().startsWith("not an image"), skipped.get(0).reason());
@@ -142,7 +142,7 @@ class BatchLoaderTest {
         samples.add(1, new Sample(broken, 2));
         List<SkippedImage> skipped = new ArrayList<>();
         try (BatchLoader loader = loader(2, List.of(), skipped)) {
-            List<Batch> batches = drain(loader.validationBatches(samples, 5, SMALL));
+            List<ImageBatch> batches = drain(loader.validationBatches(samples, 5, SMALL));
             assertEquals(4, batches.get(0).size());
             assertArrayEquals(new long[] {0, 1, 2, 0}, Arrays.copyOf(batches.get(0).labels(), 4));
         }
@@ -156,7 +156,7 @@ class BatchLoaderTest {
             samples.add(new Sample(Files.writeString(root.resolve("bad-" + i + ".jpg"), "no JPEG"), 0));
         }
         try (BatchLoader loader = loader(1, List.of(), new ArrayList<>())) {
-            Iterator<Batch> batches = loader.trainingBatches(samples, new int[] {0, 1, 2, 3}, 2, SMALL, 0, 1, 0);
+            Iterator<ImageBatch> batches = loader.trainingBatches(samples, new int[] {0, 1, 2, 3}, 2, SMALL, 0, 1, 0);
             InvalidInputException e = assertThrows(InvalidInputException.class, batches::next);
             assertTrue(e.getMessage().startsWith("spec.data.trainDir: none of 100 training images"), e.getMessage());
         }
@@ -172,17 +172,17 @@ class BatchLoaderTest {
         assertNotEquals(0, Arrays.compare(order, Seeds.epochOrder(100, 4, 1)));
     }
 
-    private static List<Batch> drain(Iterator<Batch> batches) {
-        List<Batch> list = new ArrayList<>();
+    private static List<ImageBatch> drain(Iterator<ImageBatch> batches) {
+        List<ImageBatch> list = new ArrayList<>();
         batches.forEachRemaining(list::add);
         return list;
     }
 
-    private static float[] concat(List<Batch> batches) {
+    private static float[] concat(List<ImageBatch> batches) {
         int length = batches.stream().mapToInt(b -> b.pixels().length).sum();
         float[] all = new float[length];
         int offset = 0;
-        for (Batch batch : batches) {
+        for (ImageBatch batch : batches) {
             System.arraycopy(batch.pixels(), 0, all, offset, batch.pixels().length);
             offset += batch.pixels().length;
         }

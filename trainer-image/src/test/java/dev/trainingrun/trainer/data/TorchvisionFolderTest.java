@@ -50,7 +50,7 @@ class TorchvisionFolderTest {
 
         JsonNode torchvision = new ObjectMapper().readTree(PythonReference.run(Duration.ofMinutes(2),
                 "image_folder.py", root.resolve("train").toString()));
-        ImageFolder ours = ImageFolder.scan(root.resolve("train"), "spec.data.trainDir", ImageDecoder.forThisProcess(),
+        ImageFolderIndex ours = ImageFolderIndex.scan(root.resolve("train"), "spec.data.trainDir", ImageDecoder.forThisProcess(),
                 2);
 
         List<String> classes = new ArrayList<>();

@@ -14,17 +14,17 @@ import dev.trainingrun.api.Interruptions;
 import dev.trainingrun.api.StatusOwner;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.testing.Await;
-import dev.trainingrun.trainer.TrainingResult;
 import dev.trainingrun.trainer.data.SkippedImage;
-import dev.trainingrun.trainer.loop.EpochMetrics;
-import dev.trainingrun.trainer.loop.EpochProgress;
-import dev.trainingrun.trainer.loop.EpochReport;
-import dev.trainingrun.trainer.loop.Interruption;
-import dev.trainingrun.trainer.loop.ProgressUpdate;
-import dev.trainingrun.trainer.loop.RunHistory;
-import dev.trainingrun.trainer.loop.RunPlan;
-import dev.trainingrun.trainer.loop.SavedStep;
-import dev.trainingrun.trainer.loop.StartPoint;
+import dev.trainingrun.trainer.events.EpochMetrics;
+import dev.trainingrun.trainer.events.EpochProgress;
+import dev.trainingrun.trainer.events.EpochReport;
+import dev.trainingrun.trainer.events.Interruption;
+import dev.trainingrun.trainer.events.ProgressUpdate;
+import dev.trainingrun.trainer.events.RunHistory;
+import dev.trainingrun.trainer.events.RunPlan;
+import dev.trainingrun.trainer.events.RunResult;
+import dev.trainingrun.trainer.events.SavedStep;
+import dev.trainingrun.trainer.events.StartPoint;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -47,7 +47,7 @@ class StatusReporterTest {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05.678Z"), ZoneOffset.UTC);
 
-    private final FakeStatusWriter writer = new FakeStatusWriter();
+    private final FakeStatusSink writer = new FakeStatusSink();
     private final StatusReporter reporter = new StatusReporter(
             new StatusPublisher(writer, new PrintStream(OutputStream.nullOutputStream()), Duration.ofMillis(10),
                     Duration.ofMillis(10), Duration.ofSeconds(5)),
@@ -61,7 +61,7 @@ class StatusReporterTest {
         reporter.onProgress(new ProgressUpdate(1, 2, 4, 2 * STEPS, 64, 160, 1.1, 1e-3, 50.5, 12));
         reporter.onEpoch(history.add(metrics(1, 0.60), Optional.empty()));
         reporter.onEpoch(history.add(metrics(2, 0.55), Optional.of("ResNet18-epochs-2-model")));
-        reporter.onFinish(new TrainingResult(plan, history.reports(), List.of(), 9, Optional.empty()));
+        reporter.onFinish(new RunResult(plan, history.reports(), List.of(), 9, Optional.empty()));
         reporter.close();
 
         TrainingRunStatus last = lastWritten();
