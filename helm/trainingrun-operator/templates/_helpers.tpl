@@ -66,7 +66,8 @@ rule is apart: it is needed only where the Lease lives.
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch]
-# the Job controller's FailedCreate Events, which say why a Job made no pod (e.g. admission refused it)
+# the Job controller's FailedCreate Events, which say why a Job made no pod (e.g. admission refused it), and the
+# Events about claims, which say why a claim does not bind (e.g. no such storage class)
 - apiGroups: [""]
   resources: [events]
   verbs: [get, list, watch]
@@ -83,4 +84,12 @@ rule is apart: it is needed only where the Lease lives.
 - apiGroups: [events.k8s.io]
   resources: [events]
   verbs: [create]
+{{- end }}
+
+{{- define "trainingrun-operator.crdRule" -}}
+# the TrainingRun CRD, read to tell when it is older than the operator (get, and list/watch by that name)
+- apiGroups: [apiextensions.k8s.io]
+  resources: [customresourcedefinitions]
+  resourceNames: [trainingruns.trainingrun.dev]
+  verbs: [get, list, watch]
 {{- end }}

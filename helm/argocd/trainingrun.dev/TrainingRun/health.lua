@@ -78,6 +78,12 @@ local function health()
       .. " of the spec (the status describes generation " .. string.format("%d", observed) .. ")."
   end
 
+  -- An operator newer than the installed CRD: the status lacks what the CRD lacks until someone applies the new one.
+  local ready = condition(status, "Ready")
+  if ready ~= nil and ready.status == "False" and ready.reason == "CrdOutdated" then
+    return "Degraded", explain(ready, "The installed TrainingRun CRD is older than the operator.")
+  end
+
   if phase == "Suspended" then
     return "Suspended", explain(condition(status, "Suspended"), "spec.runPolicy.suspend is true.")
   end

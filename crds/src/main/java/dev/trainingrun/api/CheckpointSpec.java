@@ -2,6 +2,7 @@ package dev.trainingrun.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 
 /** Where checkpoints go, when they are written, and how many are kept. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = QuantityPattern.class, input = "size")
 @ValidationRule(
         value = "!has(self.claimName) || (!has(self.size) && !has(self.storageClassName))",
         message = "size and storageClassName describe a claim the operator makes; "
@@ -24,17 +26,19 @@ public class CheckpointSpec {
     public static final String DEFAULT_INTERVAL = "10m";
     /** The shortest interval but 0s: saving more often would spend a large share of training on writing. */
     public static final String MIN_INTERVAL = "30s";
-    static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
     @JsonPropertyDescription("An existing PersistentVolumeClaim in the run's namespace to write checkpoints to. "
             + "When left out, the operator makes a claim named <run>-checkpoints.")
-    @Pattern(DNS_SUBDOMAIN)
+    @Pattern(SchemaPatterns.DNS_SUBDOMAIN)
     private String claimName;
 
-    @JsonPropertyDescription("Size of the claim the operator makes; 10Gi when left out.")
+    @JsonPropertyDescription("Size of the claim the operator makes, e.g. 20Gi; 10Gi when left out.")
     private Quantity size;
 
-    @JsonPropertyDescription("Storage class of the claim the operator makes; the cluster's default when left out.")
+    @JsonPropertyDescription("Storage class of the claim the operator makes; the cluster's default when left out. "
+            + "An empty string asks for no class, as in a PersistentVolumeClaim: the claim then binds only to an "
+            + "existing PersistentVolume without a class.")
+    @Pattern("^$|" + SchemaPatterns.DNS_SUBDOMAIN)
     private String storageClassName;
 
     @JsonPropertyDescription("Retain keeps the operator-made claim after the run is deleted; "

@@ -2,14 +2,22 @@ package dev.trainingrun.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.CSIVolumeSource;
 import io.fabric8.kubernetes.api.model.HostPathVolumeSource;
 import io.fabric8.kubernetes.api.model.NFSVolumeSource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
 
-/** The Kubernetes volume source that holds the data set; exactly one kind is set. */
+/**
+ * The Kubernetes volume source that holds the data set; exactly one kind is set, with the fields a pod's volume of
+ * that kind cannot do without.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = RequiredStrings.class,
+        input = "persistentVolumeClaim.claimName,nfs.server,nfs.path,csi.driver,hostPath.path")
+@ValidationRule(value = "!has(self.nfs) || self.nfs.path.startsWith('/')",
+        message = "nfs.path must be an absolute path on the NFS server", fieldPath = ".nfs.path")
 @ValidationRule(
         value = "[has(self.persistentVolumeClaim), has(self.nfs), has(self.csi), has(self.hostPath)]"
                 + ".filter(x, x).size() == 1",

@@ -2,6 +2,7 @@ package dev.trainingrun.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -14,6 +15,7 @@ import java.util.Map;
 
 /** What the training pod asks of the cluster and where it may be scheduled. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = QuantityPattern.class, input = "cpu,memory")
 public class ResourceSpec {
     @JsonPropertyDescription("GPUs for the training pod, requested as a limit of gpuResourceName; "
             + "0 trains on the CPU. Several GPUs split each batch between them.")
@@ -42,11 +44,13 @@ public class ResourceSpec {
     private List<Toleration> tolerations;
 
     @JsonPropertyDescription("PriorityClass of the training pod, for preemption among runs: one the operator's "
-            + "security policy allows (policy.priorityClassNames); the cluster's default when left out.")
+            + "security policy allows (policy.priorityClassNames); none when left out.")
+    @Pattern(SchemaPatterns.DNS_SUBDOMAIN)
     private String priorityClassName;
 
     @JsonPropertyDescription("Scheduler that places the training pod; the cluster's default when left out, "
             + "another only where the operator's security policy allows it (policy.schedulerNames).")
+    @Size(min = 1)
     private String schedulerName;
 
     public int getGpus() {

@@ -16,8 +16,12 @@ public class RunPolicy {
     @Max(100)
     private int backoffLimit = 3;
 
-    @JsonPropertyDescription("Seconds the run may be active, counted from its start (time suspended excluded); "
-            + "after that it is Failed with reason DeadlineExceeded. No limit when left out.")
+    @JsonPropertyDescription("Seconds the run may be active in all, summed over its active periods: time "
+            + "suspended (by runPolicy.suspend, or by a queue such as Kueue) does not count and does not restart "
+            + "the count, unlike a Job's own activeDeadlineSeconds. Active means what it means for a Job: from "
+            + "the moment its pod may be created, scheduling and image pulls included. Once the sum reaches it, "
+            + "the run is Failed with reason DeadlineExceeded; status.activeSeconds shows the sum so far. May be "
+            + "set or changed while the run lives. No limit when left out.")
     @Min(1)
     private Long activeDeadlineSeconds;
 

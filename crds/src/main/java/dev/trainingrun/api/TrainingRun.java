@@ -24,6 +24,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class TrainingRun extends CustomResource<TrainingRunSpec, TrainingRunStatus> implements Namespaced {
     public static final String GROUP = "trainingrun.dev";
     public static final String VERSION = "v1alpha1";
+    /** The CRD's name: plural and group. */
+    public static final String CRD_NAME = "trainingruns." + GROUP;
+    /**
+     * The CRD these types generate, as a resource beside this class: the committed {@code crds/} file, which the
+     * drift test holds equal to the generator's output. The operator compares it with the CRD a cluster serves.
+     */
+    public static final String CRD_RESOURCE = CRD_NAME + ".yaml";
 
     // Overridden only to describe spec and status in the schema (kubectl explain trainingrun.spec).
     @Override

@@ -3,6 +3,7 @@ package dev.trainingrun.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -51,9 +52,10 @@ public class TrainingRunSpec {
     @Default("{}")
     private RunPolicy runPolicy = new RunPolicy();
 
-    @JsonPropertyDescription("Trainer image for this run; the operator's default trainer image when left out. "
-            + "Where the operator's security policy lists image prefixes (policy.imagePrefixes), it must lie under "
-            + "one of them.")
+    @JsonPropertyDescription("Trainer image for this run, e.g. registry.example/trainingrun/trainer:1.2; the "
+            + "operator's default trainer image when left out. Where the operator's security policy lists image "
+            + "prefixes (policy.imagePrefixes), it must lie under one of them.")
+    @Pattern(SchemaPatterns.IMAGE)
     private String image;
 
     public ModelSpec getModel() {

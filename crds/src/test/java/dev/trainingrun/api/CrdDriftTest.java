@@ -2,14 +2,17 @@ package dev.trainingrun.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +48,15 @@ class CrdDriftTest {
         assertTrue(drift.isEmpty(), () -> committed.toAbsolutePath().normalize()
                 + " is out of date with the Java types; run `./mvnw -pl crds -am -Pupdate-crds process-test-classes` "
                 + "and commit the result. Differences:\n  " + String.join("\n  ", drift));
+    }
+
+    @Test
+    void theJarCarriesTheCommittedCrdUnderTheNameTheTypesGive() throws IOException {
+        try (var bundled = TrainingRun.class.getResourceAsStream(TrainingRun.CRD_RESOURCE)) {
+            assertNotNull(bundled, TrainingRun.CRD_RESOURCE + " beside the TrainingRun class");
+            assertEquals(Files.readString(COMMITTED_CRD), new String(bundled.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        assertEquals(HasMetadata.getFullResourceName(TrainingRun.class), TrainingRun.CRD_NAME);
     }
 
     @Test

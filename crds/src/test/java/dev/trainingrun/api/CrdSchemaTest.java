@@ -1,6 +1,7 @@
 package dev.trainingrun.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,6 +145,60 @@ class CrdSchemaTest {
         assertEquals(1, property("spec.runPolicy.activeDeadlineSeconds").get("minimum").asInt());
     }
 
+    /**
+     * Spec strings whose empty value means something of its own, and which therefore accept it; every other string
+     * of the spec refuses "" at admission (a minimum length, a pattern or an enum).
+     */
+    private static final Map<String, String> EMPTY_MEANS_SOMETHING = Map.of(
+            "spec.checkpoints.storageClassName", "no class: bind to an existing PersistentVolume without one",
+            "spec.data.volume.csi.fsType", "the CSI driver's default file system",
+            "spec.data.volume.csi.nodePublishSecretRef.name", "Kubernetes' own reference type, empty allowed",
+            "spec.data.volume.csi.volumeAttributes{}", "driver-specific values",
+            "spec.data.volume.hostPath.type", "no check of what is at the path",
+            "spec.resources.nodeSelector{}", "a label whose value is empty",
+            "spec.resources.tolerations[].key", "with operator Exists: every taint",
+            "spec.resources.tolerations[].operator", "Equal",
+            "spec.resources.tolerations[].value", "a taint without value (or any, with Exists)",
+            "spec.resources.tolerations[].effect", "every effect");
+
+    @Test
+    void everySpecStringRefusesTheEmptyValueUnlessItMeansSomething() {
+        Map<String, JsonNode> acceptingEmpty = new TreeMap<>();
+        collectStringsAcceptingEmpty(property("spec"), "spec", acceptingEmpty);
+        assertEquals(new TreeSet<>(EMPTY_MEANS_SOMETHING.keySet()), acceptingEmpty.keySet());
+    }
+
+    private static void collectStringsAcceptingEmpty(JsonNode node, String path, Map<String, JsonNode> out) {
+        boolean text = "string".equals(node.path("type").asText())
+                || node.path("x-kubernetes-int-or-string").asBoolean();
+        if (text && node.path("minLength").asInt(0) < 1 && !node.has("enum")
+                && (!node.has("pattern") || Pattern.compile(node.get("pattern").asText()).matcher("").find())) {
+            out.put(path, node);
+        }
+        node.path("properties").fields().forEachRemaining(field ->
+                collectStringsAcceptingEmpty(field.getValue(), path + "." + field.getKey(), out));
+        if (node.has("items")) {
+            collectStringsAcceptingEmpty(node.get("items"), path + "[]", out);
+        }
+        if (node.path("additionalProperties").isObject()) {
+            collectStringsAcceptingEmpty(node.get("additionalProperties"), path + "{}", out);
+        }
+    }
+
+    @Test
+    void quantitiesFollowKubernetesGrammar() {
+        Pattern quantity = Pattern.compile(property("spec.resources.memory").get("pattern").asText());
+        for (String good : List.of("16Gi", "500m", "4", "1.5", "1e3", "0.5Ti", ".5")) {
+            assertTrue(quantity.matcher(good).find(), good);
+        }
+        for (String bad : List.of("", "16 GB", "-1Gi", "two", "16gi", "1.5.2")) {
+            assertFalse(quantity.matcher(bad).find(), bad);
+        }
+        JsonNode pattern = property("spec.resources.memory").get("pattern");
+        assertEquals(pattern, property("spec.checkpoints.size").get("pattern"));
+        assertEquals(pattern, property("spec.resources.cpu").get("pattern"));
+    }
+
     @Test
     void dataAndItsVolumeAreRequired() {
         assertEquals("[\"data\"]", property("spec").get("required").toString());
@@ -150,8 +209,10 @@ class CrdSchemaTest {
     void celRulesCoverWhatSpansFields() {
         assertEquals(List.of("self.warmupEpochs <= self.epochs"), rules(property("spec.training")));
         assertTrue(rules(property("spec.data.normalize")).contains("size(self.mean) == 3 && size(self.std) == 3"));
-        assertTrue(rules(property("spec.data.volume")).get(0).endsWith(".filter(x, x).size() == 1"));
+        assertTrue(rules(property("spec.data.volume")).stream()
+                .anyMatch(rule -> rule.endsWith(".filter(x, x).size() == 1")));
         assertEquals(1, rules(property("spec.checkpoints")).size());
+        assertTrue(rules(property("spec.data.volume")).contains("!has(self.nfs) || self.nfs.path.startsWith('/')"));
     }
 
     @Test

@@ -121,6 +121,28 @@ class TrainingRunApiClusterTest {
         assertRejected(apply(documents[1]), expectations(manifest), file);
     }
 
+    /** The other side of the corpus: what an empty string or a quantity legitimately says is still accepted. */
+    @Test
+    void emptyValuesThatMeanSomethingAndQuantitiesInEveryFormAreAccepted() throws IOException {
+        Command.Result result = apply("""
+                apiVersion: trainingrun.dev/v1alpha1
+                kind: TrainingRun
+                metadata:
+                  name: meaningful-empties
+                spec:
+                  data:
+                    volume:
+                      csi: {driver: csi.example.com, fsType: "", volumeAttributes: {prefix: ""}}
+                  checkpoints: {storageClassName: "", size: 512Mi}
+                  resources:
+                    cpu: 2
+                    memory: 1.5e9
+                    nodeSelector: {example.com/pool: ""}
+                    tolerations: [{operator: Exists}]
+                """);
+        assertTrue(result.succeeded(), result::output);
+    }
+
     @Test
     void runPolicyStaysEditable() throws IOException {
         String run = """

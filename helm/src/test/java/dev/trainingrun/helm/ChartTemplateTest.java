@@ -52,6 +52,8 @@ class ChartTemplateTest {
     private static final String VERSION = System.getProperty("project.version");
     private static final Set<String> LEADER_ELECTION_GROUPS = Set.of("coordination.k8s.io", "authorization.k8s.io");
     private static final String POLICY_ENV_PREFIX = "TRAININGRUN_OPERATOR_POLICY_";
+    /** The CRD's group: its rule is cluster-wide in every mode. */
+    private static final String CRD_GROUP = "apiextensions.k8s.io";
 
     private static Path helmBinary;
 
@@ -95,10 +97,14 @@ class ChartTemplateTest {
         return Optional.ofNullable(env(operator(objects)).get(name)).map(EnvVar::getValue);
     }
 
-    /** The documented rules without those of leader election, which the chart grants where the Lease is. */
+    /**
+     * The documented rules without those of leader election, which the chart grants where the Lease is, and the
+     * CRD's, which is cluster-wide.
+     */
     private static List<PolicyRule> runRules() {
         return Chart.documentedRules().stream()
-                .filter(rule -> !LEADER_ELECTION_GROUPS.contains(rule.getApiGroups().get(0))).toList();
+                .filter(rule -> !LEADER_ELECTION_GROUPS.contains(rule.getApiGroups().get(0))
+                        && !CRD_GROUP.equals(rule.getApiGroups().get(0))).toList();
     }
 
     /** Rules as JSON, one per line: a failure then shows which rule differs, and how. */
@@ -138,6 +144,7 @@ class ChartTemplateTest {
 
         ClusterRole clusterRole = one(objects, ClusterRole.class);
         List<PolicyRule> expected = new ArrayList<>(runRules());
+        expected.add(documented(CRD_GROUP));
         expected.add(documented("authorization.k8s.io"));
         assertEquals(json(expected), json(clusterRole.getRules()));
         ClusterRoleBinding binding = one(objects, ClusterRoleBinding.class);
@@ -190,24 +197,27 @@ class ChartTemplateTest {
     }
 
     @Test
-    void watchedNamespacesGetARoleEachAndNothingClusterWide() {
+    void watchedNamespacesGetARoleEachAndNothingClusterWideButReadingTheCrd() {
         List<HasMetadata> objects = render("watchNamespaces: [team-a, team-b]");
 
-        assertTrue(all(objects, ClusterRole.class).isEmpty());
-        assertTrue(all(objects, ClusterRoleBinding.class).isEmpty());
+        ClusterRole crd = one(objects, ClusterRole.class);
+        assertEquals(json(List.of(documented(CRD_GROUP))), json(crd.getRules()));
+        assertEquals(crd.getMetadata().getName(), one(objects, ClusterRoleBinding.class).getRoleRef().getName());
         Map<String, Role> roles = all(objects, Role.class).stream()
                 .collect(Collectors.toMap(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(),
                         r -> r));
         assertEquals(Set.of("team-a/" + FULLNAME, "team-b/" + FULLNAME, NAMESPACE + "/" + FULLNAME
-                + "-leader-election"), roles.keySet());
+                + "-leader-election", "default/" + FULLNAME + "-crd-events"), roles.keySet());
         assertEquals(json(runRules()), json(roles.get("team-a/" + FULLNAME).getRules()));
         assertEquals(json(runRules()), json(roles.get("team-b/" + FULLNAME).getRules()));
+        assertEquals(json(List.of(documented("events.k8s.io"))),
+                json(roles.get("default/" + FULLNAME + "-crd-events").getRules()));
         for (RoleBinding binding : all(objects, RoleBinding.class)) {
             assertEquals(binding.getMetadata().getName(), binding.getRoleRef().getName());
             assertEquals(NAMESPACE + "/" + FULLNAME, binding.getSubjects().get(0).getNamespace() + "/"
                     + binding.getSubjects().get(0).getName());
         }
-        assertEquals(3, all(objects, RoleBinding.class).size());
+        assertEquals(4, all(objects, RoleBinding.class).size());
         assertEquals(Optional.of("team-a,team-b"), envValue(objects, "TRAININGRUN_OPERATOR_NAMESPACES"));
     }
 

@@ -223,6 +223,7 @@ class HelmReleaseIT {
         // reconcile failed: none lacked a right, none ran ahead of what the API server checks first.
         String log = client.pods().resource(operatorPods().get(0)).getLog();
         assertFalse(log.contains("Uncaught error during event processing"), log);
+        assertFalse(log.contains("Cannot read CRD"), "the chart lets the operator check the CRD: " + log);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.trainingrun.operator;
 
+import dev.trainingrun.api.StatusOwner;
 import dev.trainingrun.api.TrainingRun;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -17,17 +18,10 @@ import java.util.stream.Stream;
 public final class RunResources {
     /** Label on every object the operator makes; the dependents' informers select on it. */
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-    public static final String OPERATOR = "trainingrun-operator";
+    public static final String OPERATOR = StatusOwner.OPERATOR_FIELD_MANAGER;
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
     /** Label naming the run an object belongs to; the training pod carries it too. */
     public static final String RUN_LABEL = "trainingrun.dev/run";
-
-    /** Where the ConfigMap is mounted and the key of the manifest in it. */
-    public static final String CONFIG_DIR = "/etc/trainingrun";
-    public static final String CONFIG_KEY = "run.yaml";
-    public static final String DATA_DIR = "/data";
-    public static final String CHECKPOINT_DIR = "/checkpoints";
-    public static final String SCRATCH_DIR = "/tmp";
 
     /**
      * Longest run name the operator can serve: the Job is named after the run, and Kubernetes puts the Job's
@@ -65,14 +59,6 @@ public final class RunResources {
         return run.getSpec().getCheckpoints().getClaimName() == null;
     }
 
-    /**
-     * The run's own directory on the checkpoint claim: name plus the start of the uid, so that a run deleted and
-     * created again under the same name never resumes from its predecessor's checkpoints.
-     */
-    public static String runDirectory(TrainingRun run) {
-        return run.getMetadata().getName() + "-" + run.getMetadata().getUid().substring(0, 8);
-    }
-
     /** Claims the spec names, which must exist before the run's pod can start; the data claim first. */
     public static List<String> userClaims(TrainingRun run) {
         var data = run.getSpec().getData().getVolume().getPersistentVolumeClaim();
@@ -80,6 +66,18 @@ public final class RunResources {
                 .filter(Objects::nonNull)
                 .distinct()
                 .toList();
+    }
+
+    /** Where the run's spec asks for {@code claim}, in words for messages: the field, or the operator's own claim. */
+    public static String claimRole(TrainingRun run, String claim) {
+        if (claim.equals(run.getSpec().getCheckpoints().getClaimName())) {
+            return "spec.checkpoints.claimName";
+        }
+        var data = run.getSpec().getData().getVolume().getPersistentVolumeClaim();
+        if (data != null && claim.equals(data.getClaimName())) {
+            return "spec.data.volume.persistentVolumeClaim.claimName";
+        }
+        return "the checkpoint claim the operator makes for spec.checkpoints";
     }
 
     /** Every claim the run's pod mounts: those the spec names and the one the operator makes. */

@@ -4,6 +4,7 @@ import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.operator.config.OperatorConfig;
+import dev.trainingrun.operator.crd.ServedCrd;
 import dev.trainingrun.operator.dependents.CheckpointClaimDependent;
 import dev.trainingrun.operator.dependents.OperatorMakesClaim;
 import dev.trainingrun.operator.dependents.RunConfigMapDependent;
@@ -19,7 +20,6 @@ import dev.trainingrun.operator.status.StatusWriter;
 import dev.trainingrun.operator.validation.Problem;
 import dev.trainingrun.operator.validation.RunValidator;
 import dev.trainingrun.operator.validation.SecurityPolicy;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,6 +29,7 @@ import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -36,6 +37,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import java.time.Clock;
@@ -44,7 +46,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Turns each TrainingRun into its Job and keeps the run's status true to it. It only orchestrates: observe (the
@@ -70,19 +72,24 @@ import java.util.function.Predicate;
 public class TrainingRunReconciler implements Reconciler<TrainingRun>, ConfigurableReconciler<TrainingRun> {
     static final String NAME = "trainingrun";
     static final String CLAIM = "checkpoint-claim";
+    static final String FAILED_CREATES = "job-failed-create";
+    static final String CLAIM_EVENTS = "claim-events";
 
     private final OperatorConfig config;
     private final SecurityPolicy policy;
     private final StatusWriter statusWriter;
     private final RunMetrics metrics;
+    private final ServedCrd servedCrd;
     private final Clock clock;
 
-    public TrainingRunReconciler(OperatorConfig config, StatusWriter statusWriter, RunMetrics metrics) {
+    public TrainingRunReconciler(OperatorConfig config, StatusWriter statusWriter, RunMetrics metrics,
+            ServedCrd servedCrd, Clock clock) {
         this.config = config;
         this.policy = SecurityPolicy.from(config);
         this.statusWriter = statusWriter;
         this.metrics = metrics;
-        this.clock = Clock.systemUTC();
+        this.servedCrd = servedCrd;
+        this.clock = clock;
     }
 
     @Override
@@ -92,8 +99,10 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
 
     /**
      * Beside the dependents' own informers: the Job's pods, which tell what the Job's status does not (why a pod is
-     * not running yet), and the Job controller's FailedCreate Events, the only place where Kubernetes says that
-     * admission refuses the Job's pods (pod security level, quota, a missing PriorityClass).
+     * not running yet); the Job controller's FailedCreate Events, the only place where Kubernetes says that
+     * admission refuses the Job's pods (pod security level, quota, a missing PriorityClass); the Events about
+     * claims, the only place where Kubernetes says why a claim does not bind (no such storage class, no
+     * provisioner); and a change of the served CRD, which concerns every run.
      */
     @Override
     public List<EventSource<?, TrainingRun>> prepareEventSources(EventSourceContext<TrainingRun> context) {
@@ -107,44 +116,80 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
                 .build();
         // The Job is named after its run, so the Event's object names the run.
         var failedCreates = InformerEventSourceConfiguration.from(Event.class, TrainingRun.class)
-                .withName("job-failed-create")
+                .withName(FAILED_CREATES)
                 .withFieldSelector(new FieldSelector(
                         new FieldSelector.Field("involvedObject.kind", "Job"),
                         new FieldSelector.Field("reason", RunConditions.FAILED_CREATE)))
                 .withSecondaryToPrimaryMapper(event -> Set.of(new ResourceID(
                         event.getInvolvedObject().getName(), event.getMetadata().getNamespace())))
                 .build();
-        return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(failedCreates, context));
+        var claimEvents = InformerEventSourceConfiguration.from(Event.class, TrainingRun.class)
+                .withName(CLAIM_EVENTS)
+                .withFieldSelector(new FieldSelector(
+                        new FieldSelector.Field("involvedObject.kind", "PersistentVolumeClaim")))
+                .withSecondaryToPrimaryMapper(event -> CheckpointClaimDependent.claimants(
+                        event.getMetadata().getNamespace(), event.getInvolvedObject().getName(), context))
+                .build();
+        var crdChanges = new SimpleInboundEventSource<TrainingRun>("crd");
+        servedCrd.onChange(() -> context.getPrimaryCache().list()
+                .forEach(run -> crdChanges.propagateEvent(ResourceID.fromResource(run))));
+        return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(failedCreates, context),
+                new InformerEventSource<>(claimEvents, context), crdChanges);
     }
 
     @Override
     public UpdateControl<TrainingRun> reconcile(TrainingRun run, Context<TrainingRun> context) {
-        Optional<Job> existing = context.getSecondaryResource(Job.class);
+        return reconcile(run, new SdkRunContext(run, context));
+    }
+
+    /** The reconcile itself, on what the operator's caches say ({@link RunContext}). */
+    UpdateControl<TrainingRun> reconcile(TrainingRun run, RunContext context) {
         // Validation decides whether the run's objects are made, so it stops once the Job exists: its pods then report
         // on missing claims, and a policy changed since leaves alone what it allowed (as Pod Security admission
         // leaves running pods alone).
-        Optional<Problem> problem = existing.isPresent()
+        Optional<Problem> problem = context.job().isPresent()
                 ? Optional.empty()
-                : RunValidator.validate(run, policy, claimExists(run, context));
+                : RunValidator.validate(run, policy, name -> context.claim(name).isPresent());
         // A finished run is never started again, even when its Job has been removed after ttlSecondsAfterFinished.
         if (problem.isEmpty() && !isFinished(run.getStatus())) {
-            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+            context.reconcileDependents();
         }
-        Job job = context.getSecondaryResource(Job.class).orElse(null);
-        List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
-        List<Event> failedCreates = List.copyOf(context.getSecondaryResources(Event.class));
         Instant now = clock.instant();
-        TrainingRunStatus status = StatusAggregator.derive(
-                new Observation(run, problem, job, pods, failedCreates), now);
-        statusWriter.write(run, status, context);
-        return removeFinishedJob(run, status, job, context, now);
+        Observation seen = observe(run, problem, context);
+        TrainingRunStatus status = StatusAggregator.derive(seen, now);
+        statusWriter.write(run, servedCrd.writable(status), context);
+        return removeFinishedJob(run, status, seen.job(), context, now);
     }
 
-    private static Predicate<String> claimExists(TrainingRun run, Context<TrainingRun> context) {
-        @SuppressWarnings("unchecked")
-        var claims = (InformerEventSource<PersistentVolumeClaim, TrainingRun>)
-                context.eventSourceRetriever().getEventSourceFor(PersistentVolumeClaim.class, CLAIM);
-        return name -> claims.get(new ResourceID(name, run.getMetadata().getNamespace())).isPresent();
+    /**
+     * When the API server refuses to create or update one of the run's objects (RBAC, a quota, an admission
+     * webhook), the status says so ({@code Stuck}, reason CreateRefused or UpdateRefused, the API server's
+     * message) instead of only the log; the SDK then retries with back-off (application.properties), so the run
+     * goes on by itself once the cause is removed.
+     */
+    @Override
+    public ErrorStatusUpdateControl<TrainingRun> updateErrorStatus(TrainingRun run, Context<TrainingRun> context,
+            Exception error) {
+        return updateErrorStatus(run, new SdkRunContext(run, context));
+    }
+
+    ErrorStatusUpdateControl<TrainingRun> updateErrorStatus(TrainingRun run, RunContext context) {
+        Optional<Problem> refusal = context.refusal();
+        if (refusal.isPresent()) {
+            TrainingRunStatus status = StatusAggregator.derive(observe(run, refusal, context), clock.instant());
+            statusWriter.write(run, servedCrd.writable(status), context);
+        }
+        return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    /** Everything the status is derived from. */
+    private Observation observe(TrainingRun run, Optional<Problem> problem, RunContext context) {
+        List<PersistentVolumeClaim> claims = RunResources.mountedClaims(run).stream()
+                .flatMap(name -> context.claim(name).stream())
+                .toList();
+        Set<String> claimUids = claims.stream().map(claim -> claim.getMetadata().getUid()).collect(Collectors.toSet());
+        return new Observation(run, problem, context.job().orElse(null), context.pods(), context.failedCreates(),
+                claims, context.claimEvents(claimUids), servedCrd.outdated());
     }
 
     /**
@@ -152,7 +197,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
      * before the operator has seen how it ended, and the run's verdict would be lost.
      */
     private static UpdateControl<TrainingRun> removeFinishedJob(TrainingRun run, TrainingRunStatus status, Job job,
-            Context<TrainingRun> context, Instant now) {
+            RunContext context, Instant now) {
         Integer ttl = run.getSpec().getRunPolicy().getTtlSecondsAfterFinished();
         if (job == null || ttl == null || !isFinished(status) || status.getCompletionTime() == null) {
             return UpdateControl.noUpdate();
@@ -161,7 +206,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
         if (!left.isNegative() && !left.isZero()) {
             return UpdateControl.<TrainingRun>noUpdate().rescheduleAfter(left);
         }
-        context.getClient().resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        context.deleteJob(job);
         return UpdateControl.noUpdate();
     }
 

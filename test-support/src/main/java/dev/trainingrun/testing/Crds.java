@@ -27,6 +27,14 @@ public final class Crds {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+        install(client, crd);
+    }
+
+    /**
+     * Applies {@code crd} (server-side, taking over fields another manager set, so that fields it leaves out go) and
+     * waits for its Established condition.
+     */
+    public static void install(KubernetesClient client, CustomResourceDefinition crd) {
         client.resource(crd).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
         String name = crd.getMetadata().getName();
         // Polled rather than `kubectl wait --for=condition=Established`: a CRD the API server has just created has a

@@ -73,12 +73,12 @@ public class CheckpointClaimDependent extends KubernetesDependentResource<Persis
     @Override
     protected Optional<SecondaryToPrimaryMapper<PersistentVolumeClaim>> getSecondaryToPrimaryMapper(
             EventSourceContext<TrainingRun> context) {
-        return Optional.of(claim -> claimants(claim, context));
+        return Optional.of(claim -> claimants(claim.getMetadata().getNamespace(), claim.getMetadata().getName(),
+                context));
     }
 
-    private static Set<ResourceID> claimants(PersistentVolumeClaim claim, EventSourceContext<TrainingRun> context) {
-        String namespace = claim.getMetadata().getNamespace();
-        String name = claim.getMetadata().getName();
+    /** The runs of {@code namespace} whose pod mounts the claim {@code name}. */
+    public static Set<ResourceID> claimants(String namespace, String name, EventSourceContext<TrainingRun> context) {
         return context.getPrimaryCache()
                 .list(namespace, run -> RunResources.mountedClaims(run).contains(name))
                 .map(ResourceID::fromResource)

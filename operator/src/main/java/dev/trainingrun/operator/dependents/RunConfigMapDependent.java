@@ -1,5 +1,6 @@
 package dev.trainingrun.operator.dependents;
 
+import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunYaml;
 import dev.trainingrun.operator.RunResources;
@@ -38,7 +39,7 @@ public class RunConfigMapDependent extends CRUDKubernetesDependentResource<Confi
     static ConfigMap desiredConfigMap(TrainingRun run) {
         return new ConfigMapBuilder()
                 .withMetadata(RunResources.metadata(run, RunResources.configMapName(run)))
-                .addToData(RunResources.CONFIG_KEY, manifest(run))
+                .addToData(TrainerPod.MANIFEST_FILE, manifest(run))
                 .build();
     }
 

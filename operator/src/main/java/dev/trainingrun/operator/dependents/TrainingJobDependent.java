@@ -6,7 +6,9 @@ import dev.trainingrun.api.DataVolume;
 import dev.trainingrun.api.ResourceSpec;
 import dev.trainingrun.api.RunPolicy;
 import dev.trainingrun.api.TrainerExitCode;
+import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.ActiveTime;
 import dev.trainingrun.operator.RunResources;
 import dev.trainingrun.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -46,7 +48,7 @@ import java.util.Objects;
  *
  * <p>The Job is created once and its pod template never rewritten (a running pod must not be replaced because
  * the operator's defaults changed); afterwards only the editable run policy is patched onto it: backoff limit,
- * active deadline and suspension.
+ * what is left of the active-time budget, and suspension.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = RunResources.MANAGED_SELECTOR))
 public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, TrainingRun> {
@@ -57,8 +59,6 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
      */
     static final String SUSPEND_ANNOTATION = "trainingrun.dev/suspend";
 
-    static final String CONTAINER = "trainer";
-    static final long TRAINER_UID = 1000;
 
     private final OperatorConfig config;
 
@@ -87,22 +87,37 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 .patch(PatchContext.of(PatchType.JSON_MERGE), patch), eventSource().orElseThrow());
     }
 
-    /** A JSON merge patch that brings the Job's policy fields to the run's; empty when they already agree. */
+    /**
+     * A JSON merge patch that brings the Job's policy fields to the run's; empty when they already agree. The Job's
+     * deadline is what the run's budget has left ({@link ActiveTime}), patched together with the tally it follows
+     * from, so that whoever resumes the Job next (the operator or a queue) resumes it with the right deadline.
+     */
     static ObjectNode policyPatch(Job actual, TrainingRun run) {
         RunPolicy policy = run.getSpec().getRunPolicy();
+        ActiveTime active = ActiveTime.of(actual);
         ObjectNode patch = JsonNodeFactory.instance.objectNode();
         ObjectNode spec = JsonNodeFactory.instance.objectNode();
+        ObjectNode annotations = JsonNodeFactory.instance.objectNode();
         if (!Objects.equals(actual.getSpec().getBackoffLimit(), policy.getBackoffLimit())) {
             spec.put("backoffLimit", policy.getBackoffLimit());
         }
-        if (!Objects.equals(actual.getSpec().getActiveDeadlineSeconds(), policy.getActiveDeadlineSeconds())) {
-            spec.put("activeDeadlineSeconds", policy.getActiveDeadlineSeconds());
+        Long deadline = active.jobDeadline(policy.getActiveDeadlineSeconds());
+        if (!Objects.equals(actual.getSpec().getActiveDeadlineSeconds(), deadline)) {
+            spec.put("activeDeadlineSeconds", deadline);
+        }
+        if (!active.equals(ActiveTime.recorded(actual))) {
+            active.annotations().forEach(annotations::put);
         }
         String wanted = Boolean.toString(policy.isSuspend());
-        Map<String, String> annotations = actual.getMetadata().getAnnotations();
-        if (annotations == null || !wanted.equals(annotations.get(SUSPEND_ANNOTATION))) {
+        Map<String, String> recorded = actual.getMetadata().getAnnotations();
+        // A run whose budget is spent is never resumed: it has failed (DeadlineExceeded).
+        boolean resumable = policy.isSuspend() || !active.spent(policy.getActiveDeadlineSeconds());
+        if (resumable && (recorded == null || !wanted.equals(recorded.get(SUSPEND_ANNOTATION)))) {
             spec.put("suspend", policy.isSuspend());
-            patch.putObject("metadata").putObject("annotations").put(SUSPEND_ANNOTATION, wanted);
+            annotations.put(SUSPEND_ANNOTATION, wanted);
+        }
+        if (!annotations.isEmpty()) {
+            patch.putObject("metadata").set("annotations", annotations);
         }
         if (!spec.isEmpty()) {
             patch.set("spec", spec);
@@ -151,12 +166,12 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
         return new PodFailurePolicyBuilder()
                 .addNewRule()
                     .withAction("FailJob")
-                    .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
+                    .withNewOnExitCodes().withContainerName(TrainerPod.CONTAINER).withOperator("In")
                         .withValues(TrainerExitCode.INVALID_INPUT.code()).endOnExitCodes()
                 .endRule()
                 .addNewRule()
                     .withAction("Ignore")
-                    .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
+                    .withNewOnExitCodes().withContainerName(TrainerPod.CONTAINER).withOperator("In")
                         .withValues(TrainerExitCode.STOPPED.code()).endOnExitCodes()
                 .endRule()
                 .addNewRule()
@@ -178,9 +193,9 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 .withEnableServiceLinks(false)
                 .withNewSecurityContext()
                     .withRunAsNonRoot(true)
-                    .withRunAsUser(TRAINER_UID)
-                    .withRunAsGroup(TRAINER_UID)
-                    .withFsGroup(TRAINER_UID)
+                    .withRunAsUser(TrainerPod.USER_ID)
+                    .withRunAsGroup(TrainerPod.USER_ID)
+                    .withFsGroup(TrainerPod.USER_ID)
                     .withFsGroupChangePolicy("OnRootMismatch")
                     .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
@@ -196,14 +211,11 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
     private static Container container(TrainingRun run, TrainerDefaults defaults) {
         String image = run.getSpec().getImage() != null ? run.getSpec().getImage() : defaults.image();
         return new ContainerBuilder()
-                .withName(CONTAINER)
+                .withName(TrainerPod.CONTAINER)
                 .withImage(image)
                 .withImagePullPolicy(defaults.imagePullPolicy())
-                .withArgs("train",
-                        "--run", RunResources.CONFIG_DIR + "/" + RunResources.CONFIG_KEY,
-                        "--data", RunResources.DATA_DIR,
-                        "--output", RunResources.CHECKPOINT_DIR + "/" + RunResources.runDirectory(run))
-                .withEnv(env(run))
+                .withArgs(TrainerPod.arguments(run))
+                .withEnv(env())
                 .withResources(resources(run.getSpec().getResources()))
                 .withSecurityContext(new SecurityContextBuilder()
                         .withRunAsNonRoot(true)
@@ -215,10 +227,10 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 // Failed condition quotes.
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withVolumeMounts(
-                        mount("data", RunResources.DATA_DIR, true),
-                        mount("config", RunResources.CONFIG_DIR, true),
-                        mount("checkpoints", RunResources.CHECKPOINT_DIR, false),
-                        mount("scratch", RunResources.SCRATCH_DIR, false))
+                        mount("data", TrainerPod.DATA_DIR, true),
+                        mount("config", TrainerPod.MANIFEST_DIR, true),
+                        mount("checkpoints", TrainerPod.CHECKPOINT_DIR, false),
+                        mount("scratch", TrainerPod.SCRATCH_DIR, false))
                 .build();
     }
 
@@ -226,19 +238,16 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
         return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
     }
 
-    private static List<EnvVar> env(TrainingRun run) {
+    private static List<EnvVar> env() {
         return List.of(
-                new EnvVarBuilder().withName("TRAININGRUN_NAME").withNewValueFrom().withNewFieldRef()
+                new EnvVarBuilder().withName(TrainerPod.RUN_NAME_ENV).withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.labels['" + RunResources.RUN_LABEL + "']")
                         .endFieldRef().endValueFrom().build(),
-                new EnvVarBuilder().withName("TRAININGRUN_NAMESPACE").withNewValueFrom().withNewFieldRef()
+                new EnvVarBuilder().withName(TrainerPod.RUN_NAMESPACE_ENV).withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build(),
-                // The trainer reports where its files are (status.checkpoints); only the operator knows the claim.
-                new EnvVar("TRAININGRUN_CHECKPOINT_CLAIM", RunResources.checkpointClaimName(run), null),
-                // DJL otherwise reaches out to the network at engine start-up.
-                new EnvVar("DJL_OFFLINE", "true", null),
+                new EnvVar(TrainerPod.DJL_OFFLINE_ENV, "true", null),
                 // The root filesystem is read-only; anything that writes under HOME writes to the scratch volume.
-                new EnvVar("HOME", RunResources.SCRATCH_DIR, null));
+                new EnvVar(TrainerPod.HOME_ENV, TrainerPod.SCRATCH_DIR, null));
     }
 
     private static ResourceRequirements resources(ResourceSpec spec) {

@@ -27,6 +27,16 @@ public final class RunConditions {
     public static final String UNSCHEDULABLE = "Unschedulable";
     /** The trainer refused the run's input (its exit code 2); the message quotes what it said. */
     public static final String INVALID_INPUT = "InvalidInput";
+    /** The run's active-time budget (spec.runPolicy.activeDeadlineSeconds) is used up; the Job's reason too. */
+    public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
+    /** A claim the pod mounts is not bound and will not bind by itself. */
+    public static final String CLAIM_NOT_BOUND = "ClaimNotBound";
+    /** The API server refused to create one of the run's objects (RBAC, a quota, an admission webhook). */
+    public static final String CREATE_REFUSED = "CreateRefused";
+    /** The API server refused to change one of the run's objects (e.g. the Job's suspension, by a webhook). */
+    public static final String UPDATE_REFUSED = "UpdateRefused";
+    /** The installed CRD lacks fields this operator writes or reads. */
+    public static final String CRD_OUTDATED = "CrdOutdated";
     /** The Job controller's reason when admission refuses the Job's pod. */
     public static final String FAILED_CREATE = "FailedCreate";
 

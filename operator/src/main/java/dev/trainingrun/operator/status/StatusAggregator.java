@@ -1,7 +1,9 @@
 package dev.trainingrun.operator.status;
 
+import static dev.trainingrun.operator.status.RunConditions.CLAIM_NOT_BOUND;
 import static dev.trainingrun.operator.status.RunConditions.COMPLETED;
 import static dev.trainingrun.operator.status.RunConditions.CREATING;
+import static dev.trainingrun.operator.status.RunConditions.DEADLINE_EXCEEDED;
 import static dev.trainingrun.operator.status.RunConditions.FAILED;
 import static dev.trainingrun.operator.status.RunConditions.FAILED_CREATE;
 import static dev.trainingrun.operator.status.RunConditions.INVALID_INPUT;
@@ -19,11 +21,14 @@ import static dev.trainingrun.operator.status.RunConditions.SUSPENDED;
 import static dev.trainingrun.operator.status.RunConditions.SUSPENDED_BY_USER;
 import static dev.trainingrun.operator.status.RunConditions.UNSCHEDULABLE;
 
+import dev.trainingrun.api.CheckpointLocations;
 import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainerExitCode;
+import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
+import dev.trainingrun.operator.ActiveTime;
 import dev.trainingrun.operator.RunResources;
 import dev.trainingrun.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -32,11 +37,13 @@ import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -57,6 +64,13 @@ public final class StatusAggregator {
     static final Set<String> STUCK_WAITING_REASONS = Set.of(
             "ErrImagePull", "ImagePullBackOff", "InvalidImageName",
             "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+
+    /**
+     * How long an external provisioner may leave a claim waiting before the run is stuck on it: long enough for a
+     * cloud disk to be made, short enough to name a provisioner that is not installed or not running. The volume
+     * controller repeats its ExternalProvisioning Event every 15 s while it waits.
+     */
+    static final Duration PROVISIONER_SILENCE = Duration.ofSeconds(60);
 
     private StatusAggregator() {}
 
@@ -81,7 +95,7 @@ public final class StatusAggregator {
             // The Job of a finished run was removed (ttlSecondsAfterFinished): the verdict stands.
             return OperatorStatus.of(previous).toStatus();
         }
-        Verdict verdict = verdict(seen);
+        Verdict verdict = blockedBy(verdict(seen), seen.problem());
         Job job = seen.job();
         TrainingRunStatus status = new TrainingRunStatus();
         status.setObservedGeneration(run.getMetadata().getGeneration());
@@ -94,12 +108,22 @@ public final class StatusAggregator {
                 .filter(pod -> previous.getPod() == null || madeAfter(pod, previous.getPod()))
                 .map(StatusAggregator::reference)
                 .orElse(previous.getPod()));
+        activeTime(status, previous, job, verdict, now);
+        status.setCheckpoints(locations(run));
         status.setStartTime(previous.getStartTime() != null ? previous.getStartTime() : startTime(seen, verdict, now));
         if (verdict.phase().isFinished()) {
             status.setCompletionTime(Stream.of(previous.getCompletionTime(), verdict.finishedAt())
                     .filter(Objects::nonNull).findFirst().orElse(timestamp(now)));
         }
         return status;
+    }
+
+    /** Where the run's files are: facts of the spec and the run's identity, known before its pod exists. */
+    private static CheckpointLocations locations(TrainingRun run) {
+        CheckpointLocations locations = new CheckpointLocations();
+        locations.setClaimName(RunResources.checkpointClaimName(run));
+        locations.setDirectory(TrainerPod.runDirectory(run));
+        return locations;
     }
 
     static Verdict verdict(Observation seen) {
@@ -111,7 +135,10 @@ public final class StatusAggregator {
             if (problem.permanent()) {
                 return Verdict.of(Phase.Failed, problem.reason(), problem.message());
             }
-            return suspend ? suspended() : new Verdict(Phase.Pending, problem.reason(), problem.message(), problem, null);
+            if (job == null) {
+                return suspend ? suspended()
+                        : new Verdict(Phase.Pending, problem.reason(), problem.message(), problem, null);
+            }
         }
         if (job == null) {
             return suspend ? suspended() : Verdict.of(Phase.Pending, CREATING, "Creating the run's Job.");
@@ -123,8 +150,12 @@ public final class StatusAggregator {
             String finishedAt = job.getStatus().getCompletionTime() != null
                     ? job.getStatus().getCompletionTime() : complete.get().getLastTransitionTime();
             return new Verdict(Phase.Succeeded, COMPLETED, "Training finished; its files are in directory "
-                    + RunResources.runDirectory(run) + " of claim " + RunResources.checkpointClaimName(run) + ".",
+                    + TrainerPod.runDirectory(run) + " of claim " + RunResources.checkpointClaimName(run) + ".",
                     null, finishedAt);
+        }
+        Optional<Verdict> overBudget = overBudget(run, job);
+        if (overBudget.isPresent()) {
+            return overBudget.get();
         }
         Optional<JobCondition> failed = jobCondition(job, "Failed").or(() -> jobCondition(job, "FailureTarget"));
         if (failed.isPresent()) {
@@ -166,6 +197,10 @@ public final class StatusAggregator {
                         + " finished training; Job " + job.getMetadata().getName() + " is completing.");
             }
         }
+        Optional<Verdict> unbound = unboundClaim(seen);
+        if (unbound.isPresent()) {
+            return unbound.get();
+        }
         for (Pod pod : live) {
             Optional<Verdict> stuck = stuck(pod);
             if (stuck.isPresent()) {
@@ -185,6 +220,102 @@ public final class StatusAggregator {
         // One message from the Job's creation until its pod runs, so that the pod's arrival costs no status write.
         return Verdict.of(Phase.Pending, POD_PENDING, "Waiting for the training pod of Job "
                 + job.getMetadata().getName() + " to be scheduled and started.");
+    }
+
+    /**
+     * The run's active-time budget is used up: the Job failed by its own deadline, which the operator keeps at what
+     * the budget has left, or the ended active periods alone reach the budget (it was lowered below them, or the run
+     * is suspended with nothing left), which fails the run at once.
+     */
+    private static Optional<Verdict> overBudget(TrainingRun run, Job job) {
+        Long budget = run.getSpec().getRunPolicy().getActiveDeadlineSeconds();
+        ActiveTime active = ActiveTime.of(job);
+        // FailureTarget first: the Job controller sets it a moment before Failed, and keeps it; its time is when the
+        // last period ended, whichever of the two the operator saw first.
+        Optional<JobCondition> exceeded = jobCondition(job, "FailureTarget").or(() -> jobCondition(job, "Failed"))
+                .filter(condition -> DEADLINE_EXCEEDED.equals(condition.getReason()));
+        if (exceeded.isEmpty() && !active.spent(budget)) {
+            return Optional.empty();
+        }
+        String failedAt = exceeded.map(JobCondition::getLastTransitionTime).orElse(null);
+        long used = failedAt != null ? active.total(Instant.parse(failedAt)) : active.endedSeconds();
+        return Optional.of(new Verdict(Phase.Failed, DEADLINE_EXCEEDED, "The run was active for " + used + " s in all"
+                + (budget != null ? ", its whole budget of " + budget + " s" : "")
+                + " (spec.runPolicy.activeDeadlineSeconds; time suspended is not counted). Its checkpoints are kept.",
+                null, failedAt));
+    }
+
+    /**
+     * The active-time tally ({@link ActiveTime}) as the status shows it: the ended periods and when the current one
+     * began; once the run has finished, its whole active time.
+     */
+    private static void activeTime(TrainingRunStatus status, TrainingRunStatus previous, Job job, Verdict verdict,
+            Instant now) {
+        if (job == null) {
+            status.setActiveSeconds(previous.getActiveSeconds());
+            return;
+        }
+        ActiveTime active = ActiveTime.of(job);
+        if (verdict.phase().isFinished()) {
+            Instant end = verdict.finishedAt() != null ? Instant.parse(verdict.finishedAt()) : now;
+            status.setActiveSeconds(active.total(end));
+        } else {
+            status.setActiveSeconds(active.endedSeconds());
+            status.setActiveSince(active.since() != null ? timestamp(active.since()) : null);
+        }
+    }
+
+    /**
+     * A problem that arises once the Job exists (the API server refuses to update one of the run's objects) keeps
+     * the phase its Job gives the run and makes it stuck; a finished run stays finished.
+     */
+    private static Verdict blockedBy(Verdict verdict, Optional<Problem> problem) {
+        if (problem.isEmpty() || verdict.stuck() != null || verdict.phase().isFinished()) {
+            return verdict;
+        }
+        return new Verdict(verdict.phase(), verdict.reason(), verdict.message(), problem.get(), verdict.finishedAt());
+    }
+
+    /**
+     * A claim of the run that is not bound and will not bind by itself, as the newest Event about it says: a failure
+     * (ProvisioningFailed: no such storage class, a provisioner that refuses; FailedBinding: no volume fits and no
+     * class can make one; VolumeMismatch), or an external provisioner that has not answered for
+     * {@link #PROVISIONER_SILENCE}; or its volume is gone (Lost). A claim waiting for its first consumer, or being
+     * provisioned, is not stuck.
+     */
+    private static Optional<Verdict> unboundClaim(Observation seen) {
+        for (PersistentVolumeClaim claim : seen.claims()) {
+            String phase = claim.getStatus() != null ? claim.getStatus().getPhase() : null;
+            if ("Bound".equals(phase)) {
+                continue;
+            }
+            String name = claim.getMetadata().getName();
+            String what = "PersistentVolumeClaim \"" + name + "\" (" + RunResources.claimRole(seen.run(), name)
+                    + ") is not bound: ";
+            if ("Lost".equals(phase)) {
+                return Optional.of(Verdict.stuck(CLAIM_NOT_BOUND, what + "its PersistentVolume "
+                        + claim.getSpec().getVolumeName() + " is gone (phase Lost)."));
+            }
+            Optional<Event> newest = seen.claimEvents().stream()
+                    .filter(event -> event.getInvolvedObject() != null
+                            && claim.getMetadata().getUid().equals(event.getInvolvedObject().getUid()))
+                    .filter(event -> lastSeen(event) != null)
+                    .max(Comparator.comparing(StatusAggregator::lastSeen));
+            if (newest.isPresent() && blocksBinding(newest.get())) {
+                return Optional.of(Verdict.stuck(CLAIM_NOT_BOUND, what + newest.get().getReason() + ": "
+                        + newest.get().getMessage()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean blocksBinding(Event event) {
+        if ("Warning".equals(event.getType()) || "FailedBinding".equals(event.getReason())) {
+            return true;
+        }
+        Instant first = firstSeen(event);
+        return "ExternalProvisioning".equals(event.getReason()) && first != null
+                && !Duration.between(first, lastSeen(event)).minus(PROVISIONER_SILENCE).isNegative();
     }
 
     private static Verdict suspended() {
@@ -229,15 +360,25 @@ public final class StatusAggregator {
         return seen.failedCreates().stream()
                 .filter(event -> event.getInvolvedObject() != null
                         && job.getMetadata().getUid().equals(event.getInvolvedObject().getUid()))
-                .filter(event -> eventTime(event) != null)
-                .max(Comparator.comparing(StatusAggregator::eventTime))
-                .filter(event -> newestPod.isEmpty() || eventTime(event).isAfter(newestPod.get()))
+                .filter(event -> lastSeen(event) != null)
+                .max(Comparator.comparing(StatusAggregator::lastSeen))
+                .filter(event -> newestPod.isEmpty() || lastSeen(event).isAfter(newestPod.get()))
                 .map(event -> Verdict.stuck(FAILED_CREATE, "Job " + job.getMetadata().getName()
                         + " cannot create its training pod: " + event.getMessage()));
     }
 
-    private static Instant eventTime(Event event) {
+    /** When an Event (or the newest of its series) last happened, whichever API recorded it. */
+    private static Instant lastSeen(Event event) {
         String time = event.getLastTimestamp() != null ? event.getLastTimestamp()
+                : event.getSeries() != null && event.getSeries().getLastObservedTime() != null
+                        ? event.getSeries().getLastObservedTime().getTime()
+                : event.getEventTime() != null ? event.getEventTime().getTime() : null;
+        return time != null ? Instant.parse(time) : null;
+    }
+
+    /** When an Event (or the first of its series) first happened. */
+    private static Instant firstSeen(Event event) {
+        String time = event.getFirstTimestamp() != null ? event.getFirstTimestamp()
                 : event.getEventTime() != null ? event.getEventTime().getTime() : null;
         return time != null ? Instant.parse(time) : null;
     }
@@ -282,7 +423,7 @@ public final class StatusAggregator {
         Long generation = seen.run().getMetadata().getGeneration();
         List<Condition> conditions = new ArrayList<>();
         Phase phase = verdict.phase();
-        Optional<Problem> problem = seen.problem();
+        Optional<Problem> problem = seen.outdatedCrd().or(seen::problem);
         if (problem.isPresent()) {
             conditions.add(condition(READY, false, problem.get().reason(), problem.get().message()));
         } else if (seen.job() == null) {

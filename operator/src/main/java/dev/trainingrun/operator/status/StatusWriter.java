@@ -3,10 +3,10 @@ package dev.trainingrun.operator.status;
 import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
+import dev.trainingrun.operator.RunContext;
 import dev.trainingrun.operator.metrics.RunMetrics;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import jakarta.inject.Singleton;
 import java.util.Objects;
 import org.jboss.logging.Logger;
@@ -27,14 +27,14 @@ public class StatusWriter {
         this.metrics = metrics;
     }
 
-    public void write(TrainingRun run, TrainingRunStatus desired, Context<TrainingRun> context) {
+    public void write(TrainingRun run, TrainingRunStatus desired, RunContext context) {
         OperatorStatus before = OperatorStatus.of(run.getStatus());
         OperatorStatus after = OperatorStatus.of(desired);
         // Another event of this run is already queued: its reconcile will see newer state and write that instead.
-        if (before.equals(after) || context.isNextReconciliationImminent()) {
+        if (before.equals(after) || context.nextReconciliationImminent()) {
             return;
         }
-        context.resourceOperations().serverSideApplyPrimaryStatus(applyObject(run, after.toStatus()));
+        context.applyStatus(applyObject(run, after.toStatus()));
         metrics.statusWritten();
         announce(run, before, after);
     }

@@ -34,14 +34,8 @@ public final class RunValidator {
         return RunResources.userClaims(run).stream()
                 .filter(claimExists.negate())
                 .findFirst()
-                .map(claim -> new Problem(CLAIM_NOT_FOUND, "PersistentVolumeClaim \"" + claim + "\" "
-                        + role(run, claim) + " does not exist in namespace " + run.getMetadata().getNamespace()
-                        + "; the run starts as soon as it does.", false));
-    }
-
-    private static String role(TrainingRun run, String claim) {
-        return claim.equals(run.getSpec().getCheckpoints().getClaimName())
-                ? "(spec.checkpoints.claimName)"
-                : "(spec.data.volume.persistentVolumeClaim.claimName)";
+                .map(claim -> new Problem(CLAIM_NOT_FOUND, "PersistentVolumeClaim \"" + claim + "\" ("
+                        + RunResources.claimRole(run, claim) + ") does not exist in namespace "
+                        + run.getMetadata().getNamespace() + "; the run starts as soon as it does.", false));
     }
 }

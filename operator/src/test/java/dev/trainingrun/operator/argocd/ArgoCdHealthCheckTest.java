@@ -34,7 +34,8 @@ class ArgoCdHealthCheckTest {
     /** The states issue 9 asks the health check to be tested on, each a document of a real run. */
     private static final Set<String> REQUIRED_CAPTURES = Set.of("created", "suspend-requested", "pending-queued",
             "running-started", "running", "suspended", "succeeded", "failed-backoff-limit", "failed-deadline",
-            "stuck-unschedulable", "stuck-claim-not-found", "stuck-pod-rejected", "stuck-image-pull");
+            "stuck-unschedulable", "stuck-claim-not-found", "stuck-pod-rejected", "stuck-image-pull",
+            "stuck-claim-not-bound", "stuck-create-refused", "degraded-crd-outdated");
 
     @BeforeEach
     void needsLua() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.ActiveTime;
 import dev.trainingrun.operator.Runs;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -146,7 +147,8 @@ class TrainingJobDependentTest {
         assertEquals("metadata.namespace", env.get("TRAININGRUN_NAMESPACE").getValueFrom().getFieldRef().getFieldPath());
         assertEquals("true", env.get("DJL_OFFLINE").getValue());
         assertEquals("/tmp", env.get("HOME").getValue());
-        assertEquals("cats-checkpoints", env.get("TRAININGRUN_CHECKPOINT_CLAIM").getValue());
+        assertFalse(env.containsKey("TRAININGRUN_CHECKPOINT_CLAIM"),
+                "where the run's files are is the operator's to report (status.checkpoints.claimName)");
         assertEquals("cats", job(Runs.minimal()).getSpec().getTemplate().getMetadata().getLabels()
                 .get("trainingrun.dev/run"));
     }
@@ -234,6 +236,35 @@ class TrainingJobDependentTest {
         Job actual = job(run);
         run.getSpec().getRunPolicy().setActiveDeadlineSeconds(null);
         assertTrue(TrainingJobDependent.policyPatch(actual, run).at("/spec/activeDeadlineSeconds").isNull());
+    }
+
+    @Test
+    void aSuspendedJobIsGivenWhatIsLeftOfTheBudgetWithTheTallyBeforeAnyoneResumesIt() {
+        TrainingRun run = Runs.run("cats", "{data: {volume: {nfs: {server: s, path: /d}}}, "
+                + "runPolicy: {activeDeadlineSeconds: 600}}");
+        Job running = new JobBuilder(job(run)).editMetadata()
+                .addToAnnotations(ActiveTime.SINCE, "2026-01-02T03:00:00Z").endMetadata()
+                .withNewStatus().withStartTime("2026-01-02T03:00:00Z").endStatus().build();
+        assertTrue(TrainingJobDependent.policyPatch(running, run).isEmpty(), "the open period is already recorded");
+
+        Job suspended = new JobBuilder(running).editSpec().withSuspend(true).endSpec()
+                .withNewStatus().addNewCondition().withType("Suspended").withStatus("True")
+                .withLastTransitionTime("2026-01-02T03:04:10Z").endCondition().endStatus().build();
+        ObjectNode patch = TrainingJobDependent.policyPatch(suspended, run);
+        assertEquals(350, patch.at("/spec/activeDeadlineSeconds").asLong());
+        assertEquals("250", patch.at("/metadata/annotations/trainingrun.dev~1active-seconds").asText());
+        assertTrue(patch.at("/metadata/annotations/trainingrun.dev~1active-since").isNull());
+        assertEquals(2, patch.size());
+    }
+
+    @Test
+    void aRunWhoseBudgetIsSpentIsNotResumed() {
+        TrainingRun run = Runs.run("cats", "{data: {volume: {nfs: {server: s, path: /d}}}, "
+                + "runPolicy: {activeDeadlineSeconds: 600, suspend: true}}");
+        Job suspended = new JobBuilder(job(run)).editMetadata().addToAnnotations(ActiveTime.ENDED, "600").endMetadata()
+                .editSpec().withActiveDeadlineSeconds(1L).endSpec().build();
+        run.getSpec().getRunPolicy().setSuspend(false);
+        assertTrue(TrainingJobDependent.policyPatch(suspended, run).isEmpty());
     }
 
     @Test

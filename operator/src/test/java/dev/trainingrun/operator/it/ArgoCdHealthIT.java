@@ -108,10 +108,7 @@ class ArgoCdHealthIT {
         check("running", training, "Progressing", "Epoch 3/5, val-acc 0.8667. "
                 + condition(document(training), "Running").path("message").asText());
 
-        TrainingRun edited = runs(client).withName("training").edit(run -> {
-            run.getSpec().getRunPolicy().setSuspend(true);
-            return run;
-        });
+        TrainingRun edited = Fixtures.patchRunPolicy(client, "training", Map.of("suspend", true));
         check("suspend-requested", edited, "Progressing", "Waiting for the operator to act on generation 2 of the "
                 + "spec (the status describes generation 1).");
 
@@ -182,6 +179,40 @@ class ArgoCdHealthIT {
         TrainingRun rejected = awaitCondition(client, "hostpath", "Stuck", "FailedCreate", TIMEOUT);
         assertTrue(explained(rejected, "Stuck").contains("hostPath"), explained(rejected, "Stuck"));
         check("stuck-pod-rejected", rejected, "Degraded", explained(rejected, "Stuck"));
+    }
+
+    @Test
+    void aClaimThatCannotBindAndAnObjectTheApiServerRefusesAreDegraded() {
+        runs(client).resource(Fixtures.run("unbound", """
+                {data: {volume: {persistentVolumeClaim: {claimName: data}}},
+                 checkpoints: {storageClassName: no-such-class, size: 1Gi, reclaimPolicy: Delete},
+                 resources: {gpus: 1, nodeSelector: {trainingrun.dev/fake-node: "true"}}}""")).create();
+        TrainingRun unbound = awaitCondition(client, "unbound", "Stuck", "ClaimNotBound", TIMEOUT);
+        check("stuck-claim-not-bound", unbound, "Degraded", explained(unbound, "Stuck"));
+
+        Fixtures.refuseConfigMaps(client);
+        try {
+            runs(client).resource(fakeNodeRun("refused", 1)).create();
+            TrainingRun refused = awaitCondition(client, "refused", "Stuck", "CreateRefused", TIMEOUT);
+            check("stuck-create-refused", refused, "Degraded", explained(refused, "Stuck"));
+        } finally {
+            Fixtures.allowConfigMaps(client);
+        }
+    }
+
+    @Test
+    void aRunUnderAnOlderCrdIsDegraded() {
+        runs(client).resource(fakeNodeRun("outdated", 1)).create();
+        awaitCondition(client, "outdated", "Running", "PodRunning", TIMEOUT);
+        Fixtures.installCrdWithout(client, "status.activeSeconds", "status.activeSince");
+        try {
+            TrainingRun outdated = Await.until("the run to report the older CRD", TIMEOUT,
+                    () -> Fixtures.get(client, "outdated"),
+                    run -> Fixtures.hasCondition(run, "Ready", "False", "CrdOutdated"));
+            check("degraded-crd-outdated", outdated, "Degraded", explained(outdated, "Ready"));
+        } finally {
+            Fixtures.installCrd(client);
+        }
     }
 
     @Test

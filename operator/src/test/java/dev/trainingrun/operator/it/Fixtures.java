@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -22,6 +25,10 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +49,7 @@ public final class Fixtures {
     /** Claims bound at once to volumes nothing mounts: pods on fake nodes schedule without a provisioner. */
     static final String DATA_CLAIM = "data";
     static final String CHECKPOINT_CLAIM = "checkpoints";
+    static final String NO_CONFIG_MAPS = "no-configmaps";
 
     private Fixtures() {}
 
@@ -86,6 +94,31 @@ public final class Fixtures {
                 .build()).build();
     }
 
+    /**
+     * Installs the CRD as an older release had it: without the given fields ({@code status.activeSeconds}, ...),
+     * as Helm leaves a CRD behind when it upgrades the chart.
+     */
+    public static void installCrdWithout(KubernetesClient client, String... fields) {
+        CustomResourceDefinition crd;
+        try (InputStream in = Files.newInputStream(CRD)) {
+            crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        JSONSchemaProps schema = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+        for (String field : fields) {
+            JSONSchemaProps parent = schema;
+            String[] path = field.split("\\.");
+            for (int i = 0; i < path.length - 1; i++) {
+                parent = parent.getProperties().get(path[i]);
+            }
+            if (parent.getProperties().remove(path[path.length - 1]) == null) {
+                throw new IllegalArgumentException("the CRD has no field " + field);
+            }
+        }
+        Crds.install(client, crd);
+    }
+
     public static MixedOperation<TrainingRun, ?, Resource<TrainingRun>> runs(KubernetesClient client) {
         return client.resources(TrainingRun.class);
     }
@@ -126,6 +159,20 @@ public final class Fixtures {
                 () -> client.pods().inNamespace(namespace).withLabel(RUN_LABEL).list().getItems().isEmpty());
     }
 
+    /**
+     * A ResourceQuota that lets no ConfigMap more into the namespace (which holds its kube-root-ca.crt already), so
+     * that the API server refuses a run's ConfigMap; {@link #allowConfigMaps} removes it.
+     */
+    public static void refuseConfigMaps(KubernetesClient client) {
+        client.resourceQuotas().resource(new ResourceQuotaBuilder().withNewMetadata().withName(NO_CONFIG_MAPS)
+                .endMetadata().withNewSpec().addToHard("count/configmaps", new Quantity("0")).endSpec().build())
+                .create();
+    }
+
+    public static void allowConfigMaps(KubernetesClient client) {
+        client.resourceQuotas().withName(NO_CONFIG_MAPS).delete();
+    }
+
     public static void deleteBoundClaimVolumes(KubernetesClient client, String namespace) {
         for (String claim : List.of(DATA_CLAIM, CHECKPOINT_CLAIM)) {
             client.persistentVolumes().withName(volumeName(namespace, claim)).delete();
@@ -162,6 +209,15 @@ public final class Fixtures {
                 .map(node -> node.getMetadata().getName())
                 .findFirst()
                 .orElseThrow();
+    }
+
+    /**
+     * Changes fields of the run's {@code spec.runPolicy} by a JSON merge patch, as {@code kubectl patch} does: no
+     * resourceVersion, so a status write of the operator in between does not make it fail with a conflict.
+     */
+    public static TrainingRun patchRunPolicy(KubernetesClient client, String name, Map<String, Object> fields) {
+        return runs(client).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                client.getKubernetesSerialization().asJson(Map.of("spec", Map.of("runPolicy", fields))));
     }
 
     public static TrainingRun get(KubernetesClient client, String name) {

@@ -43,6 +43,24 @@ public final class OperatorProcess implements AutoCloseable {
      * @param env settings beyond the kubeconfig and the HTTP port, e.g. {@code TRAININGRUN_OPERATOR_NAMESPACES}
      */
     public static OperatorProcess start(String name, Path kubeconfig, Map<String, String> env, List<String> jvmOptions) {
+        OperatorProcess operator = launch(name, kubeconfig, env, jvmOptions);
+        operator.awaitHealth("/q/health/ready", "ready");
+        return operator;
+    }
+
+    public static OperatorProcess start(String name, Path kubeconfig, Map<String, String> env) {
+        return start(name, kubeconfig, env, List.of());
+    }
+
+    /** Starts the operator and waits until it is alive, for a test of why it does not report ready. */
+    public static OperatorProcess startAlive(String name, Path kubeconfig, Map<String, String> env) {
+        OperatorProcess operator = launch(name, kubeconfig, env, List.of());
+        operator.awaitHealth("/q/health/live", "alive");
+        return operator;
+    }
+
+    private static OperatorProcess launch(String name, Path kubeconfig, Map<String, String> env,
+            List<String> jvmOptions) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: package the operator first");
         }
@@ -64,24 +82,18 @@ public final class OperatorProcess implements AutoCloseable {
             builder.environment().putAll(environment);
             Files.writeString(log, "---- " + String.join(" ", command) + " " + env + System.lineSeparator(),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
-            operator.awaitReady();
-            return operator;
+            return new OperatorProcess(builder.start(), port, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static OperatorProcess start(String name, Path kubeconfig, Map<String, String> env) {
-        return start(name, kubeconfig, env, List.of());
-    }
-
-    private void awaitReady() {
-        Await.until("the operator (log: " + log.toAbsolutePath() + ") to report ready", START_TIMEOUT, () -> {
+    private void awaitHealth(String path, String state) {
+        Await.until("the operator (log: " + log.toAbsolutePath() + ") to report " + state, START_TIMEOUT, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the operator exited with " + process.exitValue() + "; see " + log);
             }
-            return get("/q/health/ready").statusCode() == 200;
+            return get(path).statusCode() == 200;
         });
     }
 

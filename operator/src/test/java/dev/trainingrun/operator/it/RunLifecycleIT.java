@@ -28,8 +28,12 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -136,7 +140,9 @@ class RunLifecycleIT {
                 .filter(p -> !p.getMetadata().getName().equals(first.getMetadata().getName())
                         && "Running".equals(p.getStatus().getPhase())).findFirst(), o -> o.isPresent()).get();
         Await.until("two attempts", TIMEOUT, () -> get(client, "flaky").getStatus().getAttempts(), a -> a == 2);
-        assertEquals(Phase.Running, get(client, "flaky").getStatus().getPhase());
+        // The new pod counts from when it is made; the run is Running once the operator has seen it run.
+        Await.until("the run to be Running again", TIMEOUT, () -> get(client, "flaky").getStatus().getPhase(),
+                phase -> phase == Phase.Running);
 
         endRunningPod(client, "flaky", 3);
         TrainingRun failed = awaitCondition(client, "flaky", "Failed", "BackoffLimitExceeded", TIMEOUT);
@@ -152,14 +158,90 @@ class RunLifecycleIT {
     void anActiveDeadlineSetWhileRunningFailsTheRun() {
         runs(client).resource(fakeNodeRun("slow", 1)).create();
         awaitCondition(client, "slow", "Running", null, TIMEOUT);
-        runs(client).withName("slow").edit(run -> {
-            run.getSpec().getRunPolicy().setActiveDeadlineSeconds(2L);
-            return run;
-        });
+        Fixtures.patchRunPolicy(client, "slow", Map.of("activeDeadlineSeconds", 2));
         TrainingRun failed = awaitCondition(client, "slow", "Failed", "DeadlineExceeded", TIMEOUT);
-        assertTrue(condition(failed, "Failed").orElseThrow().getMessage().contains("deadline"));
-        assertEquals(2L, client.batch().v1().jobs().withName("slow").get().getSpec().getActiveDeadlineSeconds());
+        assertTrue(condition(failed, "Failed").orElseThrow().getMessage().contains("its whole budget of 2 s"));
+        assertEquals(2L, job("slow").getSpec().getActiveDeadlineSeconds());
         assertEquals(failed.getMetadata().getGeneration(), failed.getStatus().getObservedGeneration());
+    }
+
+    /**
+     * kubernetes/kubernetes#98727: a Job's deadline restarts when the Job is resumed. The run's must not: after a
+     * suspension its Job gets only what is left, whoever resumes it, and the run fails once its active periods
+     * together reach the budget.
+     */
+    @Test
+    void theDeadlineIsABudgetOfActiveTimeThatASuspensionNeitherSpendsNorRestarts() {
+        long budget = 20;
+        TrainingRun run = fakeNodeRun("budgeted", 1);
+        run.getSpec().getRunPolicy().setActiveDeadlineSeconds(budget);
+        runs(client).resource(run).create();
+        awaitCondition(client, "budgeted", "Running", "PodRunning", TIMEOUT);
+        // Long enough that a deadline restarted by the resumption would end the run clearly later than the budget.
+        Instant firstStart = activeFor("budgeted", Duration.ofSeconds(8));
+
+        setSuspend("budgeted", true);
+        TrainingRun suspended = awaitPeriodCounted("budgeted");
+        Job held = job("budgeted");
+        long used = Duration.between(firstStart, jobConditionTime(held, "Suspended")).toSeconds();
+        assertEquals(used, suspended.getStatus().getActiveSeconds(), "the first period, as the Job's status has it");
+        assertEquals(budget - used, held.getSpec().getActiveDeadlineSeconds(),
+                "what is left, on the Job before anyone resumes it");
+
+        setSuspend("budgeted", false);
+        awaitCondition(client, "budgeted", "Running", "PodRunning", TIMEOUT);
+        TrainingRun failed = awaitCondition(client, "budgeted", "Failed", "DeadlineExceeded", TIMEOUT);
+        Job done = job("budgeted");
+        // FailureTarget: when the Job controller decided the Job failed, a moment before its Failed condition.
+        long active = used + Duration.between(Instant.parse(done.getStatus().getStartTime()),
+                jobConditionTime(done, "FailureTarget")).toSeconds();
+        assertEquals(active, failed.getStatus().getActiveSeconds());
+        assertTrue(active >= budget && active < budget + used, active + " s active in all, for a budget of " + budget
+                + " s of which " + used + " s were used before the suspension");
+        assertTrue(condition(failed, "Failed").orElseThrow().getMessage().contains("its whole budget of 20 s"));
+    }
+
+    @Test
+    void aBudgetLoweredBelowTheTimeUsedFailsASuspendedRunAtOnceWithoutResumingIt() {
+        TrainingRun run = fakeNodeRun("overspent", 1);
+        run.getSpec().getRunPolicy().setActiveDeadlineSeconds(600L);
+        runs(client).resource(run).create();
+        awaitCondition(client, "overspent", "Running", "PodRunning", TIMEOUT);
+        activeFor("overspent", Duration.ofSeconds(2));
+        setSuspend("overspent", true);
+        awaitPeriodCounted("overspent");
+
+        Fixtures.patchRunPolicy(client, "overspent", Map.of("activeDeadlineSeconds", 1, "suspend", false));
+        TrainingRun failed = awaitCondition(client, "overspent", "Failed", "DeadlineExceeded", TIMEOUT);
+        assertTrue(condition(failed, "Failed").orElseThrow().getMessage().contains("its whole budget of 1 s"));
+        assertTrue(job("overspent").getSpec().getSuspend(), "a run whose budget is spent is not resumed");
+    }
+
+    /** Waits until the run's Job has been active for {@code time}; returns when its current period began. */
+    private static Instant activeFor(String name, Duration time) {
+        Job job = Await.until("Job " + name + " to be active for " + time.toSeconds() + " s", TIMEOUT,
+                () -> job(name), j -> j.getStatus() != null && j.getStatus().getStartTime() != null
+                        && Instant.parse(j.getStatus().getStartTime()).plus(time).isBefore(Instant.now()));
+        return Instant.parse(job.getStatus().getStartTime());
+    }
+
+    /** Waits until the suspended run's status counts the active period that the suspension ended. */
+    private static TrainingRun awaitPeriodCounted(String name) {
+        return Await.until("the suspended run " + name + " to count its active period", TIMEOUT,
+                () -> get(client, name), r -> r.getStatus().getPhase() == Phase.Suspended
+                        && r.getStatus().getActiveSince() == null && r.getStatus().getActiveSeconds() != null
+                        && r.getStatus().getActiveSeconds() > 0);
+    }
+
+    private static Instant jobConditionTime(Job job, String type) {
+        return Instant.parse(job.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+                .findFirst().orElseThrow(() -> new AssertionError("Job without " + type + ": " + job.getStatus()))
+                .getLastTransitionTime());
+    }
+
+    private static Job job(String name) {
+        return client.batch().v1().jobs().withName(name).get();
     }
 
     @Test
@@ -197,6 +279,81 @@ class RunLifecycleIT {
                 .endSpec().build()).create();
         awaitCondition(client, "waiting", "Ready", "JobCreated", TIMEOUT);
         assertNotNull(client.batch().v1().jobs().withName("waiting").get());
+    }
+
+    @Test
+    void aClaimThatCannotBindIsStuckNamingTheClaimAndWhatItsEventsSay() {
+        String missing = "missing-" + namespace;
+        String noProvisioner = "no-provisioner-" + namespace;
+        String nobody = "nobody-" + namespace;
+        // Cluster-wide objects, named after the namespace so that no other test class meets them.
+        storageClass(noProvisioner, "kubernetes.io/no-provisioner", "Immediate");
+        storageClass(nobody, "example.com/nobody-runs-this", "Immediate");
+        try {
+            Map<String, String> classes = Map.of("no-class", missing, "no-provisioner", noProvisioner, "nobody", nobody);
+            for (var entry : classes.entrySet()) {
+                runs(client).resource(Fixtures.run(entry.getKey(), """
+                        {data: {volume: {persistentVolumeClaim: {claimName: data}}},
+                         checkpoints: {storageClassName: %s, size: 1Gi, reclaimPolicy: Delete},
+                         resources: {gpus: 1, nodeSelector: {trainingrun.dev/fake-node: "true"}}}"""
+                        .formatted(entry.getValue()))).create();
+            }
+            TrainingRun noClass = awaitCondition(client, "no-class", "Stuck", "ClaimNotBound", TIMEOUT);
+            assertEquals(Phase.Pending, noClass.getStatus().getPhase());
+            assertEquals("PersistentVolumeClaim \"no-class-checkpoints\" (the checkpoint claim the operator makes for "
+                    + "spec.checkpoints) is not bound: ProvisioningFailed: storageclass.storage.k8s.io \"" + missing
+                    + "\" not found", condition(noClass, "Stuck").orElseThrow().getMessage());
+            awaitEvent("no-class", "ClaimNotBound");
+            TrainingRun unprovisioned = awaitCondition(client, "no-provisioner", "Stuck", "ClaimNotBound", TIMEOUT);
+            String message = condition(unprovisioned, "Stuck").orElseThrow().getMessage();
+            assertTrue(message.contains("\"no-provisioner-checkpoints\"") && message.contains("ProvisioningFailed")
+                    && message.contains("kubernetes.io/no-provisioner"), message);
+
+            // The missing class appears (as a copy of the cluster's own): the claim binds, the run starts.
+            StorageClass local = client.storage().v1().storageClasses().withName("local-path").get();
+            storageClass(missing, local.getProvisioner(), local.getVolumeBindingMode());
+            awaitCondition(client, "no-class", "Running", "PodRunning", Duration.ofMinutes(2));
+
+            // An external provisioner that is not running is named once it has been silent for a minute.
+            TrainingRun waiting = awaitCondition(client, "nobody", "Stuck", "ClaimNotBound", Duration.ofMinutes(2));
+            assertTrue(condition(waiting, "Stuck").orElseThrow().getMessage().contains(
+                    "ExternalProvisioning: Waiting for a volume to be created either by the external provisioner "
+                            + "'example.com/nobody-runs-this'"), condition(waiting, "Stuck").orElseThrow()::getMessage);
+        } finally {
+            for (String name : List.of(missing, noProvisioner, nobody)) {
+                client.storage().v1().storageClasses().withName(name).delete();
+            }
+        }
+    }
+
+    private static void storageClass(String name, String provisioner, String bindingMode) {
+        client.storage().v1().storageClasses().resource(new StorageClassBuilder()
+                .withNewMetadata().withName(name).endMetadata()
+                .withProvisioner(provisioner)
+                .withVolumeBindingMode(bindingMode)
+                .withReclaimPolicy("Delete")
+                .build()).create();
+    }
+
+    @Test
+    void anObjectTheApiServerRefusesIsStuckQuotingItAndTheRunGoesOnOnceTheCauseIsGone() {
+        Fixtures.refuseConfigMaps(client);
+        try {
+            runs(client).resource(fakeNodeRun("refused", 1)).create();
+            TrainingRun stuck = awaitCondition(client, "refused", "Stuck", "CreateRefused", TIMEOUT);
+            assertEquals(Phase.Pending, stuck.getStatus().getPhase());
+            assertTrue(Fixtures.hasCondition(stuck, "Ready", "False", "CreateRefused"));
+            String message = condition(stuck, "Stuck").orElseThrow().getMessage();
+            assertTrue(message.startsWith("The API server refused to create the run's ConfigMap: ")
+                    && message.contains("refused-config") && message.contains(Fixtures.NO_CONFIG_MAPS), message);
+            assertNull(job("refused"), "nothing after the ConfigMap is made");
+            awaitEvent("refused", "CreateRefused");
+        } finally {
+            Fixtures.allowConfigMaps(client);
+        }
+        // The SDK retries with back-off (at most a minute apart); nobody tells the operator that the quota is gone.
+        awaitCondition(client, "refused", "Running", "PodRunning", Duration.ofMinutes(2));
+        assertNotNull(client.configMaps().withName("refused-config").get());
     }
 
     @Test
@@ -315,10 +472,7 @@ class RunLifecycleIT {
     }
 
     private static void setSuspend(String name, boolean suspend) {
-        runs(client).withName(name).edit(run -> {
-            run.getSpec().getRunPolicy().setSuspend(suspend);
-            return run;
-        });
+        Fixtures.patchRunPolicy(client, name, Map.of("suspend", suspend));
     }
 
     private static void awaitEvent(String run, String reason) {

@@ -5,14 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.StatusOwner;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
+import dev.trainingrun.operator.ActiveTime;
 import dev.trainingrun.operator.Runs;
 import dev.trainingrun.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -20,6 +26,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** How Job and pod states map to the run's phase and conditions, including the stuck states. */
@@ -66,6 +74,33 @@ class StatusAggregatorTest {
         assertEquals(NOW_TEXT, condition(status, "Ready").getLastTransitionTime());
         assertEquals(1L, condition(status, "Ready").getObservedGeneration());
         assertNull(status.getJobName());
+    }
+
+    @Test
+    void theOperatorSaysWhereTheRunsFilesAreFromTheStart() {
+        TrainingRunStatus status = derive(Runs.minimal(), null);
+        assertEquals("cats-checkpoints", status.getCheckpoints().getClaimName());
+        assertEquals("cats-0a1b2c3d", status.getCheckpoints().getDirectory());
+        assertNull(status.getCheckpoints().getLatest(), "the trainer's");
+    }
+
+    @Test
+    void theApplyObjectCarriesOnlyTheFieldsTheOperatorOwns() {
+        Job failed = job().withNewStatus().withFailed(1).withActive(0).addNewCondition().withType("Failed")
+                .withStatus("True").withReason("BackoffLimitExceeded").endCondition().endStatus().build();
+        TrainingRunStatus status = derive(Runs.minimal(), failed, pod("cats-abcde", "Failed").build());
+        JsonNode apply = new ObjectMapper().valueToTree(StatusWriter.applyObject(Runs.minimal(), status).getStatus());
+        Set<String> written = new TreeSet<>();
+        apply.fields().forEachRemaining(field -> {
+            if (field.getKey().equals("checkpoints")) {
+                field.getValue().fieldNames().forEachRemaining(inner -> written.add("checkpoints." + inner));
+            } else {
+                written.add(field.getKey());
+            }
+        });
+        assertTrue(StatusOwner.OPERATOR.fields().containsAll(written), written::toString);
+        assertTrue(written.containsAll(Set.of("phase", "conditions", "attempts", "pod", "checkpoints.claimName")),
+                written::toString);
     }
 
     @Test
@@ -155,6 +190,19 @@ class StatusAggregatorTest {
         assertEquals(2, status.getAttempts());
     }
 
+    /** A run whose budget is {@code seconds} of active time. */
+    private static TrainingRun budgeted(long seconds) {
+        TrainingRun run = Runs.minimal();
+        run.getSpec().getRunPolicy().setActiveDeadlineSeconds(seconds);
+        return run;
+    }
+
+    /** The Job with the operator's tally: {@code ended} seconds of ended periods, the current one {@code since}. */
+    private static JobBuilder tallied(long ended, String since) {
+        JobBuilder job = job().editMetadata().addToAnnotations(ActiveTime.ENDED, Long.toString(ended)).endMetadata();
+        return since == null ? job : job.editMetadata().addToAnnotations(ActiveTime.SINCE, since).endMetadata();
+    }
+
     @Test
     void invalidInputFailsTheRunWithTheTrainersWords() {
         Job failed = job().withNewStatus().withFailed(1).addNewCondition().withType("Failed").withStatus("True")
@@ -197,15 +245,54 @@ class StatusAggregatorTest {
                 .getPod().getName());
     }
 
+    void theStatusShowsTheActiveTimeOfEndedPeriodsAndWhenTheCurrentOneBegan() {
+        Job running = tallied(40, "2026-01-02T03:00:00Z").withNewStatus().withActive(1)
+                .withStartTime("2026-01-02T03:00:00Z").endStatus().build();
+        TrainingRunStatus status = derive(budgeted(600), running);
+        assertEquals(40L, status.getActiveSeconds());
+        assertEquals("2026-01-02T03:00:00Z", status.getActiveSince());
+
+        Job suspended = tallied(40, "2026-01-02T03:00:00Z").editSpec().withSuspend(true).endSpec().withNewStatus()
+                .addNewCondition().withType("Suspended").withStatus("True")
+                .withLastTransitionTime("2026-01-02T03:01:30Z").endCondition().endStatus().build();
+        TrainingRunStatus paused = derive(budgeted(600), suspended);
+        assertEquals(130L, paused.getActiveSeconds());
+        assertNull(paused.getActiveSince());
+    }
+
     @Test
-    void theDeadlineFailsTheRunWithTheJobsReason() {
-        Job failed = job().withNewStatus().addNewCondition().withType("Failed").withStatus("True")
-                .withReason("DeadlineExceeded").withMessage("Job was active longer than specified deadline")
-                .endCondition().endStatus().build();
-        TrainingRunStatus status = derive(Runs.minimal(), failed);
+    void theJobsDeadlineFailsTheRunCountingEveryActivePeriod() {
+        // The Job controller's FailureTarget comes first; its Failed condition a moment later must change nothing.
+        Job failed = tallied(250, "2026-01-02T03:00:00Z").withNewStatus().withStartTime("2026-01-02T03:00:00Z")
+                .addNewCondition().withType("FailureTarget").withStatus("True").withReason("DeadlineExceeded")
+                .withMessage("Job was active longer than specified deadline")
+                .withLastTransitionTime("2026-01-02T03:05:50Z").endCondition()
+                .addNewCondition().withType("Failed").withStatus("True").withReason("DeadlineExceeded")
+                .withMessage("Job was active longer than specified deadline")
+                .withLastTransitionTime("2026-01-02T03:05:52Z").endCondition().endStatus().build();
+        TrainingRunStatus status = derive(budgeted(600), failed);
+        assertEquals(Phase.Failed, status.getPhase());
         assertCondition(status, "Failed", "True", "DeadlineExceeded");
-        assertEquals("Job was active longer than specified deadline", condition(status, "Failed").getMessage());
+        assertEquals("The run was active for 600 s in all, its whole budget of 600 s (spec.runPolicy."
+                + "activeDeadlineSeconds; time suspended is not counted). Its checkpoints are kept.",
+                condition(status, "Failed").getMessage());
+        assertEquals(600L, status.getActiveSeconds());
+        assertNull(status.getActiveSince());
+        assertEquals("2026-01-02T03:05:50Z", status.getCompletionTime());
+    }
+
+    @Test
+    void aBudgetAlreadySpentFailsTheRunAtOnce() {
+        TrainingRun run = budgeted(500);
+        Job suspended = tallied(600, null).editSpec().withSuspend(true).endSpec().withNewStatus()
+                .addNewCondition().withType("Suspended").withStatus("True").endCondition().endStatus().build();
+        TrainingRunStatus status = derive(run, suspended);
+        assertEquals(Phase.Failed, status.getPhase());
+        assertCondition(status, "Failed", "True", "DeadlineExceeded");
+        assertTrue(condition(status, "Failed").getMessage().startsWith("The run was active for 600 s in all, its "
+                + "whole budget of 500 s"), condition(status, "Failed").getMessage());
         assertEquals(NOW_TEXT, status.getCompletionTime());
+        assertEquals(600L, status.getActiveSeconds());
     }
 
     @Test
@@ -255,6 +342,122 @@ class StatusAggregatorTest {
         TrainingRunStatus since = StatusAggregator.derive(
                 new Observation(Runs.minimal(), Optional.empty(), job, List.of(later), List.of(refused)), NOW);
         assertCondition(since, "Stuck", "False", "PodPending");
+    }
+
+    /** The run's checkpoint claim "cats-checkpoints", Pending, with the given Events about it. */
+    private static TrainingRunStatus withPendingClaim(Pod pod, Event... events) {
+        PersistentVolumeClaim claim = new PersistentVolumeClaimBuilder().withNewMetadata()
+                .withName("cats-checkpoints").withNamespace("ml").withUid("claim-uid").endMetadata()
+                .withNewStatus().withPhase("Pending").endStatus().build();
+        return StatusAggregator.derive(new Observation(Runs.minimal(), Optional.empty(),
+                job().withNewStatus().withActive(1).endStatus().build(), pod != null ? List.of(pod) : List.of(),
+                List.of(), List.of(claim), List.of(events), Optional.empty()), NOW);
+    }
+
+    private static Event claimEvent(String type, String reason, String message, String first, String last) {
+        return new EventBuilder().withType(type).withReason(reason).withMessage(message)
+                .withFirstTimestamp(first).withLastTimestamp(last)
+                .withNewInvolvedObject().withKind("PersistentVolumeClaim").withName("cats-checkpoints")
+                .withUid("claim-uid").endInvolvedObject().build();
+    }
+
+    /** The volume controller's ExternalProvisioning Event, repeated from 03:00:00 until {@code last}. */
+    private static Event externalProvisioningUntil(String last) {
+        return claimEvent("Normal", "ExternalProvisioning",
+                "Waiting for a volume to be created either by the external provisioner 'disk.example'",
+                "2026-01-02T03:00:00Z", "2026-01-02T" + last + "Z");
+    }
+
+    private static final Pod UNSCHEDULABLE = pod("cats-abcde", "Pending").editStatus().addNewCondition()
+            .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+            .withMessage("0/5 nodes are available: pod has unbound immediate PersistentVolumeClaims.").endCondition()
+            .endStatus().build();
+
+    @Test
+    void aClaimThatCannotBeProvisionedIsStuckWithWhatItsEventsSayNotAsUnschedulable() {
+        TrainingRunStatus status = withPendingClaim(UNSCHEDULABLE,
+                claimEvent("Normal", "ExternalProvisioning", "waiting", "2026-01-02T03:00:00Z", "2026-01-02T03:00:00Z"),
+                claimEvent("Warning", "ProvisioningFailed", "storageclass.storage.k8s.io \"fast\" not found",
+                        "2026-01-02T03:00:05Z", "2026-01-02T03:01:05Z"));
+        assertEquals(Phase.Pending, status.getPhase());
+        assertCondition(status, "Stuck", "True", "ClaimNotBound");
+        assertEquals("PersistentVolumeClaim \"cats-checkpoints\" (the checkpoint claim the operator makes for "
+                + "spec.checkpoints) is not bound: ProvisioningFailed: storageclass.storage.k8s.io \"fast\" not found",
+                condition(status, "Stuck").getMessage());
+    }
+
+    @Test
+    void aClaimWithNoVolumeAndNoClassIsStuck() {
+        TrainingRunStatus status = withPendingClaim(null, claimEvent("Normal", "FailedBinding",
+                "no persistent volumes available for this claim and no storage class is set",
+                "2026-01-02T03:00:00Z", "2026-01-02T03:00:00Z"));
+        assertCondition(status, "Stuck", "True", "ClaimNotBound");
+    }
+
+    @Test
+    void aClaimWaitingForItsFirstConsumerOrAProvisionerAtWorkIsNotStuck() {
+        TrainingRunStatus waiting = withPendingClaim(pod("cats-abcde", "Pending").build(), claimEvent("Normal",
+                "WaitForFirstConsumer", "waiting for first consumer to be created before binding",
+                "2026-01-02T03:00:00Z", "2026-01-02T03:05:00Z"));
+        assertCondition(waiting, "Stuck", "False", "PodPending");
+        TrainingRunStatus provisioning = withPendingClaim(UNSCHEDULABLE, externalProvisioningUntil("03:00:45"));
+        assertCondition(provisioning, "Stuck", "True", "Unschedulable");
+    }
+
+    @Test
+    void anExternalProvisionerSilentForAMinuteIsNamed() {
+        TrainingRunStatus status = withPendingClaim(UNSCHEDULABLE, externalProvisioningUntil("03:01:00"));
+        assertCondition(status, "Stuck", "True", "ClaimNotBound");
+        String message = condition(status, "Stuck").getMessage();
+        assertTrue(message.contains("ExternalProvisioning: Waiting for a volume to be created either by the external "
+                + "provisioner 'disk.example'"), message);
+    }
+
+    @Test
+    void aBoundClaimIsNeverStuckWhateverItsOldEventsSay() {
+        PersistentVolumeClaim bound = new PersistentVolumeClaimBuilder().withNewMetadata().withName("cats-checkpoints")
+                .withUid("claim-uid").endMetadata().withNewStatus().withPhase("Bound").endStatus().build();
+        TrainingRunStatus status = StatusAggregator.derive(new Observation(Runs.minimal(), Optional.empty(),
+                job().withNewStatus().withActive(1).endStatus().build(), List.of(), List.of(), List.of(bound),
+                List.of(claimEvent("Warning", "ProvisioningFailed", "old news", "2026-01-02T03:00:00Z",
+                        "2026-01-02T03:00:00Z")), Optional.empty()), NOW);
+        assertCondition(status, "Stuck", "False", "PodPending");
+    }
+
+    @Test
+    void aRefusedUpdateOfARunningRunsObjectKeepsItRunningButStuckAndNotReady() {
+        Problem refused = new Problem("UpdateRefused", "The API server refused to update the run's Job: denied", false);
+        Pod running = pod("cats-abcde", "Running").build();
+        TrainingRunStatus status = StatusAggregator.derive(new Observation(Runs.minimal(), Optional.of(refused),
+                job().withNewStatus().withActive(1).endStatus().build(), List.of(running), List.of()), NOW);
+        assertEquals(Phase.Running, status.getPhase());
+        assertCondition(status, "Running", "True", "PodRunning");
+        assertCondition(status, "Ready", "False", "UpdateRefused");
+        assertCondition(status, "Stuck", "True", "UpdateRefused");
+    }
+
+    @Test
+    void aRefusedCreateBeforeTheJobKeepsTheRunPending() {
+        Problem refused = new Problem("CreateRefused", "The API server refused to create the run's ConfigMap: quota",
+                false);
+        TrainingRunStatus status = StatusAggregator.derive(
+                new Observation(Runs.minimal(), Optional.of(refused), null, List.of(), List.of()), NOW);
+        assertEquals(Phase.Pending, status.getPhase());
+        assertCondition(status, "Ready", "False", "CreateRefused");
+        assertCondition(status, "Stuck", "True", "CreateRefused");
+        assertEquals(refused.message(), condition(status, "Running").getMessage());
+    }
+
+    @Test
+    void anOutdatedCrdMakesEveryRunNotReadyWithoutChangingItsPhase() {
+        Problem outdated = new Problem("CrdOutdated", "The installed CRD lacks status.activeSeconds", false);
+        TrainingRunStatus status = StatusAggregator.derive(new Observation(Runs.minimal(), Optional.empty(),
+                job().withNewStatus().withActive(1).endStatus().build(), List.of(pod("cats-abcde", "Running").build()),
+                List.of(), List.of(), List.of(), Optional.of(outdated)), NOW);
+        assertEquals(Phase.Running, status.getPhase());
+        assertCondition(status, "Ready", "False", "CrdOutdated");
+        assertEquals(outdated.message(), condition(status, "Ready").getMessage());
+        assertCondition(status, "Stuck", "False", "PodRunning");
     }
 
     @Test

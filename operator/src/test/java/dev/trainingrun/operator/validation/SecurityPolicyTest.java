@@ -5,19 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.api.DataVolume;
+import dev.trainingrun.operator.OperatorConfigs;
 import dev.trainingrun.operator.Runs;
 import dev.trainingrun.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,7 +153,7 @@ class SecurityPolicyTest {
                         : "first-" + key + ",second-" + key);
             }
         }
-        SecurityPolicy policy = SecurityPolicy.from(operatorConfig(env));
+        SecurityPolicy policy = SecurityPolicy.from(OperatorConfigs.from(env));
 
         assertEquals(8, env.size(), "the chart's seven settings and the trainer image: " + env.keySet());
         assertFalse(policy.persistentVolumeClaims());
@@ -173,21 +169,12 @@ class SecurityPolicyTest {
     @Test
     void theDefaultsAllowClaimsAndNothingElseButAnyImage() {
         // The chart's Deployment sets every variable; an empty one counts as left out.
-        OperatorConfig config = operatorConfig(Map.of("TRAININGRUN_OPERATOR_TRAINER_IMAGE", "trainer:1",
+        OperatorConfig config = OperatorConfigs.from(Map.of("TRAININGRUN_OPERATOR_TRAINER_IMAGE", "trainer:1",
                 "TRAININGRUN_OPERATOR_POLICY_CSI_DRIVERS", ""));
         assertEquals(new SecurityPolicy(true, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
                 "trainer:1"), SecurityPolicy.from(config));
     }
 
-    /** The operator's configuration from these environment variables, converted as Quarkus converts it. */
-    private static OperatorConfig operatorConfig(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(OperatorConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter())
-                .withSources(new EnvConfigSource(env, EnvConfigSource.ORDINAL))
-                .build();
-        return config.getConfigMapping(OperatorConfig.class);
-    }
 
     /** The chart's rule: TRAININGRUN_OPERATOR_POLICY_ and the key in upper snake case. */
     private static String environmentVariable(String key) {

@@ -1,0 +1,49 @@
+package dev.trainingrun.operator;
+
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.validation.Problem;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What one reconcile of a run reads from the operator's caches and does to the cluster. In the operator it is the
+ * Java Operator SDK's context ({@link SdkRunContext}); the controller tests give a fake, so that every decision of
+ * {@link TrainingRunReconciler} is tested in milliseconds without a cluster.
+ */
+public interface RunContext {
+
+    /** The run's Job, if it exists. */
+    Optional<Job> job();
+
+    /** The pods of the run's Job, in any phase. */
+    List<Pod> pods();
+
+    /** The Job controller's FailedCreate Events about the run's Job: admission refused its pod. */
+    List<Event> failedCreates();
+
+    /** A claim of the run's namespace, by name. */
+    Optional<PersistentVolumeClaim> claim(String name);
+
+    /** The Events about the claims with these uids: why a claim does not bind. */
+    List<Event> claimEvents(Set<String> claimUids);
+
+    /** Makes the run's objects, or brings them in line with the run (the workflow of its dependents). */
+    void reconcileDependents();
+
+    /** Why the API server refused to make or change one of the run's objects in the last attempt, if it did. */
+    Optional<Problem> refusal();
+
+    /** Whether another event of the run is already queued (its reconcile will see newer state). */
+    boolean nextReconciliationImminent();
+
+    /** Applies the operator's part of the run's status (server-side apply, the operator's field manager). */
+    void applyStatus(TrainingRun applyObject);
+
+    /** Removes the run's finished Job, and its pods with it. */
+    void deleteJob(Job job);
+}

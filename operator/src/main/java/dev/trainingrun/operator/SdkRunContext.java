@@ -1,0 +1,91 @@
+package dev.trainingrun.operator;
+
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.status.Refusal;
+import dev.trainingrun.operator.validation.Problem;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** A run's {@link RunContext} in the operator: the SDK's caches, workflow and resource operations. */
+final class SdkRunContext implements RunContext {
+    private final TrainingRun run;
+    private final Context<TrainingRun> context;
+
+    SdkRunContext(TrainingRun run, Context<TrainingRun> context) {
+        this.run = run;
+        this.context = context;
+    }
+
+    @Override
+    public Optional<Job> job() {
+        return context.getSecondaryResource(Job.class);
+    }
+
+    @Override
+    public List<Pod> pods() {
+        return List.copyOf(context.getSecondaryResources(Pod.class));
+    }
+
+    @Override
+    public List<Event> failedCreates() {
+        return List.copyOf(informer(Event.class, TrainingRunReconciler.FAILED_CREATES).getSecondaryResources(run));
+    }
+
+    @Override
+    public Optional<PersistentVolumeClaim> claim(String name) {
+        return informer(PersistentVolumeClaim.class, TrainingRunReconciler.CLAIM)
+                .get(new ResourceID(name, run.getMetadata().getNamespace()));
+    }
+
+    @Override
+    public List<Event> claimEvents(Set<String> claimUids) {
+        return informer(Event.class, TrainingRunReconciler.CLAIM_EVENTS)
+                .list(run.getMetadata().getNamespace(), event -> claimUids.contains(event.getInvolvedObject().getUid()))
+                .toList();
+    }
+
+    @Override
+    public void reconcileDependents() {
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    }
+
+    @Override
+    public Optional<Problem> refusal() {
+        return context.managedWorkflowAndDependentResourceContext().getWorkflowReconcileResult()
+                .flatMap(result -> result.getErroredDependents().entrySet().stream()
+                        .map(failed -> Refusal.of(failed.getValue(), failed.getKey().resourceType().getSimpleName(),
+                                failed.getKey().getSecondaryResource(run, context).isPresent()))
+                        .flatMap(Optional::stream)
+                        .findFirst());
+    }
+
+    @Override
+    public boolean nextReconciliationImminent() {
+        return context.isNextReconciliationImminent();
+    }
+
+    @Override
+    public void applyStatus(TrainingRun applyObject) {
+        context.resourceOperations().serverSideApplyPrimaryStatus(applyObject);
+    }
+
+    @Override
+    public void deleteJob(Job job) {
+        context.getClient().resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R extends HasMetadata> InformerEventSource<R, TrainingRun> informer(Class<R> type, String name) {
+        return (InformerEventSource<R, TrainingRun>) context.eventSourceRetriever().getEventSourceFor(type, name);
+    }
+}
