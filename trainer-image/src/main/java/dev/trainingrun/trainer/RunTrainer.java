@@ -59,7 +59,8 @@ public final class RunTrainer {
         List<SkippedImage> knownUnreadable = config.resume() ? SkippedImagesFile.read(run.skippedImages()) : List.of();
         try (NDManager manager = engine.newBaseManager(devices.get(0))) {
             Network network = Network.create(config.architecture(), config.numClasses(), config.seed(), manager);
-            AdamW optimizer = AdamW.withWeightDecay(config.weightDecay(), manager);
+            AdamW optimizer = AdamW.withWeightDecay(config.weightDecay(), TrainingLoop.schedule(config, data),
+                    manager);
             try (Checkpoints checkpoints = new Checkpoints(run, network, RunIdentity.of(config, data.train()),
                     data.train().classes(), config.saveAfterEpoch(), config.keepCheckpoints(), clock)) {
                 Resumption resumption = checkpoints.start(config.resume(), optimizer, devices);

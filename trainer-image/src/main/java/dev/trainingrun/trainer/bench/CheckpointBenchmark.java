@@ -49,9 +49,9 @@ public final class CheckpointBenchmark {
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 NDManager optimiserScope = manager.newSubManager()) {
             Network network = Network.create(architecture, 1000, 0, manager);
-            AdamW optimizer = AdamW.withWeightDecay(0.01, optimiserScope);
+            AdamW optimizer = AdamW.withWeightDecay(0.01, step -> 1e-3, optimiserScope);
             ParameterStore store = new ParameterStore(manager, false);
-            store.setParameterServer(new AdamWParameterServer(optimizer, network.parameters(), () -> 1e-3),
+            store.setParameterServer(new AdamWParameterServer(optimizer, network.parameters()),
                     new Device[] {Device.cpu()});
             new TrainStep(network.block(), store, List.of(Device.cpu()), manager)
                     .run(TrainingBenchmark.syntheticBatch(64, 2));

@@ -32,7 +32,7 @@ public final class TrainingBenchmark {
             Network network = Network.create(architecture, 1000, 0, manager);
             ParameterStore store = new ParameterStore(manager, false);
             TimedParameterServer optimizer = new TimedParameterServer(new AdamWParameterServer(
-                    AdamW.withWeightDecay(0.01, optimiserScope), network.parameters(), () -> 1e-3));
+                    AdamW.withWeightDecay(0.01, step -> 1e-3, optimiserScope), network.parameters()));
             store.setParameterServer(optimizer, new Device[] {Device.cpu()});
             TrainStep step = new TrainStep(network.block(), store, List.of(Device.cpu()), manager);
             for (int i = 0; i < warmupSteps; i++) {

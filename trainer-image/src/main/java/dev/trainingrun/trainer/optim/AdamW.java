@@ -27,42 +27,51 @@ public final class AdamW implements AutoCloseable {
     private final double beta2;
     private final double epsilon;
     private final double weightDecay;
+    private final LearningRateSchedule schedule;
     private final NDManager manager;
     /** Parameter id → device → moments; one replica per device, each updated identically. */
     private final Map<String, Map<Device, Moments>> state = new LinkedHashMap<>();
 
     /**
-     * An optimiser whose moments {@code manager} owns.
+     * An optimiser stepping at the learning rates of {@code schedule}, whose moments {@code manager} owns.
      *
      * @throws IllegalStateException when the trainer's JNI library is missing (see {@link TorchOps#load()})
      */
-    public AdamW(double beta1, double beta2, double epsilon, double weightDecay, NDManager manager) {
+    public AdamW(double beta1, double beta2, double epsilon, double weightDecay, LearningRateSchedule schedule,
+            NDManager manager) {
         TorchOps.load();
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
         this.weightDecay = weightDecay;
+        this.schedule = schedule;
         this.manager = manager;
     }
 
-    /** PyTorch's defaults (betas 0.9/0.999, epsilon 1e-8) with the given weight decay. */
-    public static AdamW withWeightDecay(double weightDecay, NDManager manager) {
-        return new AdamW(0.9, 0.999, 1e-8, weightDecay, manager);
+    /** PyTorch's defaults (betas 0.9/0.999, epsilon 1e-8) with the given weight decay and schedule. */
+    public static AdamW withWeightDecay(double weightDecay, LearningRateSchedule schedule, NDManager manager) {
+        return new AdamW(0.9, 0.999, 1e-8, weightDecay, schedule, manager);
+    }
+
+    /** The learning rates this optimiser steps at, by its step count. */
+    public LearningRateSchedule schedule() {
+        return schedule;
     }
 
     /**
-     * One AdamW step of {@code weight} (in place) at learning rate {@code lr}; the gradient is only read.
+     * One AdamW step of {@code weight} (in place) at the schedule's learning rate for the steps this parameter has
+     * taken (restored ones included); the gradient is only read.
      *
      * @throws EngineException when the parameter's state does not fit it (another shape, type or device)
      */
-    public void update(String parameterId, NDArray weight, NDArray gradient, double lr) {
+    public void update(String parameterId, NDArray weight, NDArray gradient) {
         Moments moments = state.computeIfAbsent(parameterId, id -> new LinkedHashMap<>())
                 .computeIfAbsent(weight.getDevice(), d -> new Moments(
                         manager.zeros(weight.getShape(), DataType.FLOAT32, d),
                         manager.zeros(weight.getShape(), DataType.FLOAT32, d)));
         try {
-            TorchOps.fusedAdamW(weight, gradient, moments.mean, moments.variance, moments.step + 1, lr, beta1, beta2,
-                    weightDecay, epsilon);
+            TorchOps.fusedAdamW(weight, gradient, moments.mean, moments.variance, moments.step + 1,
+                    schedule.at(moments.step), beta1, beta2, weightDecay, epsilon);
         } catch (EngineException e) {
             throw new EngineException("AdamW step of " + parameterId + ": " + e.getMessage(), e);
         }

@@ -5,7 +5,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterServer;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.DoubleSupplier;
 
 /**
  * Applies {@link AdamW} to the parameters DJL's {@link ai.djl.training.ParameterStore} hands over after a backward
@@ -15,13 +14,11 @@ import java.util.function.DoubleSupplier;
  */
 public final class AdamWParameterServer implements ParameterServer {
     private final AdamW optimizer;
-    private final DoubleSupplier learningRate;
     /** DJL's random parameter ids → stable torchvision names, so optimiser state survives a restart. */
     private final Map<String, String> names = new HashMap<>();
 
-    public AdamWParameterServer(AdamW optimizer, Map<String, Parameter> parameters, DoubleSupplier learningRate) {
+    public AdamWParameterServer(AdamW optimizer, Map<String, Parameter> parameters) {
         this.optimizer = optimizer;
-        this.learningRate = learningRate;
         parameters.forEach((name, parameter) -> names.put(parameter.getId(), name));
     }
 
@@ -38,12 +35,11 @@ public final class AdamWParameterServer implements ParameterServer {
                 gradient.addi(moved);
             }
         }
-        double lr = learningRate.getAsDouble();
         String name = names.get(parameterId);
-        optimizer.update(name, replicas[0], gradient, lr);
+        optimizer.update(name, replicas[0], gradient);
         for (int i = 1; i < replicas.length; i++) {
             try (NDArray copy = gradient.toDevice(replicas[i].getDevice(), true)) {
-                optimizer.update(name, replicas[i], copy, lr);
+                optimizer.update(name, replicas[i], copy);
             }
         }
         for (NDArray replica : replicas) {

@@ -19,8 +19,8 @@ class AdamWParameterServerTest {
     void eachStepSeesOnlyItsOwnBackwardPassesGradient() {
         Parameter parameter = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
-                AdamWParameterServer server = new AdamWParameterServer(AdamW.withWeightDecay(0, manager),
-                        Map.of("w", parameter), () -> 0.0)) {
+                AdamWParameterServer server = new AdamWParameterServer(AdamW.withWeightDecay(0, step -> 0.0,
+                        manager), Map.of("w", parameter))) {
             NDArray weight = manager.create(new float[] {1f, 2f});
             weight.setRequiresGradient(true);
             NDArray input = manager.create(new float[] {3f, 5f});
