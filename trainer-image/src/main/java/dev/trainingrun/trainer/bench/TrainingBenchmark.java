@@ -10,7 +10,7 @@ import dev.trainingrun.api.Architecture;
 import dev.trainingrun.trainer.data.ImageBatch;
 import dev.trainingrun.trainer.engine.TrainStep;
 import dev.trainingrun.trainer.model.Network;
-import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ public final class TrainingBenchmark {
             Network network = Network.create(architecture, 1000, 0, manager);
             ParameterStore store = new ParameterStore(manager, false);
             TimedParameterServer optimizer = new TimedParameterServer(new AdamWParameterServer(
-                    AdamW.withWeightDecay(0.01, step -> 1e-3, optimiserScope), network.parameters()));
+                    FusedAdamW.withWeightDecay(0.01, step -> 1e-3, optimiserScope), network.parameters()));
             store.setParameterServer(optimizer, new Device[] {Device.cpu()});
             TrainStep step = new TrainStep(network.block(), store, List.of(Device.cpu()), manager);
             for (int i = 0; i < warmupSteps; i++) {

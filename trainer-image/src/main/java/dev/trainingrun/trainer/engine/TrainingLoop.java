@@ -25,7 +25,7 @@ import dev.trainingrun.trainer.events.RunResult;
 import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.events.StartPoint;
 import dev.trainingrun.trainer.model.Network;
-import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
 import dev.trainingrun.trainer.optim.LearningRateSchedule;
 import dev.trainingrun.trainer.optim.WarmupCosineSchedule;
@@ -63,7 +63,7 @@ public final class TrainingLoop {
     private final List<Device> devices;
     private final List<RunListener> listeners;
     private final Checkpointing checkpointing;
-    private final AdamW optimizer;
+    private final FusedAdamW optimizer;
     private final Resumption resumption;
     private final StopRequest stop;
     private final InstantSource clock;
@@ -88,7 +88,7 @@ public final class TrainingLoop {
      * left out as unreadable (its skipped-images.jsonl): they stay out, so that this attempt forms the same batches.
      */
     public TrainingLoop(TrainingConfig config, DataSets data, Network network, List<Device> devices,
-            List<RunListener> listeners, Checkpointing checkpointing, AdamW optimizer, Resumption resumption,
+            List<RunListener> listeners, Checkpointing checkpointing, FusedAdamW optimizer, Resumption resumption,
             StopRequest stop, InstantSource clock, ImageDecoder decoder, List<SkippedImage> knownUnreadable) {
         this.config = config;
         Normalizer normalizer = Normalizer.of(config.normalization());

@@ -7,17 +7,17 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Applies {@link AdamW} to the parameters DJL's {@link ai.djl.training.ParameterStore} hands over after a backward
+ * Applies {@link FusedAdamW} to the parameters DJL's {@link ai.djl.training.ParameterStore} hands over after a backward
  * pass: sums the replicas' gradients when the batch was split over several devices, updates every replica the same
  * way, and clears the gradients as {@code zero_grad(set_to_none=True)} does (PyTorch accumulates them, and DJL's
  * collector does not clear them).
  */
 public final class AdamWParameterServer implements ParameterServer {
-    private final AdamW optimizer;
+    private final FusedAdamW optimizer;
     /** DJL's random parameter ids → stable torchvision names, so optimiser state survives a restart. */
     private final Map<String, String> names = new HashMap<>();
 
-    public AdamWParameterServer(AdamW optimizer, Map<String, Parameter> parameters) {
+    public AdamWParameterServer(FusedAdamW optimizer, Map<String, Parameter> parameters) {
         this.optimizer = optimizer;
         parameters.forEach((name, parameter) -> names.put(parameter.getId(), name));
     }

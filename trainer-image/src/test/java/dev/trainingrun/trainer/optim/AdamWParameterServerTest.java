@@ -19,7 +19,7 @@ class AdamWParameterServerTest {
     void eachStepSeesOnlyItsOwnBackwardPassesGradient() {
         Parameter parameter = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
-                AdamWParameterServer server = new AdamWParameterServer(AdamW.withWeightDecay(0, step -> 0.0,
+                AdamWParameterServer server = new AdamWParameterServer(FusedAdamW.withWeightDecay(0, step -> 0.0,
                         manager), Map.of("w", parameter))) {
             NDArray weight = manager.create(new float[] {1f, 2f});
             weight.setRequiresGradient(true);

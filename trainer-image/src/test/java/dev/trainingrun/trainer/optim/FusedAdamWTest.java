@@ -19,15 +19,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** AdamW against torch.optim.AdamW on the same parameters, gradients and learning rates. */
-class AdamWTest {
+class FusedAdamWTest {
     private static final float TOLERANCE = 2e-6f;
 
     @Test
     void everyStepMatchesPyTorch() {
         for (JsonNode reference : PyTorchReference.load().get("adamw")) {
             try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
-                AdamW adamw = AdamW.withWeightDecay(reference.get("weightDecay").asDouble(), learningRates(reference),
-                        manager);
+                FusedAdamW adamw = FusedAdamW.withWeightDecay(reference.get("weightDecay").asDouble(),
+                        learningRates(reference), manager);
                 List<NDArray> params = initial(reference, manager);
                 int step = 0;
                 for (JsonNode expected : reference.get("steps")) {
@@ -56,12 +56,12 @@ class AdamWTest {
         JsonNode reference = PyTorchReference.load().get("adamw").get(0);
         JsonNode steps = reference.get("steps");
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
-            AdamW original = AdamW.withWeightDecay(0.01, learningRates(reference), manager);
+            FusedAdamW original = FusedAdamW.withWeightDecay(0.01, learningRates(reference), manager);
             List<NDArray> params = initial(reference, manager);
             for (int s = 0; s < 3; s++) {
                 update(original, params, steps.get(s), manager);
             }
-            AdamW resumed = AdamW.withWeightDecay(0.01, learningRates(reference), manager);
+            FusedAdamW resumed = FusedAdamW.withWeightDecay(0.01, learningRates(reference), manager);
             resumed.restore(original.snapshot(), List.of(Device.cpu()));
             List<NDArray> copies = params.stream().map(NDArray::duplicate).toList();
             for (int s = 3; s < steps.size(); s++) {
@@ -77,7 +77,7 @@ class AdamWTest {
     @Test
     void aZeroLearningRateMovesOnlyTheMomentsEvenWhereTheGradientIsZero() {
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
-            AdamW adamw = AdamW.withWeightDecay(0.01, step -> step == 0 ? 0.0 : 0.1, manager);
+            FusedAdamW adamw = FusedAdamW.withWeightDecay(0.01, step -> step == 0 ? 0.0 : 0.1, manager);
             NDArray weight = manager.create(new float[] {1f, 2f});
             adamw.update("w", weight, manager.create(new float[] {0f, 1f}));
             assertArrayEquals(new float[] {1f, 2f}, weight.toFloatArray(), 0f);
@@ -91,7 +91,7 @@ class AdamWTest {
     @Test
     void aStateOfAnotherShapeIsRefusedNamingTheParameterAndLeavesItUntouched() {
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
-            AdamW adamw = AdamW.withWeightDecay(0.01, step -> 0.1, manager);
+            FusedAdamW adamw = FusedAdamW.withWeightDecay(0.01, step -> 0.1, manager);
             // e.g. a checkpoint of another model: the fused kernel would read past the end of these moments
             adamw.restore(new AdamWState(Map.of("fc.weight", new AdamWState.Entry(3, new float[2], new float[2],
                     new long[] {2}))), List.of(Device.cpu()));
@@ -120,7 +120,7 @@ class AdamWTest {
         return params;
     }
 
-    private static void update(AdamW adamw, List<NDArray> params, JsonNode step, NDManager manager) {
+    private static void update(FusedAdamW adamw, List<NDArray> params, JsonNode step, NDManager manager) {
         for (int p = 0; p < params.size(); p++) {
             try (NDArray gradient = manager.create(
                     FloatBuffer.wrap(PyTorchReference.floats(step.get("gradients").get(p))),

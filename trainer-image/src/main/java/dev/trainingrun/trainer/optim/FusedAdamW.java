@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * {@code torch.optim.AdamW} (one parameter group, no amsgrad): bias-corrected moments, epsilon added after the
  * square root of the corrected second moment, weight decay decoupled and scaled by the learning rate. Unlike DJL's
- * {@code Adam}, its state can be taken out and put back, so a resumed run continues with the same moments.
+ * {@code Adam} and {@code AdamW} optimisers (which this class is named apart from), its state can be taken out and
+ * put back, so a resumed run continues with the same moments.
  *
  * <p>Each step runs libtorch's fused AdamW kernel ({@code torch._fused_adamw_}, what {@code AdamW(fused=True)}
  * runs) through the trainer's JNI library ({@link TorchOps}): one pass over parameter, gradient and both moments,
@@ -22,7 +23,7 @@ import java.util.Map;
  * computes {@code 1 - beta2} in float (0.00099998713 instead of 0.001), which moves the second moment by 1e-5
  * relative.
  */
-public final class AdamW implements AutoCloseable {
+public final class FusedAdamW implements AutoCloseable {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
@@ -37,7 +38,7 @@ public final class AdamW implements AutoCloseable {
      *
      * @throws IllegalStateException when the trainer's JNI library is missing (see {@link TorchOps#load()})
      */
-    public AdamW(double beta1, double beta2, double epsilon, double weightDecay, LearningRateSchedule schedule,
+    public FusedAdamW(double beta1, double beta2, double epsilon, double weightDecay, LearningRateSchedule schedule,
             NDManager manager) {
         TorchOps.load();
         this.beta1 = beta1;
@@ -49,8 +50,8 @@ public final class AdamW implements AutoCloseable {
     }
 
     /** PyTorch's defaults (betas 0.9/0.999, epsilon 1e-8) with the given weight decay and schedule. */
-    public static AdamW withWeightDecay(double weightDecay, LearningRateSchedule schedule, NDManager manager) {
-        return new AdamW(0.9, 0.999, 1e-8, weightDecay, schedule, manager);
+    public static FusedAdamW withWeightDecay(double weightDecay, LearningRateSchedule schedule, NDManager manager) {
+        return new FusedAdamW(0.9, 0.999, 1e-8, weightDecay, schedule, manager);
     }
 
     /** The learning rates this optimiser steps at, by its step count. */
