@@ -17,6 +17,8 @@ def main():
         if not line.startswith("{"):
             continue
         m = json.loads(line)
+        if "imagesPerSecond" not in m:
+            continue  # the step checkpoint's save times: a figure of their own, not a throughput to compare
         key = (m["kind"], m["model"], m["size"])
         figures[key + (m["implementation"],)].append(m["imagesPerSecond"])
         if "optimizer" in m.get("partSeconds", {}):
