@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
 
 /**
  * Steady-state training throughput on synthetic tensors: the trainer's own step (forward, cross-entropy, backward,
- * AdamW, gradient zeroing) on a 1,000-class torchvision ResNet, after warm-up steps, as PyTorch eager is measured.
+ * AdamW, gradients dropped) on a 1,000-class torchvision ResNet, after warm-up steps, as PyTorch eager is measured.
  */
 public final class TrainingBenchmark {
     private TrainingBenchmark() {}
