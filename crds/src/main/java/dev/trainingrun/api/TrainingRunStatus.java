@@ -12,8 +12,8 @@ import java.util.List;
  * What is known about a run. Two writers share it through server-side apply, each under its own field manager and
  * owning only its own fields, as each field's {@link OwnedBy} says ({@link StatusOwner}): the operator (phase,
  * conditions, Job and pod bookkeeping, where the run's files are) and the trainer inside the pod (progress, epochs,
- * best, checkpoints, interruptions). Lists are map-lists so that the API server merges entries by key instead of
- * replacing the whole list.
+ * best, checkpoints, interruptions, images). Lists are map-lists so that the API server merges entries by key instead
+ * of replacing the whole list.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @SchemaCustomizer(value = MapListKeys.class, input = "conditions=type,epochs=epoch")
@@ -86,6 +86,10 @@ public class TrainingRunStatus {
             + "the training they cost.")
     @OwnedBy(StatusOwner.TRAINER)
     private Interruptions interruptions;
+
+    @JsonPropertyDescription("The images the trainer trains and validates on, and how many it left out as unreadable.")
+    @OwnedBy(StatusOwner.TRAINER)
+    private ImageCounts images;
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -205,5 +209,13 @@ public class TrainingRunStatus {
 
     public void setInterruptions(Interruptions interruptions) {
         this.interruptions = interruptions;
+    }
+
+    public ImageCounts getImages() {
+        return images;
+    }
+
+    public void setImages(ImageCounts images) {
+        this.images = images;
     }
 }

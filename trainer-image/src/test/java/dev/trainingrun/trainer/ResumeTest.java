@@ -6,15 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingrun.trainer.config.InvalidInputException;
+import dev.trainingrun.trainer.config.Manifests;
+import dev.trainingrun.trainer.config.TrainingConfig;
+import dev.trainingrun.trainer.engine.StopRequest;
+import dev.trainingrun.trainer.events.EpochMetrics;
+import dev.trainingrun.trainer.events.EpochReport;
+import dev.trainingrun.trainer.events.Interruption;
+import dev.trainingrun.trainer.events.ProgressUpdate;
+import dev.trainingrun.trainer.events.RunListener;
+import dev.trainingrun.trainer.events.RunPlan;
+import dev.trainingrun.trainer.events.RunResult;
+import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
-import dev.trainingrun.trainer.loop.EpochMetrics;
-import dev.trainingrun.trainer.loop.EpochReport;
-import dev.trainingrun.trainer.loop.Interruption;
-import dev.trainingrun.trainer.loop.ProgressUpdate;
-import dev.trainingrun.trainer.loop.RunPlan;
-import dev.trainingrun.trainer.loop.SavedStep;
-import dev.trainingrun.trainer.loop.StopRequest;
-import dev.trainingrun.trainer.loop.TrainingListener;
 import dev.trainingrun.trainer.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -52,14 +56,14 @@ class ResumeTest {
 
     @Test
     void aRunStoppedMidEpochAndResumedEndsAsOneThatNeverStopped() throws IOException {
-        TrainingResult uninterrupted = oneGo();
+        RunResult uninterrupted = oneGo();
 
         Path resumed = dir.resolve("resumed");
-        assertThrows(Killed.class, () -> Trainer.run(config("ResNet18", "resumed"), List.of(new Killer(3, 3))));
+        assertThrows(Killed.class, () -> RunTrainer.run(config("ResNet18", "resumed"), List.of(new Killer(3, 3))));
         assertEquals(2, Files.readAllLines(resumed.resolve("metrics.jsonl")).size(),
                 "epochs 1 and 2 finished before the kill");
         Recorder recorder = new Recorder();
-        TrainingResult continued = Trainer.run(config("ResNet18", "resumed"), List.of(recorder));
+        RunResult continued = RunTrainer.run(config("ResNet18", "resumed"), List.of(recorder));
 
         // It resumed from epoch 2's checkpoint (epoch 1 has none: saveAfterEpoch is 1) and trained epoch 3 only.
         String checkpoint = "checkpoints/ResNet18-epochs-2-model-val-acc-"
@@ -83,7 +87,7 @@ class ResumeTest {
                 difference, Math.abs(uninterrupted.last().metrics().valLoss() - continued.last().metrics().valLoss()));
         assertTrue(difference <= TOLERANCE, "final weights differ by up to " + difference);
 
-        List<JsonNode> lines = jsonLines(resumed.resolve("metrics.jsonl"));
+        List<JsonNode> lines = JsonLines.read(resumed.resolve("metrics.jsonl"));
         assertEquals(List.of(1, 2, 3), lines.stream().map(l -> l.get("epoch").asInt()).toList(),
                 "metrics.jsonl has each epoch once");
         JsonNode config = new ObjectMapper().readTree(resumed.resolve("config.json").toFile());
@@ -91,7 +95,7 @@ class ResumeTest {
         assertEquals(recorder.plan.start().checkpoint().orElseThrow(), config.at("/start/checkpoint").asText());
 
         InvalidInputException refused = assertThrows(InvalidInputException.class,
-                () -> Trainer.run(config("ResNet34", "resumed"), List.of()));
+                () -> RunTrainer.run(config("ResNet34", "resumed"), List.of()));
         assertTrue(refused.getMessage().contains("spec.model.architecture is ResNet18 in the checkpoint but "
                 + "ResNet34 here"), refused.getMessage());
     }
@@ -99,25 +103,25 @@ class ResumeTest {
     @Test
     void aRunStoppedInTheMiddleOfAnEpochContinuesAtTheNextStepAndEndsIdentical() throws IOException {
         StopRequest stop = new StopRequest();
-        TrainingResult stopped = Trainer.run(config("ResNet18", "stopped"), List.of(new StopAt(13, stop)), stop,
+        RunResult stopped = RunTrainer.run(config("ResNet18", "stopped"), List.of(new StopAt(13, stop)), stop,
                 Clock.systemUTC());
         assertTrue(stopped.stopped());
         assertEquals(new SavedStep("checkpoints/step.safetensors", 2, 4, 13, SavedStep.Reason.STOP,
                 stopped.stoppedAt().get().seconds()), stopped.stoppedAt().get());
         Recorder recorder = new Recorder();
-        TrainingResult continued = Trainer.run(config("ResNet18", "stopped"), List.of(recorder));
+        RunResult continued = RunTrainer.run(config("ResNet18", "stopped"), List.of(recorder));
 
         assertEquals(Optional.of("checkpoints/step.safetensors"), recorder.plan.start().checkpoint());
         assertEquals(4, recorder.plan.start().firstEpochProgress().batches());
         assertEquals(List.of(2, 3), recorder.trained);
         assertEquals(14, recorder.firstProgressStep, "the first step trained is the one after the checkpoint");
-        TrainingResult oneGo = oneGo();
+        RunResult oneGo = oneGo();
         assertEquals(oneGo.metrics().stream().map(ResumeTest::trainingMetrics).toList(),
                 continued.metrics().stream().map(ResumeTest::trainingMetrics).toList());
         assertEquals(0.0, largestDifference(dir.resolve("one-go/model-final.safetensors"),
                 dir.resolve("stopped/model-final.safetensors")), "the final weights are the same to the last bit");
 
-        JsonNode second = jsonLines(dir.resolve("stopped/metrics.jsonl")).get(1);
+        JsonNode second = JsonLines.read(dir.resolve("stopped/metrics.jsonl")).get(1);
         assertEquals(1, second.get("interruptions").asInt());
         assertEquals(0, second.get("stepsRedone").asInt());
         assertEquals(Interruption.STOPPED, recorder.plan.start().interruptions().get(0).cause());
@@ -129,13 +133,13 @@ class ResumeTest {
         // most, and the loop reads it once per step at least.
         Clock ticking = new TickingClock(Duration.ofMinutes(1));
         List<SavedStep> saves = new ArrayList<>();
-        TrainingListener savesRecorder = new TrainingListener() {
+        RunListener savesRecorder = new RunListener() {
             @Override
             public void onStepCheckpoint(SavedStep saved) {
                 saves.add(saved);
             }
         };
-        assertThrows(Killed.class, () -> Trainer.run(configWithInterval("killed", "10m"),
+        assertThrows(Killed.class, () -> RunTrainer.run(configWithInterval("killed", "10m"),
                 List.of(savesRecorder, new Killer(2, 7)), new StopRequest(), ticking));
         long killedAt = 9 + 7;
         long savedAt = saves.get(saves.size() - 1).step();
@@ -143,13 +147,13 @@ class ResumeTest {
         assertEquals(SavedStep.Reason.INTERVAL, saves.get(0).reason());
 
         Recorder recorder = new Recorder();
-        TrainingResult continued = Trainer.run(configWithInterval("killed", "10m"), List.of(recorder));
+        RunResult continued = RunTrainer.run(configWithInterval("killed", "10m"), List.of(recorder));
 
         Interruption killed = recorder.plan.start().interruptions().get(0);
         assertEquals(List.of(Interruption.KILLED, killedAt, savedAt, killedAt - savedAt),
                 List.of(killed.cause(), killed.stepReached(), killed.resumedAt(), killed.stepsRedone()));
         assertEquals(savedAt + 1, recorder.firstProgressStep);
-        assertEquals(killedAt - savedAt, jsonLines(dir.resolve("killed/metrics.jsonl")).get(1).get("stepsRedone")
+        assertEquals(killedAt - savedAt, JsonLines.read(dir.resolve("killed/metrics.jsonl")).get(1).get("stepsRedone")
                 .asLong());
         assertEquals(oneGo().metrics().stream().map(ResumeTest::trainingMetrics).toList(),
                 continued.metrics().stream().map(ResumeTest::trainingMetrics).toList());
@@ -157,23 +161,24 @@ class ResumeTest {
                 dir.resolve("killed/model-final.safetensors")));
     }
 
-    private static TrainingResult oneGoResult;
+    private static RunResult oneGoResult;
 
     /** The run trained without interruption, once for every test. */
-    private static synchronized TrainingResult oneGo() {
+    private static synchronized RunResult oneGo() {
         if (oneGoResult == null) {
-            oneGoResult = Trainer.run(config("ResNet18", "one-go"), List.of());
+            oneGoResult = RunTrainer.run(config("ResNet18", "one-go"), List.of());
         }
         return oneGoResult;
     }
 
     /** What training computed for an epoch: everything but its timings and interruption counts. */
-    private static List<Object> trainingMetrics(EpochMetrics m) {
+    /** An epoch's metrics that do not depend on timing. */
+    static List<Object> trainingMetrics(EpochMetrics m) {
         return List.of(m.epoch(), m.trainLoss(), m.valLoss(), m.valCorrect(), m.valTotal(), m.learningRate());
     }
 
     private static TrainingConfig configWithInterval(String output, String interval) {
-        return TrainingConfig.from(ManifestValidationTest.manifest("""
+        return TrainingConfig.from(Manifests.withSpec("""
                 model: {architecture: ResNet18, numClasses: 3}
                 data: {volume: {persistentVolumeClaim: {claimName: d}}, imageSize: 32, loaderThreads: 2}
                 training: {epochs: 3, batchSize: 16, validationBatchSize: 30, learningRate: 0.002, warmupEpochs: 1}
@@ -183,7 +188,7 @@ class ResumeTest {
     }
 
     private static TrainingConfig config(String architecture, String output) {
-        return TrainingConfig.from(ManifestValidationTest.manifest("""
+        return TrainingConfig.from(Manifests.withSpec("""
                 model: {architecture: %s, numClasses: 3}
                 data: {volume: {persistentVolumeClaim: {claimName: d}}, imageSize: 32, loaderThreads: 2}
                 training: {epochs: 3, batchSize: 16, validationBatchSize: 30, learningRate: 0.002, warmupEpochs: 1}
@@ -192,7 +197,8 @@ class ResumeTest {
                 """.formatted(architecture)), dir.resolve("data"), dir.resolve(output));
     }
 
-    private static double largestDifference(Path a, Path b) throws IOException {
+    /** The largest difference of two safetensors files' float tensors; their counters must be equal. */
+    static double largestDifference(Path a, Path b) throws IOException {
         try (SafetensorsFile first = SafetensorsFile.open(a); SafetensorsFile second = SafetensorsFile.open(b)) {
             assertEquals(first.tensors().keySet(), second.tensors().keySet());
             double largest = 0;
@@ -211,17 +217,9 @@ class ResumeTest {
         }
     }
 
-    private static List<JsonNode> jsonLines(Path file) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            lines.add(json.readTree(line));
-        }
-        return lines;
-    }
 
     /** What a killed pod does, as an exception out of the loop: stops after a given step of a given epoch. */
-    private static final class Killer implements TrainingListener {
+    private static final class Killer implements RunListener {
         private final int epoch;
         private final int step;
 
@@ -244,7 +242,7 @@ class ResumeTest {
     }
 
     /** What SIGTERM does: asks for a stop after a given step of the run. */
-    private record StopAt(long step, StopRequest stop) implements TrainingListener {
+    record StopAt(long step, StopRequest stop) implements RunListener {
         @Override
         public Duration progressInterval() {
             return Duration.ZERO;
@@ -287,7 +285,7 @@ class ResumeTest {
     private static final class Killed extends RuntimeException {}
 
     /** The plan and which epochs the resumed attempt trained. */
-    private static final class Recorder implements TrainingListener {
+    private static final class Recorder implements RunListener {
         RunPlan plan;
         final List<Integer> trained = new ArrayList<>();
         Integer firstProgressEpoch;

@@ -7,6 +7,7 @@ import dev.trainingrun.testing.Await;
 import dev.trainingrun.operator.it.Fixtures;
 import dev.trainingrun.operator.it.OperatorProcess;
 import dev.trainingrun.testing.Cluster;
+import dev.trainingrun.testing.Command;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +117,14 @@ final class EndToEnd implements AutoCloseable {
             }
             return "---- " + pod.getMetadata().getName() + "\n" + log;
         }).collect(Collectors.joining("\n"));
+    }
+
+    /** Runs kubectl in the test's namespace and returns what it printed, or throws with it. */
+    String kubectl(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(cluster.tool("kubectl").toString(), "-n", cluster.namespace()));
+        command.addAll(List.of(arguments));
+        return Command.run(Duration.ofSeconds(30), null, Map.of("KUBECONFIG", cluster.kubeconfig().toString()),
+                command).orThrow().output();
     }
 
     /** The run's directory on its checkpoint claim, as its status names it. */

@@ -15,7 +15,6 @@ import dev.trainingrun.api.TrainingRunYaml;
 import dev.trainingrun.operator.it.Fixtures;
 import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
-import dev.trainingrun.testing.Command;
 import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,10 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -77,7 +74,7 @@ class QuickstartE2EIT {
                 && run.getStatus().getProgress() != null && run.getStatus().getProgress().getStep() > 0);
         double firstStep = (System.nanoTime() - applied) / 1e9;
         e2e.await(name, "to finish its first epoch", TIMEOUT, run -> !EndToEnd.statusEpochs(run).isEmpty());
-        String row = kubectl("get", "tr", name, "--no-headers");
+        String row = e2e.kubectl("get", "tr", name, "--no-headers");
         TrainingRun done = e2e.awaitFinished(name, TIMEOUT);
         assertEquals(Phase.Succeeded, done.getStatus().getPhase(), () -> e2e.logs(name));
 
@@ -186,13 +183,5 @@ class QuickstartE2EIT {
                 Duration.between(applied, scheduled).toSeconds(), Duration.between(applied, started).toSeconds(),
                 firstStep, writes.group(1), writes.group(2), perMinute, done.getStatus().getEpochs().size(),
                 done.getStatus().getBest().getValAccuracy(), pull);
-    }
-
-    private static String kubectl(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(cluster.tool("kubectl").toString(),
-                "-n", cluster.namespace()));
-        command.addAll(List.of(arguments));
-        return Command.run(Duration.ofSeconds(30), null, Map.of("KUBECONFIG", cluster.kubeconfig().toString()),
-                command).orThrow().output();
     }
 }

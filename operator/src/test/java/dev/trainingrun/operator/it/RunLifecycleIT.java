@@ -140,7 +140,9 @@ class RunLifecycleIT {
                 .filter(p -> !p.getMetadata().getName().equals(first.getMetadata().getName())
                         && "Running".equals(p.getStatus().getPhase())).findFirst(), o -> o.isPresent()).get();
         Await.until("two attempts", TIMEOUT, () -> get(client, "flaky").getStatus().getAttempts(), a -> a == 2);
-        assertEquals(Phase.Running, get(client, "flaky").getStatus().getPhase());
+        // The new pod counts from when it is made; the run is Running once the operator has seen it run.
+        Await.until("the run to be Running again", TIMEOUT, () -> get(client, "flaky").getStatus().getPhase(),
+                phase -> phase == Phase.Running);
 
         endRunningPod(client, "flaky", 3);
         TrainingRun failed = awaitCondition(client, "flaky", "Failed", "BackoffLimitExceeded", TIMEOUT);

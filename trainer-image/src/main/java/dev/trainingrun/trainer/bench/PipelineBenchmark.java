@@ -1,30 +1,33 @@
 package dev.trainingrun.trainer.bench;
 
-import dev.trainingrun.trainer.data.Batch;
 import dev.trainingrun.trainer.data.BatchLoader;
-import dev.trainingrun.trainer.data.ImageFolder;
+import dev.trainingrun.trainer.data.ImageBatch;
+import dev.trainingrun.trainer.data.ImageDecoder;
+import dev.trainingrun.trainer.data.ImageFolderIndex;
 import dev.trainingrun.trainer.data.ImageTransform;
 import dev.trainingrun.trainer.data.Normalizer;
 import dev.trainingrun.trainer.data.Seeds;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 
 /** The data pipeline's throughput: PNG decode, random resized crop, flip, normalise and batching on loader threads. */
 public final class PipelineBenchmark {
     private PipelineBenchmark() {}
 
-    /** Images per second delivered from the ImageFolder at {@code folder} at {@code side} px, over whole epochs. */
+    /** Images per second delivered from the ImageFolderIndex at {@code folder} at {@code side} px, over whole epochs. */
     public static Measurement measure(Path folder, int side, int batchSize, int threads, double minSeconds) {
-        ImageFolder images = ImageFolder.scan(folder, "benchmark data");
+        ImageDecoder decoder = ImageDecoder.forThisProcess();
+        ImageFolderIndex images = ImageFolderIndex.scan(folder, "benchmark data", decoder, threads);
         ImageTransform transform = ImageTransform.training(side, Normalizer.none());
         int[] order = Seeds.epochOrder(images.samples().size(), 0, 1);
-        try (BatchLoader loader = new BatchLoader(threads, 2 * threads + 1, skipped -> {})) {
+        try (BatchLoader loader = new BatchLoader(threads, 2 * threads + 1, decoder, List.of(), skipped -> {})) {
             // A first pass warms the JIT and the file cache, as a training run's later epochs are.
-            drain(loader.batches(images.samples(), order, batchSize, true, transform, 0, 0, 0));
+            drain(loader.trainingBatches(images.samples(), order, batchSize, transform, 0, 0, 0));
             long start = System.nanoTime();
             long delivered = 0;
             for (int epoch = 1; delivered == 0 || (System.nanoTime() - start) / 1e9 < minSeconds; epoch++) {
-                delivered += drain(loader.batches(images.samples(), order, batchSize, true, transform, 0, epoch, 0));
+                delivered += drain(loader.trainingBatches(images.samples(), order, batchSize, transform, 0, epoch, 0));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Measurement("data", "-", side, batchSize, Math.toIntExact(delivered / batchSize), seconds,
@@ -32,7 +35,7 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static int drain(Iterator<Batch> batches) {
+    private static int drain(Iterator<ImageBatch> batches) {
         int images = 0;
         while (batches.hasNext()) {
             images += batches.next().size();

@@ -5,8 +5,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.trainingrun.api.Architecture;
-import dev.trainingrun.trainer.data.Batch;
-import dev.trainingrun.trainer.loop.TrainStep;
+import dev.trainingrun.trainer.data.ImageBatch;
+import dev.trainingrun.trainer.engine.TrainStep;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.AdamW;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
@@ -23,7 +23,7 @@ public final class TrainingBenchmark {
     /** Images per second of {@code architecture} at {@code side} px, batch {@code batchSize}. */
     public static Measurement measure(Architecture architecture, int side, int batchSize, int warmupSteps,
             int minSteps, double minSeconds) {
-        Batch batch = syntheticBatch(side, batchSize);
+        ImageBatch batch = syntheticBatch(side, batchSize);
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 NDManager optimiserScope = manager.newSubManager()) {
             Network network = Network.create(architecture, 1000, 0, manager);
@@ -47,7 +47,7 @@ public final class TrainingBenchmark {
     }
 
     /** A batch of Gaussian noise with random labels of 1,000 classes. */
-    static Batch syntheticBatch(int side, int batchSize) {
+    static ImageBatch syntheticBatch(int side, int batchSize) {
         SplittableRandom random = new SplittableRandom(0);
         float[] pixels = new float[batchSize * 3 * side * side];
         for (int i = 0; i < pixels.length; i++) {
@@ -57,6 +57,6 @@ public final class TrainingBenchmark {
         for (int i = 0; i < batchSize; i++) {
             labels[i] = random.nextInt(1000);
         }
-        return new Batch(pixels, labels, batchSize, side);
+        return new ImageBatch(pixels, labels, batchSize, side);
     }
 }

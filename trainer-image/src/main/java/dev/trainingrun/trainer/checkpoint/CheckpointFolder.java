@@ -1,9 +1,9 @@
 package dev.trainingrun.trainer.checkpoint;
 
+import dev.trainingrun.trainer.events.EpochReport;
+import dev.trainingrun.trainer.events.RunHistory;
 import dev.trainingrun.trainer.files.AtomicFile;
 import dev.trainingrun.trainer.files.RunDirectory;
-import dev.trainingrun.trainer.loop.EpochReport;
-import dev.trainingrun.trainer.loop.RunHistory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.trainingrun.trainer.checkpoint;
 
 import dev.trainingrun.api.Architecture;
-import dev.trainingrun.trainer.loop.EpochMetrics;
+import dev.trainingrun.trainer.events.EpochMetrics;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.OptionalInt;

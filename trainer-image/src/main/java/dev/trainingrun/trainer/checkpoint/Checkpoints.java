@@ -1,17 +1,17 @@
 package dev.trainingrun.trainer.checkpoint;
 
 import ai.djl.Device;
+import dev.trainingrun.trainer.engine.Checkpointing;
+import dev.trainingrun.trainer.engine.LoopState;
+import dev.trainingrun.trainer.engine.Resumption;
+import dev.trainingrun.trainer.events.EpochMetrics;
+import dev.trainingrun.trainer.events.EpochProgress;
+import dev.trainingrun.trainer.events.EpochReport;
+import dev.trainingrun.trainer.events.Interruption;
+import dev.trainingrun.trainer.events.RunHistory;
+import dev.trainingrun.trainer.events.SavedStep;
+import dev.trainingrun.trainer.events.StartPoint;
 import dev.trainingrun.trainer.files.RunDirectory;
-import dev.trainingrun.trainer.loop.Checkpointing;
-import dev.trainingrun.trainer.loop.EpochMetrics;
-import dev.trainingrun.trainer.loop.EpochProgress;
-import dev.trainingrun.trainer.loop.EpochReport;
-import dev.trainingrun.trainer.loop.Interruption;
-import dev.trainingrun.trainer.loop.LoopState;
-import dev.trainingrun.trainer.loop.Resumption;
-import dev.trainingrun.trainer.loop.RunHistory;
-import dev.trainingrun.trainer.loop.SavedStep;
-import dev.trainingrun.trainer.loop.StartPoint;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.AdamW;
 import java.io.IOException;

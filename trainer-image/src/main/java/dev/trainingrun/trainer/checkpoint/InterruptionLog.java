@@ -2,7 +2,7 @@ package dev.trainingrun.trainer.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trainingrun.trainer.loop.Interruption;
+import dev.trainingrun.trainer.events.Interruption;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

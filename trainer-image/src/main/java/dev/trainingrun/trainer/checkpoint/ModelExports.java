@@ -1,11 +1,11 @@
 package dev.trainingrun.trainer.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingrun.trainer.events.BestEpoch;
+import dev.trainingrun.trainer.events.EpochMetrics;
+import dev.trainingrun.trainer.events.RunHistory;
 import dev.trainingrun.trainer.files.AtomicFile;
 import dev.trainingrun.trainer.files.RunDirectory;
-import dev.trainingrun.trainer.loop.BestEpoch;
-import dev.trainingrun.trainer.loop.EpochMetrics;
-import dev.trainingrun.trainer.loop.RunHistory;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.safetensors.SafetensorsFile;
 import dev.trainingrun.trainer.safetensors.SafetensorsWriter;

@@ -1,10 +1,10 @@
 package dev.trainingrun.trainer.checkpoint;
 
 import ai.djl.Device;
-import dev.trainingrun.trainer.InvalidInputException;
-import dev.trainingrun.trainer.loop.EpochProgress;
-import dev.trainingrun.trainer.loop.RunHistory;
-import dev.trainingrun.trainer.loop.UnreadableCheckpoint;
+import dev.trainingrun.trainer.config.InvalidInputException;
+import dev.trainingrun.trainer.events.EpochProgress;
+import dev.trainingrun.trainer.events.RunHistory;
+import dev.trainingrun.trainer.events.UnreadableCheckpoint;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.AdamW;
 import dev.trainingrun.trainer.optim.AdamWState;

@@ -1,7 +1,7 @@
 package dev.trainingrun.trainer.checkpoint;
 
-import dev.trainingrun.trainer.loop.EpochReport;
-import dev.trainingrun.trainer.loop.RunHistory;
+import dev.trainingrun.trainer.events.EpochReport;
+import dev.trainingrun.trainer.events.RunHistory;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;

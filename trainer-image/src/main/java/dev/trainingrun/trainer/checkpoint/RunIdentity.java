@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingrun.api.Normalization;
-import dev.trainingrun.trainer.TrainingConfig;
-import dev.trainingrun.trainer.data.ImageFolder;
+import dev.trainingrun.trainer.config.TrainingConfig;
+import dev.trainingrun.trainer.data.ImageFolderIndex;
 import dev.trainingrun.trainer.data.Sample;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,14 +26,14 @@ public record RunIdentity(Map<String, String> fields) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The identity of a configured run on its scanned training folder. */
-    public static RunIdentity of(TrainingConfig config, ImageFolder train) {
+    public static RunIdentity of(TrainingConfig config, ImageFolderIndex train) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("spec.model.architecture", config.architecture().name());
         fields.put("spec.model.numClasses", Integer.toString(config.numClasses()));
         fields.put("classes", String.join(",", train.classes()));
         fields.put("training images", train.samples().size() + " files, list sha256 " + fingerprint(train));
         fields.put("spec.data.imageSize", Integer.toString(config.imageSize()));
-        Normalization normalize = config.manifest().getSpec().getData().getNormalize();
+        Normalization normalize = config.normalization();
         fields.put("spec.data.normalize", normalize.isEnabled()
                 ? "mean " + normalize.getMean() + " std " + normalize.getStd() : "off");
         fields.put("spec.training.epochs", Integer.toString(config.epochs()));
@@ -71,7 +71,7 @@ public record RunIdentity(Map<String, String> fields) {
     }
 
     /** A digest of the training files' labels and paths, relative so that the mount point does not matter. */
-    private static String fingerprint(ImageFolder train) {
+    private static String fingerprint(ImageFolderIndex train) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (Sample sample : train.samples()) {

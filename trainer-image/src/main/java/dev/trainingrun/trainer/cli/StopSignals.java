@@ -1,7 +1,7 @@
 package dev.trainingrun.trainer.cli;
 
 import dev.trainingrun.api.TrainerExitCode;
-import dev.trainingrun.trainer.loop.StopRequest;
+import dev.trainingrun.trainer.engine.StopRequest;
 import java.io.PrintStream;
 import java.util.List;
 import sun.misc.Signal;

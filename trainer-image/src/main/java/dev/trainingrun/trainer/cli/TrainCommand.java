@@ -1,16 +1,17 @@
 package dev.trainingrun.trainer.cli;
 
 import dev.trainingrun.api.TrainerExitCode;
+import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunYaml;
-import dev.trainingrun.trainer.InvalidInputException;
-import dev.trainingrun.trainer.Trainer;
-import dev.trainingrun.trainer.TrainingConfig;
-import dev.trainingrun.trainer.TrainingResult;
-import dev.trainingrun.trainer.loop.MetricsTable;
-import dev.trainingrun.trainer.loop.ProgressPrinter;
-import dev.trainingrun.trainer.loop.SavedStep;
-import dev.trainingrun.trainer.loop.TrainingListener;
+import dev.trainingrun.trainer.RunTrainer;
+import dev.trainingrun.trainer.config.InvalidInputException;
+import dev.trainingrun.trainer.config.TrainingConfig;
+import dev.trainingrun.trainer.console.MetricsTable;
+import dev.trainingrun.trainer.console.ProgressPrinter;
+import dev.trainingrun.trainer.events.RunListener;
+import dev.trainingrun.trainer.events.RunResult;
+import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.status.InClusterStatus;
 import dev.trainingrun.trainer.status.StatusReporter;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Parameters;
  * the data folders in it are relative to {@code --data}, the data volume's root. The operator's Job names the
  * manifest with {@code --run MANIFEST}.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = TrainerPod.TRAIN, mixinStandardHelpOptions = true,
         description = "Trains the TrainingRun in MANIFEST and prints a table of per-epoch metrics.")
 final class TrainCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
@@ -44,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "MANIFEST", description = "TrainingRun manifest (YAML).")
         private Path argument;
 
-        @Option(names = "--run", paramLabel = "MANIFEST", description = "The same, as an option.")
+        @Option(names = TrainerPod.RUN_OPTION, paramLabel = "MANIFEST", description = "The same, as an option.")
         private Path option;
 
         Path path() {
@@ -52,28 +53,29 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--data", required = true, paramLabel = "DIR",
+    @Option(names = TrainerPod.DATA_OPTION, required = true, paramLabel = "DIR",
             description = "Root of the data volume; spec.data.trainDir and valDir are relative to it.")
     private Path dataRoot;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "The run's own output folder.")
+    @Option(names = TrainerPod.OUTPUT_OPTION, required = true, paramLabel = "DIR",
+            description = "The run's own output folder.")
     private Path output;
 
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out;
-        TrainingResult result;
+        RunResult result;
         try {
             TrainingRun run = TrainingRunYaml.read(manifest.path());
             TrainingConfig config = TrainingConfig.from(run, dataRoot, output);
             Files.createDirectories(output);
-            List<TrainingListener> listeners = new ArrayList<>();
+            List<RunListener> listeners = new ArrayList<>();
             listeners.add(new ProgressPrinter(out, System.console() != null));
             // In a pod the operator made: the run's status, written from inside the pod.
             Optional<StatusReporter> status = InClusterStatus.fromEnvironment(System.getenv(), System.err);
             status.ifPresent(listeners::add);
             try {
-                result = Trainer.run(config, listeners, StopSignals.install(System.err), Clock.systemUTC());
+                result = RunTrainer.run(config, listeners, StopSignals.install(System.err), Clock.systemUTC());
             } finally {
                 status.ifPresent(StatusReporter::close);
             }

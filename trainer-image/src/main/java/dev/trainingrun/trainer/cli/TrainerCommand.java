@@ -1,7 +1,7 @@
 package dev.trainingrun.trainer.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The trainer's command line: {@code train}, {@code generate-data}, {@code benchmark}; main only parses arguments and exits. */
 @Command(name = "trainer", mixinStandardHelpOptions = true, version = "trainingrun trainer",

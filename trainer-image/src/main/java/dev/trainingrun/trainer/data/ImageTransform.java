@@ -21,7 +21,7 @@ public interface ImageTransform {
 
             @Override
             public void apply(RgbImage image, RandomGenerator random, float[] out, int offset) {
-                CropBox box = RandomResizedCrop.sample(image.width(), image.height(), random);
+                CropBox box = TorchvisionRandomResizedCrop.sample(image.width(), image.height(), random);
                 boolean flip = random.nextDouble() < 0.5;
                 Resampler.resize(image, box, size, flip, normalizer.scale(), normalizer.shift(), out, offset);
             }
@@ -38,7 +38,7 @@ public interface ImageTransform {
 
             @Override
             public void apply(RgbImage image, RandomGenerator random, float[] out, int offset) {
-                CropBox box = CenterCrop.box(image.width(), image.height(), size);
+                CropBox box = TorchvisionCenterCrop.box(image.width(), image.height(), size);
                 Resampler.resize(image, box, size, false, normalizer.scale(), normalizer.shift(), out, offset);
             }
         };

@@ -1,5 +1,6 @@
 package dev.trainingrun.trainer.data;
 
+import dev.trainingrun.api.Normalization;
 import java.util.List;
 
 /**
@@ -7,6 +8,11 @@ import java.util.List;
  * {@code (p / 255 - mean) / std = p * (1 / (255 std)) - mean / std}.
  */
 public record Normalizer(float[] scale, float[] shift) {
+
+    /** The spec's {@code data.normalize}: its mean and std when enabled, {@link #none()} when not. */
+    public static Normalizer of(Normalization normalization) {
+        return normalization.isEnabled() ? of(normalization.getMean(), normalization.getStd()) : none();
+    }
 
     /** Per-channel mean and standard deviation of pixels scaled to [0, 1]. */
     public static Normalizer of(List<Double> mean, List<Double> std) {

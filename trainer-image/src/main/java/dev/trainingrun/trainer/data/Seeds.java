@@ -40,9 +40,11 @@ public final class Seeds {
         return z ^ (z >>> 31);
     }
 
-    /** What a random stream is for; streams for different purposes never coincide. */
+    /** What a random stream is for; streams for different purposes never coincide. New ones go last. */
     public enum Stream {
         ORDER,
-        AUGMENTATION
+        AUGMENTATION,
+        /** Which training images take the places of unreadable ones (see BatchLoader). */
+        REPLACEMENT
     }
 }

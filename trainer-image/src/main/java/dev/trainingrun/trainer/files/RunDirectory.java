@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * config.json                  the resolved configuration and the versions that ran it
  * metrics.jsonl                one JSON object per finished epoch
  * curves.png                   loss and accuracy per epoch
+ * skipped-images.jsonl         the images left out because they cannot be read, one JSON object each
  * model-best.safetensors       the best epoch's weights, torchvision state_dict names
  * model-final.safetensors      the last epoch's weights
  * checkpoints/NAME.safetensors the checkpoints, named like the seed's
@@ -46,6 +47,10 @@ public record RunDirectory(Path root) {
 
     public Path curvesPng() {
         return root.resolve("curves.png");
+    }
+
+    public Path skippedImages() {
+        return root.resolve("skipped-images.jsonl");
     }
 
     public Path bestModel() {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingrun.api.Normalization;
-import dev.trainingrun.trainer.TrainingConfig;
-import dev.trainingrun.trainer.loop.RunPlan;
+import dev.trainingrun.trainer.config.TrainingConfig;
+import dev.trainingrun.trainer.events.RunPlan;
 
 /**
  * {@code config.json}, what the seed's {@code log.json} records and more: the versions that ran the run, its
@@ -35,7 +35,7 @@ final class ConfigJson {
                 .put("trainImages", plan.trainImages())
                 .put("validationImages", plan.validationImages())
                 .put("imageSize", config.imageSize());
-        Normalization normalize = config.manifest().getSpec().getData().getNormalize();
+        Normalization normalize = config.normalization();
         if (normalize.isEnabled()) {
             ObjectNode values = resolved.putObject("normalize");
             values.set("mean", JSON.valueToTree(normalize.getMean()));

@@ -1,6 +1,6 @@
 package dev.trainingrun.trainer.output;
 
-import dev.trainingrun.trainer.loop.EpochMetrics;
+import dev.trainingrun.trainer.events.EpochMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;

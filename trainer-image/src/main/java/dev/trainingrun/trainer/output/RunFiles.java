@@ -1,11 +1,12 @@
 package dev.trainingrun.trainer.output;
 
-import dev.trainingrun.trainer.TrainingConfig;
+import dev.trainingrun.trainer.config.TrainingConfig;
+import dev.trainingrun.trainer.data.SkippedImage;
+import dev.trainingrun.trainer.events.EpochReport;
+import dev.trainingrun.trainer.events.RunListener;
+import dev.trainingrun.trainer.events.RunPlan;
 import dev.trainingrun.trainer.files.AtomicFile;
 import dev.trainingrun.trainer.files.RunDirectory;
-import dev.trainingrun.trainer.loop.EpochReport;
-import dev.trainingrun.trainer.loop.RunPlan;
-import dev.trainingrun.trainer.loop.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -17,10 +18,11 @@ import java.util.List;
 /**
  * The files a person reads in a run's folder: {@code config.json} when the run starts, and after every epoch
  * {@code metrics.jsonl} (one JSON object per epoch, rewritten whole, so a resumed run has each finished epoch once)
- * and {@code curves.png}. Every file is replaced atomically. The picture is a courtesy: if it cannot be drawn (no
- * font on the machine), one warning says why and training goes on without it.
+ * and {@code curves.png}, each replaced atomically; and {@code skipped-images.jsonl}, a line appended for each image
+ * left out as unreadable ({@link SkippedImagesFile}). The picture is a courtesy: if it cannot be drawn (no font on
+ * the machine), one warning says why and training goes on without it.
  */
-public final class RunFiles implements TrainingListener {
+public final class RunFiles implements RunListener {
     private final RunDirectory run;
     private final TrainingConfig config;
     private final Versions versions;
@@ -42,6 +44,20 @@ public final class RunFiles implements TrainingListener {
         epochs.addAll(plan.start().finished());
         write(run.configJson(), ConfigJson.of(config, plan, versions).toPrettyString() + "\n");
         writeEpochFiles();
+        try {
+            SkippedImagesFile.clear(run.skippedImages());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + run.skippedImages() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void onSkippedImage(SkippedImage skipped) {
+        try {
+            SkippedImagesFile.append(run.skippedImages(), skipped);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + run.skippedImages() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

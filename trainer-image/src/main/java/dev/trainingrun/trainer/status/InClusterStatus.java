@@ -1,5 +1,6 @@
 package dev.trainingrun.trainer.status;
 
+import dev.trainingrun.api.TrainerPod;
 import io.fabric8.kubernetes.client.Config;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -13,9 +14,6 @@ import java.util.Optional;
  * run's status and no other. Outside such a pod there is no run to report to, and no reporter.
  */
 public final class InClusterStatus {
-    static final String NAME = "TRAININGRUN_NAME";
-    static final String NAMESPACE = "TRAININGRUN_NAMESPACE";
-    static final String CHECKPOINT_CLAIM = "TRAININGRUN_CHECKPOINT_CLAIM";
 
     /** Progress at most this often: a handful of writes a minute per run, whatever the step rate. */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
@@ -31,15 +29,14 @@ public final class InClusterStatus {
     private InClusterStatus() {}
 
     public static Optional<StatusReporter> fromEnvironment(Map<String, String> env, PrintStream log) {
-        String name = env.get(NAME);
-        String namespace = env.get(NAMESPACE);
+        String name = env.get(TrainerPod.RUN_NAME_ENV);
+        String namespace = env.get(TrainerPod.RUN_NAMESPACE_ENV);
         if (name == null || name.isBlank() || namespace == null || namespace.isBlank()) {
             return Optional.empty();
         }
-        StatusWriter writer = KubernetesStatusWriter.connect(Config.autoConfigure(null), namespace, name);
+        StatusSink writer = KubernetesStatusSink.connect(Config.autoConfigure(null), namespace, name);
         StatusPublisher publisher = new StatusPublisher(writer, log, FIRST_RETRY, MAX_RETRY, FLUSH_TIMEOUT);
         log.println("status: reporting to TrainingRun " + namespace + "/" + name);
-        return Optional.of(new StatusReporter(publisher, Optional.ofNullable(env.get(CHECKPOINT_CLAIM)),
-                PROGRESS_INTERVAL, Clock.systemUTC()));
+        return Optional.of(new StatusReporter(publisher, PROGRESS_INTERVAL, Clock.systemUTC()));
     }
 }

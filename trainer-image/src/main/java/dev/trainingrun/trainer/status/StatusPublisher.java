@@ -12,7 +12,7 @@ import java.util.Locale;
  * pauses, and says when writes get through again.
  */
 public final class StatusPublisher implements AutoCloseable {
-    private final StatusWriter writer;
+    private final StatusSink writer;
     private final PrintStream log;
     private final Duration firstRetry;
     private final Duration maxRetry;
@@ -33,7 +33,7 @@ public final class StatusPublisher implements AutoCloseable {
      * @param firstRetry pause after the first failed write, doubled after each further one up to {@code maxRetry}
      * @param flushTimeout how long {@link #close()} waits for the newest state to be written
      */
-    public StatusPublisher(StatusWriter writer, PrintStream log, Duration firstRetry, Duration maxRetry,
+    public StatusPublisher(StatusSink writer, PrintStream log, Duration firstRetry, Duration maxRetry,
             Duration flushTimeout) {
         this.writer = writer;
         this.log = log;
@@ -130,15 +130,16 @@ public final class StatusPublisher implements AutoCloseable {
                 pause = pause.multipliedBy(2).compareTo(maxRetry) > 0 ? maxRetry : pause.multipliedBy(2);
                 continue;
             }
-            synchronized (lock) {
-                written = number;
-                writes++;
-                lock.notifyAll();
-            }
+            // Said before the write is counted, so that whoever waits for the count (close, a test) sees the line.
             if (failingSince != 0) {
                 log.printf(Locale.ROOT, "status: written again after %.0f s%n", (System.nanoTime() - failingSince) / 1e9);
                 failingSince = 0;
                 pause = firstRetry;
+            }
+            synchronized (lock) {
+                written = number;
+                writes++;
+                lock.notifyAll();
             }
         }
     }

@@ -3,37 +3,37 @@ package dev.trainingrun.trainer.status;
 import dev.trainingrun.api.BestResult;
 import dev.trainingrun.api.CheckpointLocations;
 import dev.trainingrun.api.EpochResult;
+import dev.trainingrun.api.ImageCounts;
 import dev.trainingrun.api.Interruptions;
 import dev.trainingrun.api.TrainingRunStatus;
-import dev.trainingrun.trainer.TrainingResult;
-import dev.trainingrun.trainer.loop.EpochReport;
-import dev.trainingrun.trainer.loop.ProgressUpdate;
-import dev.trainingrun.trainer.loop.RunPlan;
-import dev.trainingrun.trainer.loop.SavedStep;
-import dev.trainingrun.trainer.loop.StartPoint;
-import dev.trainingrun.trainer.loop.TrainingListener;
+import dev.trainingrun.trainer.data.SkippedImage;
+import dev.trainingrun.trainer.events.EpochReport;
+import dev.trainingrun.trainer.events.ProgressUpdate;
+import dev.trainingrun.trainer.events.RunListener;
+import dev.trainingrun.trainer.events.RunPlan;
+import dev.trainingrun.trainer.events.RunResult;
+import dev.trainingrun.trainer.events.SavedStep;
+import dev.trainingrun.trainer.events.StartPoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Optional;
 
 /**
  * The listener that keeps the TrainingRun's status in step with training: progress every few seconds, the epochs
  * list, best epoch and checkpoint locations after every epoch (a resumed run's earlier epochs from the start), the
- * step checkpoint whenever one is saved, and the run's interruptions. Each state it publishes is complete, because
- * server-side apply removes what a manager stops sending; the publisher writes it off the training thread.
+ * step checkpoint whenever one is saved, the run's interruptions, and the image counts, skipped images included, as
+ * they change. Each state it publishes is complete, because server-side apply removes what a manager stops sending;
+ * the publisher writes it off the training thread.
  */
-public final class StatusReporter implements TrainingListener, AutoCloseable {
+public final class StatusReporter implements RunListener, AutoCloseable {
     private final StatusPublisher publisher;
-    private final Optional<String> checkpointClaim;
     private final Duration interval;
     private final Clock clock;
 
     /** The newest epochs, at most {@link TrainingRunStatus#MAX_EPOCHS}; entries are never changed once made. */
     private final Deque<EpochResult> epochs = new ArrayDeque<>();
-    private String directory;
     private BestResult best;
     private String latestCheckpoint;
     private String bestCheckpoint;
@@ -41,14 +41,15 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
     private Interruptions interruptions;
     private ProgressUpdate lastProgress;
     private Double lastAccuracy;
+    private int trainImages;
+    private int validationImages;
+    private int skippedImages;
 
     /**
-     * @param checkpointClaim the claim holding the run's directory, as the operator names it to the pod
      * @param interval how often progress is published
      */
-    public StatusReporter(StatusPublisher publisher, Optional<String> checkpointClaim, Duration interval, Clock clock) {
+    public StatusReporter(StatusPublisher publisher, Duration interval, Clock clock) {
         this.publisher = publisher;
-        this.checkpointClaim = checkpointClaim;
         this.interval = interval;
         this.clock = clock;
     }
@@ -60,7 +61,8 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
 
     @Override
     public void onStart(RunPlan plan) {
-        directory = plan.runDirectory().getFileName().toString();
+        trainImages = plan.trainImages();
+        validationImages = plan.validationImages();
         StartPoint start = plan.start();
         start.finished().forEach(this::record);
         int epoch = start.firstEpoch();
@@ -81,6 +83,13 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
         publish();
     }
 
+    /** Counts the image; the scan's many at the start coalesce into one write, as every state replaces the last. */
+    @Override
+    public void onSkippedImage(SkippedImage skipped) {
+        skippedImages++;
+        publish();
+    }
+
     @Override
     public void onStepCheckpoint(SavedStep saved) {
         stepCheckpoint = saved;
@@ -97,7 +106,7 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
     }
 
     @Override
-    public void onFinish(TrainingResult result) {
+    public void onFinish(RunResult result) {
         RunPlan plan = result.plan();
         lastProgress = new ProgressUpdate(plan.epochs(), plan.epochs(), plan.totalSteps(), plan.totalSteps(),
                 lastProgress.samplesPerEpoch(), lastProgress.samplesPerEpoch(), lastProgress.loss(),
@@ -127,9 +136,8 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
         status.setProgress(StatusFields.progress(lastProgress, lastAccuracy, clock.instant()));
         status.setEpochs(epochs.isEmpty() ? null : new ArrayList<>(epochs));
         status.setBest(best);
+        // Where the run's files are (claim, directory) is the operator's to say; which checkpoints are there, ours.
         CheckpointLocations checkpoints = new CheckpointLocations();
-        checkpoints.setClaimName(checkpointClaim.orElse(null));
-        checkpoints.setDirectory(directory);
         checkpoints.setLatest(latestCheckpoint);
         checkpoints.setBest(bestCheckpoint);
         if (stepCheckpoint != null) {
@@ -138,6 +146,11 @@ public final class StatusReporter implements TrainingListener, AutoCloseable {
         }
         status.setCheckpoints(checkpoints);
         status.setInterruptions(interruptions);
+        ImageCounts images = new ImageCounts();
+        images.setTrain(trainImages);
+        images.setValidation(validationImages);
+        images.setSkipped(skippedImages);
+        status.setImages(images);
         publisher.publish(status);
     }
 }

@@ -12,21 +12,18 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingrun.api.Architecture;
-import dev.trainingrun.testing.Prerequisite;
+import dev.trainingrun.trainer.PythonReference;
+import dev.trainingrun.trainer.events.EpochMetrics;
 import dev.trainingrun.trainer.files.AtomicFile;
 import dev.trainingrun.trainer.files.RunDirectory;
-import dev.trainingrun.trainer.loop.EpochMetrics;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.safetensors.SafetensorsWriter;
 import dev.trainingrun.trainer.safetensors.Tensor;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,38 +36,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * them): skipped without, except under CI=true, where it fails.
  */
 class TorchvisionExportTest {
-    /** Debian's interpreter, where apt installs torch; another with TRAINER_TEST_PYTHON. */
-    private static final String PYTHON = System.getenv().getOrDefault("TRAINER_TEST_PYTHON", "/usr/bin/python3");
-    private static final Path SCRIPT = Path.of("src/test/python/load_export.py");
     private static final long TRAINED_BATCHES = 1234;
 
     @TempDir
     Path dir;
 
-    /** Why PyTorch cannot be used here, or null when it can; asked once. */
-    private static String missingPyTorch;
-
-    @BeforeAll
-    static void probePyTorch() throws InterruptedException {
-        try {
-            Process probe = new ProcessBuilder(PYTHON, "-c", "import torch, torchvision").redirectErrorStream(true)
-                    .start();
-            String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (probe.waitFor() != 0) {
-                missingPyTorch = PYTHON + " cannot import torch and torchvision: " + output.strip();
-            }
-        } catch (IOException e) {
-            missingPyTorch = PYTHON + " cannot be run: " + e.getMessage();
-        }
-    }
-
     /** Per test, so that a skip is reported with its reason. */
     @BeforeEach
     void needsPyTorch() {
-        if (missingPyTorch != null) {
-            Prerequisite.require(missingPyTorch + ". This test loads the trainer's export in PyTorch; install Debian's "
-                    + "python3-torch and python3-torchvision (hack/test does) or set TRAINER_TEST_PYTHON.");
-        }
+        PythonReference.require("torch, torchvision", "This test loads the trainer's export in PyTorch",
+                "Debian's python3-torch and python3-torchvision");
     }
 
     @ParameterizedTest
@@ -129,11 +104,8 @@ class TorchvisionExportTest {
 
     private static JsonNode runPython(Path model, Path io, Architecture architecture, int numClasses)
             throws Exception {
-        Process python = new ProcessBuilder(PYTHON, SCRIPT.toString(), model.toString(), io.toString(),
-                architecture.name(), Integer.toString(numClasses)).redirectErrorStream(true).start();
-        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(python.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, python.exitValue(), output);
+        String output = PythonReference.run(Duration.ofMinutes(2), "load_export.py", model.toString(), io.toString(),
+                architecture.name(), Integer.toString(numClasses));
         String last = output.strip().lines().reduce((a, b) -> b).orElse("");
         return new ObjectMapper().readTree(last);
     }

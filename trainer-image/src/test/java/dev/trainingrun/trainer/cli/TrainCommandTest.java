@@ -1,11 +1,14 @@
 package dev.trainingrun.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainingrun.trainer.data.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +78,26 @@ class TrainCommandTest {
                 + " has no images"), result.err());
         assertTrue(result.err().contains("error: spec.data.valDir: folder " + dir.resolve("data/val")
                 + " does not exist"), result.err());
+    }
+
+    @Test
+    void aClassWithoutAReadableImageAndAFolderOfMostlyBrokenFilesAreRefusedBeforeTraining() throws IOException {
+        Path data = dir.resolve("data");
+        for (String image : List.of("train/a/1.png", "train/b/1.png", "val/a/1.png", "val/b/1.png", "val/c/1.png")) {
+            TestImages.write(data.resolve(image), 8, 8, 0x102030);
+        }
+        Files.createDirectories(data.resolve("train/c"));
+        Files.writeString(data.resolve("train/c/1.jpg"), "WebP data behind a .jpg name would read; this does not");
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(data.resolve("val/a/broken-" + i + ".png"), "cut short");
+        }
+        Cli.Result result = train(HEADER + GOOD_SPEC, data);
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("error: spec.data.trainDir: class folder " + data.resolve("train/c")
+                + " has no readable image: none of its 1 image files can be decoded (1.jpg: not an image"), result.err());
+        assertTrue(result.err().contains("error: spec.data.valDir: 3 of the 6 image files in " + data.resolve("val")
+                + " cannot be read (50 %, more than the 10 % a run accepts"), result.err());
+        assertFalse(result.err().contains("Exception"), result.err());
     }
 
     @Test

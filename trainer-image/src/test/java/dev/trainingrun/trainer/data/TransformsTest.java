@@ -21,7 +21,7 @@ class TransformsTest {
         int wide = 0;
         double logRatioSum = 0;
         for (int i = 0; i < samples; i++) {
-            CropBox box = RandomResizedCrop.sample(width, height, random);
+            CropBox box = TorchvisionRandomResizedCrop.sample(width, height, random);
             assertTrue(box.left() >= 0 && box.top() >= 0 && box.left() + box.width() <= width
                     && box.top() + box.height() <= height, box::toString);
             double scale = box.width() * box.height() / (width * height);
@@ -40,19 +40,19 @@ class TransformsTest {
 
     @Test
     void fallsBackToTheCentredBoxWithClampedRatioWhenNothingFits() {
-        assertEquals(new CropBox(0, 30, 10, 13), RandomResizedCrop.fallback(10, 73));
-        assertEquals(new CropBox(31, 0, 13, 10), RandomResizedCrop.fallback(75, 10));
-        assertEquals(new CropBox(0, 0, 50, 40), RandomResizedCrop.fallback(50, 40));
+        assertEquals(new CropBox(0, 30, 10, 13), TorchvisionRandomResizedCrop.fallback(10, 73));
+        assertEquals(new CropBox(31, 0, 13, 10), TorchvisionRandomResizedCrop.fallback(75, 10));
+        assertEquals(new CropBox(0, 0, 50, 40), TorchvisionRandomResizedCrop.fallback(50, 40));
         // A 1000x3 strip leaves no random box room: the fallback is what comes out.
-        assertEquals(RandomResizedCrop.fallback(1000, 3),
-                RandomResizedCrop.sample(1000, 3, new SplittableRandom(1)));
+        assertEquals(TorchvisionRandomResizedCrop.fallback(1000, 3),
+                TorchvisionRandomResizedCrop.sample(1000, 3, new SplittableRandom(1)));
     }
 
     @Test
     void centreCropIsResizeShorterSideThenCrop() {
         // 200x100 resized to 128x64, then a centre 64x64 crop: source columns 50..150.
-        assertEquals(new CropBox(50, 0, 100, 100), CenterCrop.box(200, 100, 64));
-        assertEquals(new CropBox(0, 0, 80, 80), CenterCrop.box(80, 80, 64));
+        assertEquals(new CropBox(50, 0, 100, 100), TorchvisionCenterCrop.box(200, 100, 64));
+        assertEquals(new CropBox(0, 0, 80, 80), TorchvisionCenterCrop.box(80, 80, 64));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.trainingrun.trainer.data.DataSets;
+import dev.trainingrun.trainer.data.ImageDecoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class ShapesDataSetTest {
     void writesAnImageFolderDataSetTheTrainerAccepts() {
         ShapesDataSet.Spec spec = new ShapesDataSet.Spec(3, 4, 2, 32, 0);
         ShapesDataSet.write(dir, spec);
-        DataSets data = DataSets.open(dir.resolve("train"), dir.resolve("val"), 3, 4);
+        DataSets data = DataSets.open(dir.resolve("train"), dir.resolve("val"), 3, 4, ImageDecoder.forThisProcess(), 2);
         assertEquals(List.of("circle", "square", "triangle"), data.train().classes());
         assertEquals(12, data.train().samples().size());
         assertEquals(6, data.validation().samples().size());

@@ -3,23 +3,28 @@ package dev.trainingrun.trainer.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingrun.api.Architecture;
 import dev.trainingrun.api.EpochResult;
 import dev.trainingrun.api.Interruptions;
+import dev.trainingrun.api.StatusOwner;
 import dev.trainingrun.api.TrainingRunStatus;
-import dev.trainingrun.trainer.TrainingResult;
-import dev.trainingrun.trainer.loop.EpochMetrics;
-import dev.trainingrun.trainer.loop.EpochProgress;
-import dev.trainingrun.trainer.loop.EpochReport;
-import dev.trainingrun.trainer.loop.Interruption;
-import dev.trainingrun.trainer.loop.ProgressUpdate;
-import dev.trainingrun.trainer.loop.RunHistory;
-import dev.trainingrun.trainer.loop.RunPlan;
-import dev.trainingrun.trainer.loop.SavedStep;
-import dev.trainingrun.trainer.loop.StartPoint;
+import dev.trainingrun.testing.Await;
+import dev.trainingrun.trainer.data.SkippedImage;
+import dev.trainingrun.trainer.events.EpochMetrics;
+import dev.trainingrun.trainer.events.EpochProgress;
+import dev.trainingrun.trainer.events.EpochReport;
+import dev.trainingrun.trainer.events.Interruption;
+import dev.trainingrun.trainer.events.ProgressUpdate;
+import dev.trainingrun.trainer.events.RunHistory;
+import dev.trainingrun.trainer.events.RunPlan;
+import dev.trainingrun.trainer.events.RunResult;
+import dev.trainingrun.trainer.events.SavedStep;
+import dev.trainingrun.trainer.events.StartPoint;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -31,19 +36,22 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** What the reporter makes of the loop's events: complete trainer status states, in the TrainingRun's shape. */
 class StatusReporterTest {
     private static final long STEPS = 10;
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05.678Z"), ZoneOffset.UTC);
 
-    private final FakeStatusWriter writer = new FakeStatusWriter();
+    private final FakeStatusSink writer = new FakeStatusSink();
     private final StatusReporter reporter = new StatusReporter(
             new StatusPublisher(writer, new PrintStream(OutputStream.nullOutputStream()), Duration.ofMillis(10),
                     Duration.ofMillis(10), Duration.ofSeconds(5)),
-            Optional.of("quickstart-checkpoints"), Duration.ofSeconds(5), CLOCK);
+            Duration.ofSeconds(5), CLOCK);
 
     @Test
     void aRunReportsItsProgressEveryEpochTheBestAndWhereItsCheckpointsAre() {
@@ -53,7 +61,7 @@ class StatusReporterTest {
         reporter.onProgress(new ProgressUpdate(1, 2, 4, 2 * STEPS, 64, 160, 1.1, 1e-3, 50.5, 12));
         reporter.onEpoch(history.add(metrics(1, 0.60), Optional.empty()));
         reporter.onEpoch(history.add(metrics(2, 0.55), Optional.of("ResNet18-epochs-2-model")));
-        reporter.onFinish(new TrainingResult(plan, history.reports(), List.of(), 9, Optional.empty()));
+        reporter.onFinish(new RunResult(plan, history.reports(), List.of(), 9, Optional.empty()));
         reporter.close();
 
         TrainingRunStatus last = lastWritten();
@@ -65,8 +73,9 @@ class StatusReporterTest {
         assertEquals(1, last.getBest().getEpoch());
         assertEquals(0.60, last.getBest().getValAccuracy());
         assertNull(last.getBest().getCheckpoint(), "epoch 1 was not saved");
-        assertEquals("quickstart-checkpoints", last.getCheckpoints().getClaimName());
-        assertEquals("quickstart-1a2b3c4d", last.getCheckpoints().getDirectory());
+        assertNull(last.getCheckpoints().getClaimName(), "the operator's to say");
+        assertNull(last.getCheckpoints().getDirectory(), "the operator's to say");
+        writer.written().forEach(StatusReporterTest::assertOnlyTheTrainersFields);
         assertEquals("ResNet18-epochs-2-model", last.getCheckpoints().getLatest());
         assertEquals(2, last.getProgress().getEpoch());
         assertEquals(2 * STEPS, last.getProgress().getStep());
@@ -102,7 +111,9 @@ class StatusReporterTest {
                 new Interruption(Interruption.STOPPED, 16, 16, 0, 0, Instant.parse("2026-01-01T11:00:00.5Z")));
         reporter.onStart(plan(3, new StartPoint(Optional.of("checkpoints/step.safetensors"), before.reports(),
                 Optional.of(new EpochProgress(2, 6, 3, 6, 96, 0, 9, 2, 3)), List.of(), interruptions)));
-        TrainingRunStatus first = writer.written().get(0);
+        // The publisher writes on its own thread: wait for the state rather than assume it is there.
+        TrainingRunStatus first = Await.until("the first state", WRITE_TIMEOUT, this::newestWritten,
+                status -> status != null);
         assertEquals("checkpoints/step.safetensors", first.getCheckpoints().getStep());
         assertEquals(STEPS + 6, first.getCheckpoints().getStepCheckpointStep());
         assertEquals(STEPS + 6, first.getProgress().getStep());
@@ -113,7 +124,8 @@ class StatusReporterTest {
 
         reporter.onStepCheckpoint(new SavedStep("checkpoints/step.safetensors", 2, 8, STEPS + 8,
                 SavedStep.Reason.INTERVAL, 0.5));
-        assertEquals(STEPS + 8, lastWritten().getCheckpoints().getStepCheckpointStep());
+        Await.until("the step checkpoint's state", WRITE_TIMEOUT, this::newestWritten,
+                status -> Long.valueOf(STEPS + 8).equals(status.getCheckpoints().getStepCheckpointStep()));
         reporter.onEpoch(before.add(metrics(2, 0.6), Optional.of("c2")));
         reporter.close();
         assertNull(lastWritten().getCheckpoints().getStep(), "epoch 2's checkpoint replaced the step checkpoint");
@@ -146,9 +158,24 @@ class StatusReporterTest {
         JsonNode tree = new KubernetesSerialization().unmarshal(json, JsonNode.class);
         List<String> fields = new ArrayList<>();
         tree.fieldNames().forEachRemaining(fields::add);
-        assertEquals(List.of("progress", "epochs", "best", "checkpoints"), fields);
+        assertEquals(List.of("progress", "epochs", "best", "checkpoints", "images"), fields);
         assertFalse(json.contains("NaN") || json.contains("Infinity"), json);
         assertFalse(tree.get("epochs").get(0).has("trainLoss"), json);
+    }
+
+    @Test
+    void theImageCountsIncludeEverySkippedImageAsItIsFound() {
+        reporter.onStart(plan(1, StartPoint.fresh(List.of(), List.of())));
+        reporter.onSkippedImage(new SkippedImage(Path.of("/data/train/a/1.jpg"), "truncated"));
+        reporter.onSkippedImage(new SkippedImage(Path.of("/data/val/b/2.jpg"), "not an image"));
+        reporter.close();
+
+        assertEquals(List.of(160, 40, 2), counts(lastWritten()));
+    }
+
+    private static List<Integer> counts(TrainingRunStatus status) {
+        return List.of(status.getImages().getTrain(), status.getImages().getValidation(),
+                status.getImages().getSkipped());
     }
 
     @Test
@@ -162,6 +189,26 @@ class StatusReporterTest {
         assertEquals(0.5833, last.getEpochs().get(0).getValAccuracy());
         assertEquals(0.5833, last.getBest().getValAccuracy());
         assertEquals(0.5833, last.getProgress().getValAccuracy());
+    }
+
+    /** The newest state written so far, or null before the first. */
+    private TrainingRunStatus newestWritten() {
+        List<TrainingRunStatus> written = writer.written();
+        return written.isEmpty() ? null : written.get(written.size() - 1);
+    }
+
+    /** Every field a state sets is one the trainer owns: an apply of the other's would take it over. */
+    private static void assertOnlyTheTrainersFields(TrainingRunStatus state) {
+        JsonNode tree = new ObjectMapper().valueToTree(state);
+        Set<String> written = new TreeSet<>();
+        tree.fields().forEachRemaining(field -> {
+            if (field.getKey().equals("checkpoints")) {
+                field.getValue().fieldNames().forEachRemaining(inner -> written.add("checkpoints." + inner));
+            } else {
+                written.add(field.getKey());
+            }
+        });
+        assertTrue(StatusOwner.TRAINER.fields().containsAll(written), written::toString);
     }
 
     private TrainingRunStatus lastWritten() {

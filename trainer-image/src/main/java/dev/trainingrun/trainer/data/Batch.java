@@ -1,7 +1,0 @@
-package dev.trainingrun.trainer.data;
-
-/**
- * A prepared batch: {@code size} images of {@code 3 x side x side} floats each, back to back, and their labels.
- * {@code size} may be less than the buffer holds when images were skipped as unreadable.
- */
-public record Batch(float[] pixels, long[] labels, int size, int side) {}

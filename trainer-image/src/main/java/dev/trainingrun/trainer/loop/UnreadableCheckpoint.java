@@ -1,4 +1,0 @@
-package dev.trainingrun.trainer.loop;
-
-/** A checkpoint passed over when resuming because it is truncated or corrupt: its path (relative) and why. */
-public record UnreadableCheckpoint(String checkpoint, String reason) {}
