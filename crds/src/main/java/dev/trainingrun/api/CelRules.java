@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The schema's {@code x-kubernetes-validations} rules, compiled once with Google's CEL for Java and evaluated as the
@@ -38,9 +40,13 @@ import java.util.Optional;
  *
  * <p>The environment is Kubernetes' (k8s.io/apiserver {@code cel/environment}), not plain CEL's: the string functions
  * of cel-go's strings extension version 2 ({@code split}, {@code lowerAscii}, ... but not {@code reverse}), sets,
- * lists, two-variable comprehensions, optional values, comparisons across int, uint and double, and list and map
- * literals of one type. Kubernetes' own libraries (quantity, url, ip, cidr, regex {@code find}, semver, format) have
- * no CEL for Java counterpart: a rule that calls one fails to compile, and the validator with it.
+ * two-variable comprehensions, optional values, comparisons across int, uint and double, and list and map literals
+ * of one type; not cel-go's lists extension ({@code sort}, {@code slice}, {@code flatten} ...), which Kubernetes
+ * leaves out. A property whose name is not a CEL identifier is reached by its escaped name, as in Kubernetes
+ * ({@code max-size} as {@code max__dash__size}, {@code namespace} as {@code __namespace__}). Kubernetes' own
+ * libraries (its lists library's {@code isSorted}, {@code sum}, {@code indexOf} ..., quantity, url, ip, cidr, regex
+ * {@code find}, semver, named formats) and the strings extension's {@code format} have no CEL for Java counterpart:
+ * a rule that calls one fails to compile, and the validator with it.
  */
 final class CelRules {
     private static final String SELF = "self";
@@ -54,9 +60,14 @@ final class CelRules {
     private static final CelStringExtensions STRINGS = CelExtensions.strings(
             EnumSet.complementOf(EnumSet.of(CelStringExtensions.Function.REVERSE)));
     private static final List<CelCompilerLibrary> COMPILER_LIBRARIES = List.of(STRINGS, CelExtensions.optional(),
-            CelExtensions.sets(OPTIONS), CelExtensions.lists(), CelExtensions.comprehensions());
+            CelExtensions.sets(OPTIONS), CelExtensions.comprehensions());
     private static final List<CelRuntimeLibrary> RUNTIME_LIBRARIES = List.of(STRINGS, CelExtensions.optional(),
-            CelExtensions.sets(OPTIONS), CelExtensions.lists(), CelExtensions.comprehensions());
+            CelExtensions.sets(OPTIONS), CelExtensions.comprehensions());
+    /** CEL's reserved words: a property so named is written {@code __name__} in a rule (apiserver cel.Escape). */
+    private static final Set<String> RESERVED = Set.of("true", "false", "null", "in", "as", "break", "const",
+            "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return",
+            "var", "void", "while");
+    private static final Pattern ESCAPABLE = Pattern.compile("[A-Za-z_./-][A-Za-z0-9_./-]*");
 
     /** One rule, ready to run on its node's values. */
     private record CompiledRule(
@@ -254,8 +265,30 @@ final class CelRules {
             return items;
         }
         Map<String, Object> fields = new LinkedHashMap<>();
-        value.properties().forEach(field -> fields.put(field.getKey(),
-                celValue(field.getValue(), schema == null ? null : schema.field(field.getKey()))));
+        value.properties().forEach(field -> {
+            String name = field.getKey();
+            boolean declared = schema != null && schema.properties.containsKey(name);
+            Optional<String> celName = declared ? escaped(name) : Optional.of(name);
+            celName.ifPresent(key -> fields.put(key, celValue(field.getValue(), schema == null ? null
+                    : schema.field(name))));
+        });
         return fields;
+    }
+
+    /**
+     * A declared property's name as rules write it (apiserver cel.Escape): a reserved word {@code w} as {@code __w__};
+     * {@code __}, {@code .}, {@code -} and {@code /} as {@code __underscores__}, {@code __dot__}, {@code __dash__},
+     * {@code __slash__}; empty for a name no rule can reach (other characters, or a leading digit). Map keys are
+     * not escaped.
+     */
+    static Optional<String> escaped(String name) {
+        if (RESERVED.contains(name)) {
+            return Optional.of("__" + name + "__");
+        }
+        if (!ESCAPABLE.matcher(name).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(name.replace("__", "__underscores__").replace(".", "__dot__").replace("-", "__dash__")
+                .replace("/", "__slash__"));
     }
 }

@@ -300,7 +300,7 @@ class TrainingRunValidatorTest {
                 problems(RULES, "epochs: x"));
     }
 
-    /** Kubernetes' CEL environment, where it differs from plain CEL, on rules a CRD may hold. */
+    /** Kubernetes' CEL environment, where it differs from plain CEL, on rules a CRD may hold (K8s 1.33 base environment). */
     @ParameterizedTest
     @ValueSource(strings = {
         "self.path.split('/').size() == 2",
@@ -313,7 +313,6 @@ class TrainingRunValidatorTest {
         "self.names.exists_one(n, n == 'a')",
         "self.names.all(i, n, i < 2 && n != '')",
         "sets.contains(self.names, ['a'])",
-        "self.names.sort() == ['a', 'b']",
         "self.?missing.orValue('none') == 'none'",
         "self.path.matches('^[a-z]/[a-z]$')",
     })
@@ -330,6 +329,26 @@ class TrainingRunValidatorTest {
                   names: {type: array, items: {type: string}}
                 """.formatted(rule.replace("\"", "\\\""));
         assertEquals(List.of(), problems(schema, "{path: a/b, count: 2, ratio: 1, every: 1h30m, names: [b, a]}"));
+    }
+
+    @Test
+    void propertiesThatAreNotCelIdentifiersAreReachedByTheirEscapedNames() {
+        String schema = """
+                type: object
+                x-kubernetes-validations:
+                - rule: "self.max__dash__size > 0 && self.__namespace__ == 'a' && self.a__dot__b__slash__c == 1"
+                - rule: "self.labels['app.kubernetes.io/name'] == 'x'"
+                properties:
+                  max-size: {type: integer}
+                  namespace: {type: string}
+                  a.b/c: {type: integer}
+                  labels: {type: object, additionalProperties: {type: string}}
+                """;
+        assertEquals(List.of(), problems(schema,
+                "{max-size: 1, namespace: a, a.b/c: 1, labels: {app.kubernetes.io/name: x}}"));
+        assertEquals(List.of("spec: Invalid value: failed rule: self.max__dash__size > 0 && self.__namespace__ == 'a' "
+                + "&& self.a__dot__b__slash__c == 1"), problems(schema,
+                "{max-size: 0, namespace: a, a.b/c: 1, labels: {app.kubernetes.io/name: x}}"));
     }
 
     @Test
@@ -351,6 +370,10 @@ class TrainingRunValidatorTest {
                 + "[{rule: \"self.reverse() == self\"}]}}}`|does not compile",
         "`{type: object, properties: {name: {type: string}}, x-kubernetes-validations: "
                 + "[{rule: \"quantity(self.name).isGreaterThan(quantity('1'))\"}]}`|does not compile",
+        "`{type: object, properties: {names: {type: array, items: {type: string}}}, x-kubernetes-validations: "
+                + "[{rule: \"self.names.sort() == self.names\"}]}`|does not compile",
+        "`{type: object, properties: {name: {type: string, x-kubernetes-validations: "
+                + "[{rule: \"'%s'.format([self]) == self\"}]}}}`|does not compile",
         "`{type: object, properties: {name: {type: string, format: date-time}}}`|spec.name: the schema uses format",
         "`{type: object, properties: {name: {type: string, oneOf: [{minLength: 1}]}}}`"
                 + "|spec.name: the schema uses oneOf",
