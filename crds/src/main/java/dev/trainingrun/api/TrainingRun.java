@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -35,6 +36,7 @@ public class TrainingRun extends CustomResource<TrainingRunSpec, TrainingRunStat
     // Overridden only to describe spec and status in the schema (kubectl explain trainingrun.spec).
     @Override
     @JsonPropertyDescription("What to train, on which data, with which settings, and how the training pod runs.")
+    @Required
     public TrainingRunSpec getSpec() {
         return super.getSpec();
     }

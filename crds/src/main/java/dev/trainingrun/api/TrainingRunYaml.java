@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,8 +22,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Reads and writes TrainingRun manifests outside the API server (the trainer's command line, tests), strictly:
- * an unknown or mistyped field is an error that names it, as {@code kubectl apply} would report it.
+ * Reads and writes TrainingRun manifests outside the API server (the trainer's command line, tests). A manifest is read
+ * as the API server would take it on create ({@link TrainingRunValidator}): an unknown or mistyped field, a value out
+ * of bounds or a broken rule is an error that names the field, as {@code kubectl apply} would report it, and what is
+ * left out gets the schema's defaults.
  */
 public final class TrainingRunYaml {
     private static final ObjectMapper MAPPER = new ObjectMapper(
@@ -33,7 +36,12 @@ public final class TrainingRunYaml {
 
     private TrainingRunYaml() {}
 
-    /** Parses one TrainingRun manifest; {@code source} names it in error messages. */
+    /**
+     * Parses one TrainingRun manifest and checks it as the API server would on create; {@code source} names it in
+     * error messages.
+     *
+     * @throws InvalidManifestException listing every problem, each naming its field
+     */
     public static TrainingRun read(String yaml, String source) {
         JsonNode tree;
         try {
@@ -51,8 +59,13 @@ public final class TrainingRunYaml {
             throw new InvalidManifestException(source + ": expected kind TrainingRun of apiVersion "
                     + expectedApiVersion + ", found kind " + kind + " of " + apiVersion);
         }
+        TrainingRunValidator.Verdict verdict = TrainingRunValidator.bundled().validateCreate(tree);
+        if (!verdict.valid()) {
+            throw new InvalidManifestException(verdict.problems().stream().map(problem -> source + ": " + problem)
+                    .toList());
+        }
         try {
-            return MAPPER.treeToValue(tree, TrainingRun.class);
+            return MAPPER.treeToValue(verdict.object(), TrainingRun.class);
         } catch (JsonMappingException e) {
             throw new InvalidManifestException(source + ": " + fieldPath(e) + ": " + problem(e));
         } catch (JsonProcessingException e) {
@@ -69,6 +82,16 @@ public final class TrainingRunYaml {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /** Any YAML document as a JSON tree. */
+    static JsonNode parse(InputStream yaml) throws IOException {
+        return MAPPER.readTree(yaml);
+    }
+
+    /** A run as the JSON tree the API server would receive. */
+    static JsonNode tree(TrainingRun run) {
+        return MAPPER.valueToTree(run);
     }
 
     /** Serialises a run as YAML. */
@@ -122,10 +145,22 @@ public final class TrainingRunYaml {
         return path.isEmpty() ? "(document)" : path.substring(1);
     }
 
-    /** A manifest that cannot be a TrainingRun; the message names the source and the field. */
+    /** A manifest that cannot be a TrainingRun; each problem names the source and the field. */
     public static final class InvalidManifestException extends RuntimeException {
-        public InvalidManifestException(String message) {
-            super(message);
+        private final List<String> problems;
+
+        public InvalidManifestException(String problem) {
+            this(List.of(problem));
+        }
+
+        public InvalidManifestException(List<String> problems) {
+            super(String.join("\n", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        /** One line per problem, e.g. {@code run.yaml: spec.training.epochs: Invalid value: 0: should be ...}. */
+        public List<String> problems() {
+            return problems;
         }
     }
 }

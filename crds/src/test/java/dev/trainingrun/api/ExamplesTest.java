@@ -4,34 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainingrun.testing.ManifestCorpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every manifest in examples/ is a TrainingRun that survives a trip through the Java types unchanged. */
 class ExamplesTest {
-    static final Path EXAMPLES = Path.of("..", "examples");
-
-    static Stream<Path> examples() throws IOException {
-        try (Stream<Path> files = Files.list(EXAMPLES)) {
-            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
-        }
-    }
-
     @Test
-    void theThreeDocumentedExamplesExist() throws IOException {
-        List<String> names = examples().map(p -> p.getFileName().toString()).toList();
+    void theThreeDocumentedExamplesExist() {
+        List<String> names = ManifestCorpus.examples().stream().map(p -> p.getFileName().toString()).toList();
         assertTrue(names.containsAll(
-                List.of("quickstart-cpu.yaml", "resnet50-gpu.yaml", "checkpoint-and-run-policy.yaml")), names::toString);
+                List.of("quickstart-cpu.yaml", "resnet50-gpu.yaml", "checkpoint-and-run-policy.yaml")),
+                names::toString);
     }
 
     @ParameterizedTest
-    @MethodSource("examples")
+    @MethodSource("dev.trainingrun.testing.ManifestCorpus#examples")
     void exampleRoundTripsThroughTheJavaTypes(Path example) throws IOException {
         String original = Files.readString(example);
         TrainingRun run = TrainingRunYaml.read(original, example.toString());
@@ -49,14 +42,14 @@ class ExamplesTest {
 
     @Test
     void quickstartTrainsOnTheCpu() throws IOException {
-        TrainingRun run = TrainingRunYaml.read(EXAMPLES.resolve("quickstart-cpu.yaml"));
+        TrainingRun run = TrainingRunYaml.read(ManifestCorpus.EXAMPLES.resolve("quickstart-cpu.yaml"));
         assertEquals(0, run.getSpec().getResources().getGpus());
         assertEquals(Architecture.ResNet18, run.getSpec().getModel().getArchitecture());
     }
 
     @Test
     void resnet50ExampleUsesOneGpuAndAnExistingClaim() {
-        TrainingRun run = TrainingRunYaml.read(EXAMPLES.resolve("resnet50-gpu.yaml"));
+        TrainingRun run = TrainingRunYaml.read(ManifestCorpus.EXAMPLES.resolve("resnet50-gpu.yaml"));
         assertEquals(Architecture.ResNet50, run.getSpec().getModel().getArchitecture());
         assertEquals(1, run.getSpec().getResources().getGpus());
         assertEquals("training-checkpoints", run.getSpec().getCheckpoints().getClaimName());
@@ -64,7 +57,7 @@ class ExamplesTest {
 
     @Test
     void policyExampleSetsCheckpointAndRunPolicy() {
-        TrainingRun run = TrainingRunYaml.read(EXAMPLES.resolve("checkpoint-and-run-policy.yaml"));
+        TrainingRun run = TrainingRunYaml.read(ManifestCorpus.EXAMPLES.resolve("checkpoint-and-run-policy.yaml"));
         CheckpointSpec checkpoints = run.getSpec().getCheckpoints();
         assertEquals(0, checkpoints.getSaveAfterEpoch());
         assertEquals(2, checkpoints.getKeep());

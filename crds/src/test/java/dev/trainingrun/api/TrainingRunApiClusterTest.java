@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.Command;
 import dev.trainingrun.testing.Crds;
+import dev.trainingrun.testing.ManifestCorpus;
 import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +33,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @OnLocalCluster
 class TrainingRunApiClusterTest {
-    private static final Path CORPUS = Path.of("src", "test", "resources", "invalid-manifests");
     private static final Duration KUBECTL_TIMEOUT = Duration.ofSeconds(60);
 
     private static Cluster cluster;
@@ -61,64 +60,40 @@ class TrainingRunApiClusterTest {
         }
     }
 
-    static Stream<Path> creations() throws IOException {
-        return list(CORPUS.resolve("create"));
-    }
-
-    static Stream<Path> updates() throws IOException {
-        return list(CORPUS.resolve("update"));
-    }
-
-    private static Stream<Path> list(Path folder) throws IOException {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.sorted().toList().stream();
-        }
-    }
-
-    /** The {@code # expect: ...} lines at the top of a corpus file. */
-    private static List<String> expectations(String manifest) {
-        return manifest.lines()
-                .filter(line -> line.startsWith("# expect: "))
-                .map(line -> line.substring("# expect: ".length()))
-                .toList();
-    }
-
-    private static void assertRejected(Command.Result result, List<String> expected, Path file) {
-        assertFalse(result.succeeded(), () -> file + " was accepted: " + result.output());
-        assertFalse(expected.isEmpty(), () -> file + " has no '# expect:' line");
-        for (String fragment : expected) {
+    private static void assertRejected(Command.Result result, ManifestCorpus.Refused refused) {
+        assertFalse(result.succeeded(), () -> refused + " was accepted: " + result.output());
+        assertFalse(refused.expectations().isEmpty(), () -> refused + " has no '# expect:' line");
+        for (String fragment : refused.expectations()) {
             assertTrue(result.output().contains(fragment),
-                    () -> file + ": the API server's message lacks '" + fragment + "':\n" + result.output());
+                    () -> refused + ": the API server's message lacks '" + fragment + "':\n" + result.output());
         }
     }
 
     @Test
-    void theCorpusHasAtLeast25Cases() throws IOException {
-        assertTrue(creations().count() + updates().count() >= 25);
+    void theCorpusHasAtLeast25Cases() {
+        assertTrue(ManifestCorpus.refusedOnCreate().size() + ManifestCorpus.refusedOnUpdate().size() >= 25);
     }
 
     @ParameterizedTest
-    @MethodSource("dev.trainingrun.api.ExamplesTest#examples")
+    @MethodSource("dev.trainingrun.testing.ManifestCorpus#examples")
     void everyExampleIsAccepted(Path example) throws IOException {
         Command.Result result = apply(Files.readString(example));
         assertTrue(result.succeeded(), () -> example + " was refused:\n" + result.output());
     }
 
     @ParameterizedTest
-    @MethodSource("creations")
-    void badManifestIsRejectedNamingTheField(Path file) throws IOException {
-        String manifest = Files.readString(file);
-        assertRejected(apply(manifest), expectations(manifest), file);
+    @MethodSource("dev.trainingrun.testing.ManifestCorpus#refusedOnCreate")
+    void badManifestIsRejectedNamingTheField(ManifestCorpus.Refused refused) throws IOException {
+        assertRejected(apply(refused.manifest()), refused);
     }
 
     @ParameterizedTest
-    @MethodSource("updates")
-    void changeToAnImmutableFieldIsRejected(Path file) throws IOException {
-        String manifest = Files.readString(file);
-        String[] documents = manifest.split("(?m)^---$");
+    @MethodSource("dev.trainingrun.testing.ManifestCorpus#refusedOnUpdate")
+    void changeToAnImmutableFieldIsRejected(ManifestCorpus.Refused refused) throws IOException {
+        String[] documents = refused.manifest().split("(?m)^---$");
         Command.Result created = apply(documents[0]);
-        assertTrue(created.succeeded(), () -> file + ": the first document was refused:\n" + created.output());
-        assertRejected(apply(documents[1]), expectations(manifest), file);
+        assertTrue(created.succeeded(), () -> refused + ": the first document was refused:\n" + created.output());
+        assertRejected(apply(documents[1]), refused);
     }
 
     /** The other side of the corpus: what an empty string or a quantity legitimately says is still accepted. */

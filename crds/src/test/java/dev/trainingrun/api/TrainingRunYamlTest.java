@@ -1,13 +1,15 @@
 package dev.trainingrun.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.api.TrainingRunYaml.InvalidManifestException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Reading a manifest outside the API server fails with messages that name the field. */
+/** Reading a manifest outside the API server takes it as the API server would, or fails naming every field. */
 class TrainingRunYamlTest {
     private static final String HEADER = """
             apiVersion: trainingrun.dev/v1alpha1
@@ -42,15 +44,42 @@ class TrainingRunYamlTest {
     @Test
     void aWrongEnumValueListsTheAllowedOnes() {
         String message = messageFor(HEADER + "spec: {model: {architecture: ResNet101}}");
-        assertTrue(message.contains("spec.model.architecture"), message);
-        assertTrue(message.contains("\"ResNet101\" is not one of [ResNet18, ResNet34, ResNet50, ResNet18RandomEncoder]"),
+        assertTrue(message.contains("spec.model.architecture: Unsupported value: \"ResNet101\": supported values: "),
                 message);
+        for (Architecture architecture : Architecture.values()) {
+            assertTrue(message.contains("\"" + architecture + "\""), message);
+        }
     }
 
     @Test
     void aWrongTypeSaysWhatWasExpected() {
         String message = messageFor(HEADER + "spec: {training: {epochs: many}}");
-        assertTrue(message.contains("spec.training.epochs: expected an integer"), message);
+        assertTrue(message.contains("spec.training.epochs: Invalid value: \"many\": must be of type integer"), message);
+    }
+
+    @Test
+    void aQuotedNumberIsAStringAsForTheApiServer() {
+        String message = messageFor(HEADER
+                + "spec: {data: {volume: {nfs: {server: s, path: /d}}}, training: {epochs: '5'}}");
+        assertTrue(message.contains("spec.training.epochs: Invalid value: \"5\": must be of type integer"), message);
+    }
+
+    @Test
+    void everyProblemIsOneLineNamingTheSource() {
+        List<String> problems = assertThrows(InvalidManifestException.class, () -> TrainingRunYaml.read(HEADER
+                + "spec: {data: {volume: {nfs: {server: s, path: /d}}}, training: {epochs: 0, batchSize: 0}}",
+                "run.yaml")).problems();
+        assertTrue(problems.size() >= 2, problems::toString);
+        assertTrue(problems.stream().allMatch(problem -> problem.startsWith("run.yaml: ") && !problem.contains("\n")),
+                problems::toString);
+    }
+
+    @Test
+    void nullIsLeftOutAndGetsTheDefault() {
+        TrainingRun run = TrainingRunYaml.read(HEADER + "spec: {data: {volume: {nfs: {server: s, path: /d}}}, "
+                + "model: null, image: null}", "m");
+        assertEquals(new ModelSpec().getNumClasses(), run.getSpec().getModel().getNumClasses());
+        assertNull(run.getSpec().getImage());
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.trainingrun.trainer.engine.StopRequest;
 import dev.trainingrun.trainer.events.EpochMetrics;
 import dev.trainingrun.trainer.events.RunListener;
 import dev.trainingrun.trainer.events.RunResult;
+import dev.trainingrun.trainer.files.JsonLines;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -98,7 +99,7 @@ class MessyFolderTest {
         assertTrue(heard.get(0).reason().startsWith("not an image"), heard.get(0).reason());
         assertTrue(heard.get(1).reason().startsWith("truncated"), heard.get(1).reason());
         assertEquals(heard, result.skipped());
-        List<JsonNode> metrics = JsonLines.read(dir.resolve("run/metrics.jsonl"));
+        List<JsonNode> metrics = JsonLines.read(dir.resolve("run/metrics.jsonl"), JsonNode.class);
         assertEquals(List.of(2, 2), metrics.stream().map(m -> m.get("skippedImages").asInt()).toList());
         assertEquals(List.of(text.toString(), truncated.toString()), skippedPaths("run"));
 
@@ -115,7 +116,7 @@ class MessyFolderTest {
 
     /** The paths skipped-images.jsonl lists in the run folder {@code run}. */
     private static List<String> skippedPaths(String run) throws IOException {
-        return JsonLines.read(dir.resolve(run).resolve("skipped-images.jsonl")).stream()
+        return JsonLines.read(dir.resolve(run).resolve("skipped-images.jsonl"), JsonNode.class).stream()
                 .map(line -> line.get("path").asText()).toList();
     }
 

@@ -18,6 +18,7 @@ import dev.trainingrun.trainer.events.RunListener;
 import dev.trainingrun.trainer.events.RunPlan;
 import dev.trainingrun.trainer.events.RunResult;
 import dev.trainingrun.trainer.events.SavedStep;
+import dev.trainingrun.trainer.files.JsonLines;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
 import dev.trainingrun.trainer.safetensors.SafetensorsFile;
 import java.io.IOException;
@@ -87,7 +88,7 @@ class ResumeTest {
                 difference, Math.abs(uninterrupted.last().metrics().valLoss() - continued.last().metrics().valLoss()));
         assertTrue(difference <= TOLERANCE, "final weights differ by up to " + difference);
 
-        List<JsonNode> lines = JsonLines.read(resumed.resolve("metrics.jsonl"));
+        List<JsonNode> lines = JsonLines.read(resumed.resolve("metrics.jsonl"), JsonNode.class);
         assertEquals(List.of(1, 2, 3), lines.stream().map(l -> l.get("epoch").asInt()).toList(),
                 "metrics.jsonl has each epoch once");
         JsonNode config = new ObjectMapper().readTree(resumed.resolve("config.json").toFile());
@@ -121,7 +122,7 @@ class ResumeTest {
         assertEquals(0.0, largestDifference(dir.resolve("one-go/model-final.safetensors"),
                 dir.resolve("stopped/model-final.safetensors")), "the final weights are the same to the last bit");
 
-        JsonNode second = JsonLines.read(dir.resolve("stopped/metrics.jsonl")).get(1);
+        JsonNode second = JsonLines.read(dir.resolve("stopped/metrics.jsonl"), JsonNode.class).get(1);
         assertEquals(1, second.get("interruptions").asInt());
         assertEquals(0, second.get("stepsRedone").asInt());
         assertEquals(Interruption.STOPPED, recorder.plan.start().interruptions().get(0).cause());
@@ -153,8 +154,8 @@ class ResumeTest {
         assertEquals(List.of(Interruption.KILLED, killedAt, savedAt, killedAt - savedAt),
                 List.of(killed.cause(), killed.stepReached(), killed.resumedAt(), killed.stepsRedone()));
         assertEquals(savedAt + 1, recorder.firstProgressStep);
-        assertEquals(killedAt - savedAt, JsonLines.read(dir.resolve("killed/metrics.jsonl")).get(1).get("stepsRedone")
-                .asLong());
+        JsonNode killedEpoch = JsonLines.read(dir.resolve("killed/metrics.jsonl"), JsonNode.class).get(1);
+        assertEquals(killedAt - savedAt, killedEpoch.get("stepsRedone").asLong());
         assertEquals(oneGo().metrics().stream().map(ResumeTest::trainingMetrics).toList(),
                 continued.metrics().stream().map(ResumeTest::trainingMetrics).toList());
         assertEquals(0.0, largestDifference(dir.resolve("one-go/model-final.safetensors"),

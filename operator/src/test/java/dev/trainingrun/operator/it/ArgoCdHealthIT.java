@@ -17,10 +17,11 @@ import dev.trainingrun.api.BestResult;
 import dev.trainingrun.api.CheckpointLocations;
 import dev.trainingrun.api.EpochResult;
 import dev.trainingrun.api.Progress;
+import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
-import dev.trainingrun.operator.argocd.HealthCheck;
 import dev.trainingrun.operator.argocd.HealthCheck.Health;
+import dev.trainingrun.operator.argocd.HealthCheck;
 import dev.trainingrun.operator.argocd.HealthTests;
 import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
@@ -151,7 +152,7 @@ class ArgoCdHealthIT {
         overdue.getSpec().getRunPolicy().setActiveDeadlineSeconds(1L);
         runs(client).resource(overdue).create();
 
-        endRunningPod(client, "crashed", 3);
+        endRunningPod(client, "crashed", TrainerExitCode.FAILED.code());
         TrainingRun crashed = awaitCondition(client, "crashed", "Failed", "BackoffLimitExceeded", TIMEOUT);
         check("failed-backoff-limit", crashed, "Degraded", explained(crashed, "Failed"));
         TrainingRun late = awaitCondition(client, "overdue", "Failed", "DeadlineExceeded", TIMEOUT);

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunYaml;
 import dev.trainingrun.testing.Await;
@@ -135,7 +136,7 @@ class RunLifecycleIT {
         run.getSpec().getRunPolicy().setBackoffLimit(1);
         runs(client).resource(run).create();
 
-        Pod first = endRunningPod(client, "flaky", 1);
+        Pod first = endRunningPod(client, "flaky", TrainerExitCode.FAILED.code());
         Pod second = Await.until("a second pod", TIMEOUT, () -> pods(client, "flaky").stream()
                 .filter(p -> !p.getMetadata().getName().equals(first.getMetadata().getName())
                         && "Running".equals(p.getStatus().getPhase())).findFirst(), o -> o.isPresent()).get();
@@ -144,11 +145,12 @@ class RunLifecycleIT {
         Await.until("the run to be Running again", TIMEOUT, () -> get(client, "flaky").getStatus().getPhase(),
                 phase -> phase == Phase.Running);
 
-        endRunningPod(client, "flaky", 3);
+        // Exit 1: a failure the Job counts (exit 2 would fail the Job at once, exit 3 is a stop it ignores).
+        endRunningPod(client, "flaky", TrainerExitCode.FAILED.code());
         TrainingRun failed = awaitCondition(client, "flaky", "Failed", "BackoffLimitExceeded", TIMEOUT);
         assertEquals(Phase.Failed, failed.getStatus().getPhase());
         String message = condition(failed, "Failed").orElseThrow().getMessage();
-        assertTrue(message.contains("Last pod " + second.getMetadata().getName() + ": exited with code 3"), message);
+        assertTrue(message.contains("Last pod " + second.getMetadata().getName() + ": exited with code 1"), message);
         assertEquals(2, failed.getStatus().getAttempts());
         assertNotNull(failed.getStatus().getCompletionTime());
         awaitEvent("flaky", "Failed");

@@ -2,13 +2,11 @@ package dev.trainingrun.trainer.checkpoint;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingrun.trainer.engine.LoopState;
 import dev.trainingrun.trainer.events.EpochProgress;
 import dev.trainingrun.trainer.events.EpochReport;
 import dev.trainingrun.trainer.files.AtomicFile;
+import dev.trainingrun.trainer.files.RunJson;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWState;
@@ -37,15 +35,26 @@ import java.util.Optional;
 final class CheckpointFile {
     static final String OPTIMIZER = "optimizer.";
     private static final String STATE = "trainingrun.checkpoint";
-    private static final String IN_EPOCH = "inEpoch";
     private static final int VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private CheckpointFile() {}
 
-    /** The header part of a checkpoint; {@code epoch} counts the finished epochs. */
-    record State(int epoch, long step, long trainedBatches, RunIdentity identity, List<EpochJson.Entry> history,
-            Optional<EpochProgress> inEpoch) {}
+    /**
+     * The header part of a checkpoint, stored as JSON in the safetensors metadata under {@value #STATE}.
+     *
+     * @param epoch the finished epochs
+     * @param step the optimiser steps taken since the run began (the schedule's position)
+     * @param trainedBatches the batches actually trained on (batch norm's {@code num_batches_tracked})
+     * @param history every finished epoch, the first first
+     * @param inEpoch how far the epoch in progress got: only in a step checkpoint, {@code null} otherwise
+     */
+    record State(int version, int epoch, long step, long trainedBatches, RunIdentity identity, List<EpochJson> history,
+            EpochProgress inEpoch) {
+
+        Optional<EpochProgress> position() {
+            return Optional.ofNullable(inEpoch);
+        }
+    }
 
     /** Writes a checkpoint atomically; {@code inEpoch} for a step checkpoint. */
     static void write(Path path, Network network, LoopState state, RunIdentity identity, List<EpochReport> history,
@@ -61,16 +70,9 @@ final class CheckpointFile {
                 tensors.add(Tensor.scalar(OPTIMIZER + name + ".step", view.step()));
             }
         }
-        ObjectNode header = JSON.createObjectNode()
-                .put("version", VERSION)
-                .put("epoch", state.epoch())
-                .put("step", state.step())
-                .put("trainedBatches", state.trainedBatches());
-        header.set("identity", identity.toJson());
-        ArrayNode epochs = header.putArray("history");
-        history.forEach(report -> epochs.add(EpochJson.toJson(report)));
-        inEpoch.ifPresent(progress -> header.set(IN_EPOCH, JSON.valueToTree(progress)));
-        Map<String, String> metadata = Map.of("format", "pt", STATE, header.toString());
+        State header = new State(VERSION, state.epoch(), state.step(), state.trainedBatches(), identity,
+                history.stream().map(EpochJson::of).toList(), inEpoch.orElse(null));
+        Map<String, String> metadata = Map.of("format", "pt", STATE, RunJson.MAPPER.writeValueAsString(header));
         AtomicFile.write(path, channel -> SafetensorsWriter.write(channel, metadata, tensors));
     }
 
@@ -81,32 +83,32 @@ final class CheckpointFile {
             throw new InvalidSafetensorsException("not a trainer checkpoint: no " + STATE + " metadata");
         }
         try {
-            JsonNode header = JSON.readTree(text);
-            if (header.path("version").asInt() != VERSION) {
-                throw new InvalidSafetensorsException("checkpoint format version " + header.path("version")
+            // The version first: another version's header need not have this one's shape.
+            JsonNode tree = RunJson.MAPPER.readTree(text);
+            if (tree.path("version").asInt() != VERSION) {
+                throw new InvalidSafetensorsException("checkpoint format version " + tree.path("version")
                         + ", this trainer reads version " + VERSION);
             }
-            List<EpochJson.Entry> history = new ArrayList<>();
-            for (JsonNode epoch : header.required("history")) {
-                history.add(EpochJson.fromJson(epoch));
-                if (history.get(history.size() - 1).metrics().epoch() != history.size()) {
+            State header = RunJson.MAPPER.treeToValue(tree, State.class);
+            if (header.identity() == null || header.history() == null) {
+                throw new InvalidSafetensorsException("corrupt checkpoint metadata: no "
+                        + (header.identity() == null ? "identity" : "history"));
+            }
+            List<EpochJson> history = header.history();
+            for (int i = 0; i < history.size(); i++) {
+                if (history.get(i).epoch() != i + 1) {
                     throw new InvalidSafetensorsException("corrupt checkpoint metadata: the history skips epochs");
                 }
             }
-            if (history.size() != header.required("epoch").asInt()) {
-                throw new InvalidSafetensorsException("corrupt checkpoint metadata: epoch " + header.get("epoch")
+            if (history.size() != header.epoch()) {
+                throw new InvalidSafetensorsException("corrupt checkpoint metadata: epoch " + header.epoch()
                         + " with a history of " + history.size());
             }
-            Optional<EpochProgress> inEpoch = header.has(IN_EPOCH)
-                    ? Optional.of(JSON.treeToValue(header.get(IN_EPOCH), EpochProgress.class))
-                    : Optional.empty();
-            if (inEpoch.isPresent() && inEpoch.get().epoch() != history.size() + 1) {
+            if (header.inEpoch() != null && header.inEpoch().epoch() != history.size() + 1) {
                 throw new InvalidSafetensorsException("corrupt checkpoint metadata: a position in epoch "
-                        + inEpoch.get().epoch() + " after " + history.size() + " finished epochs");
+                        + header.inEpoch().epoch() + " after " + history.size() + " finished epochs");
             }
-            return new State(header.required("epoch").asInt(), header.required("step").asLong(),
-                    header.required("trainedBatches").asLong(), RunIdentity.fromJson(header.required("identity")),
-                    history, inEpoch);
+            return header;
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new InvalidSafetensorsException("corrupt checkpoint metadata: " + e.getMessage());
         }

@@ -57,7 +57,7 @@ final class Restorer {
                 ModelState.load(network, opened);
                 optimizer.restore(moments, devices);
                 return Optional.of(new Restored(relative, history, state.step(), state.trainedBatches(),
-                        state.inEpoch()));
+                        state.position()));
             } catch (IOException e) {
                 unreadable.add(new UnreadableCheckpoint(relative, e.getMessage()));
                 folder.setAside(file);
@@ -78,7 +78,7 @@ final class Restorer {
         }
         Optional<EpochProgress> inEpoch;
         try (SafetensorsFile opened = SafetensorsFile.open(step)) {
-            inEpoch = CheckpointFile.state(opened).inEpoch();
+            inEpoch = CheckpointFile.state(opened).position();
         } catch (IOException e) {
             unreadable.add(new UnreadableCheckpoint(folder.relative(step), e.getMessage()));
             folder.setAside(step);
@@ -102,9 +102,9 @@ final class Restorer {
         return List.copyOf(unreadable);
     }
 
-    private static RunHistory replay(List<EpochJson.Entry> entries) {
+    private static RunHistory replay(List<EpochJson> entries) {
         RunHistory history = new RunHistory(List.of());
-        entries.forEach(entry -> history.add(entry.metrics(), entry.checkpoint()));
+        entries.forEach(entry -> history.add(entry.metrics(), entry.checkpointPath()));
         return history;
     }
 

@@ -1,8 +1,7 @@
 package dev.trainingrun.trainer.checkpoint;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.trainingrun.api.Normalization;
 import dev.trainingrun.trainer.config.TrainingConfig;
 import dev.trainingrun.trainer.data.ImageFolderIndex;
@@ -22,8 +21,11 @@ import java.util.Objects;
  * is a function of the seed and this list), the transforms and the schedule. A checkpoint records it, and is only
  * continued by a run with the same identity; anything else would not be the same run resumed.
  */
-public record RunIdentity(Map<String, String> fields) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public record RunIdentity(@JsonValue Map<String, String> fields) {
+
+    /** In a checkpoint's header: the fields as one JSON object of strings. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public RunIdentity {}
 
     /** The identity of a configured run on its scanned training folder. */
     public static RunIdentity of(TrainingConfig config, ImageFolderIndex train) {
@@ -42,18 +44,6 @@ public record RunIdentity(Map<String, String> fields) {
         fields.put("spec.training.warmupEpochs", Integer.toString(config.warmupEpochs()));
         fields.put("spec.training.weightDecay", Double.toString(config.weightDecay()));
         fields.put("spec.training.seed", Long.toString(config.seed()));
-        return new RunIdentity(fields);
-    }
-
-    public ObjectNode toJson() {
-        ObjectNode node = JSON.createObjectNode();
-        fields.forEach(node::put);
-        return node;
-    }
-
-    public static RunIdentity fromJson(JsonNode node) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        node.fields().forEachRemaining(field -> fields.put(field.getKey(), field.getValue().asText()));
         return new RunIdentity(fields);
     }
 

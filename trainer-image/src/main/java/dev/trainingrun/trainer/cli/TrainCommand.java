@@ -80,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
                 status.ifPresent(StatusReporter::close);
             }
         } catch (TrainingRunYaml.InvalidManifestException e) {
-            return badInput(List.of(e.getMessage()));
+            return badInput(e.problems());
         } catch (InvalidInputException e) {
             return badInput(e.problems());
         }

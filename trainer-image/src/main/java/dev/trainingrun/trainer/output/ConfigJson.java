@@ -1,70 +1,82 @@
 package dev.trainingrun.trainer.output;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trainingrun.api.Normalization;
+import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.trainer.config.TrainingConfig;
+import dev.trainingrun.trainer.events.EpochProgress;
 import dev.trainingrun.trainer.events.RunPlan;
+import java.util.List;
 
 /**
- * {@code config.json}, what the seed's {@code log.json} records and more: the versions that ran the run, its
+ * {@code config.json}, what the seed's {@code log.json} records and more: the run, the versions that ran it, its
  * configuration resolved (defaults filled in, folders resolved, what the data and schedule came to), where this
  * attempt started, and the manifest as given.
  */
-final class ConfigJson {
-    private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+record ConfigJson(Run run, Versions versions, Resolved resolved, Start start, TrainingRun manifest) {
 
-    private ConfigJson() {}
+    /** Which run, and its folder. */
+    record Run(String name, String namespace, String uid, String directory) {}
 
-    static ObjectNode of(TrainingConfig config, RunPlan plan, Versions versions) {
-        ObjectNode root = JSON.createObjectNode();
+    /**
+     * Every setting with its default filled in, and what the data and schedule came to.
+     *
+     * @param normalize per-channel {@code mean} and {@code std} of pixels in [0, 1]; written as {@code null} when
+     *     switched off
+     */
+    record Resolved(
+            String architecture,
+            int numClasses,
+            List<String> classes,
+            String trainDir,
+            String valDir,
+            int trainImages,
+            int validationImages,
+            int imageSize,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Normalize normalize,
+            int loaderThreads,
+            int epochs,
+            int batchSize,
+            int validationBatchSize,
+            double learningRate,
+            int warmupEpochs,
+            double weightDecay,
+            long seed,
+            long stepsPerEpoch,
+            long totalSteps,
+            long trainableParameters,
+            int saveAfterEpoch,
+            int keepCheckpoints,
+            long checkpointIntervalSeconds,
+            boolean resume,
+            int gpus,
+            List<String> devices) {}
+
+    record Normalize(List<Double> mean, List<Double> std) {}
+
+    /**
+     * Where this attempt started: the epoch, the checkpoint it continued from and the batch within the epoch (both
+     * {@code null} for a fresh start), and the interruptions the run had met.
+     */
+    record Start(int epoch, String checkpoint, Long batch, int interruptions) {}
+
+    static ConfigJson of(TrainingConfig config, RunPlan plan, Versions versions) {
         var metadata = config.manifest().getMetadata();
-        root.putObject("run")
-                .put("name", metadata.getName())
-                .put("namespace", metadata.getNamespace())
-                .put("uid", metadata.getUid())
-                .put("directory", plan.runDirectory().toString());
-        root.set("versions", JSON.valueToTree(versions));
-        ObjectNode resolved = root.putObject("resolved");
-        resolved.put("architecture", config.architecture().name())
-                .put("numClasses", config.numClasses());
-        resolved.set("classes", JSON.valueToTree(plan.classes()));
-        resolved.put("trainDir", config.trainDir().toString())
-                .put("valDir", config.valDir().toString())
-                .put("trainImages", plan.trainImages())
-                .put("validationImages", plan.validationImages())
-                .put("imageSize", config.imageSize());
-        Normalization normalize = config.normalization();
-        if (normalize.isEnabled()) {
-            ObjectNode values = resolved.putObject("normalize");
-            values.set("mean", JSON.valueToTree(normalize.getMean()));
-            values.set("std", JSON.valueToTree(normalize.getStd()));
-        } else {
-            resolved.putNull("normalize");
-        }
-        resolved.put("loaderThreads", config.loaderThreads())
-                .put("epochs", config.epochs())
-                .put("batchSize", config.batchSize())
-                .put("validationBatchSize", config.validationBatchSize())
-                .put("learningRate", config.learningRate())
-                .put("warmupEpochs", config.warmupEpochs())
-                .put("weightDecay", config.weightDecay())
-                .put("seed", config.seed())
-                .put("stepsPerEpoch", plan.stepsPerEpoch())
-                .put("totalSteps", plan.totalSteps())
-                .put("trainableParameters", plan.trainableParameters())
-                .put("saveAfterEpoch", config.saveAfterEpoch())
-                .put("keepCheckpoints", config.keepCheckpoints())
-                .put("checkpointIntervalSeconds", config.checkpointInterval().toSeconds())
-                .put("resume", config.resume())
-                .put("gpus", config.gpus());
-        resolved.set("devices", JSON.valueToTree(plan.devices().stream().map(Object::toString).toList()));
-        ObjectNode start = root.putObject("start").put("epoch", plan.start().firstEpoch());
-        plan.start().checkpoint().ifPresent(checkpoint -> start.put("checkpoint", checkpoint));
-        plan.start().inEpoch().ifPresent(inEpoch -> start.put("batch", inEpoch.batches()));
-        start.put("interruptions", plan.start().interruptions().size());
-        root.set("manifest", JSON.valueToTree(config.manifest()));
-        return root;
+        var normalization = config.normalization();
+        var start = plan.start();
+        return new ConfigJson(
+                new Run(metadata.getName(), metadata.getNamespace(), metadata.getUid(), plan.runDirectory().toString()),
+                versions,
+                new Resolved(config.architecture().name(), config.numClasses(), plan.classes(),
+                        config.trainDir().toString(), config.valDir().toString(), plan.trainImages(),
+                        plan.validationImages(), config.imageSize(),
+                        normalization.isEnabled() ? new Normalize(normalization.getMean(), normalization.getStd()) : null,
+                        config.loaderThreads(), config.epochs(), config.batchSize(), config.validationBatchSize(),
+                        config.learningRate(), config.warmupEpochs(), config.weightDecay(), config.seed(),
+                        plan.stepsPerEpoch(), plan.totalSteps(), plan.trainableParameters(), config.saveAfterEpoch(),
+                        config.keepCheckpoints(), config.checkpointInterval().toSeconds(), config.resume(),
+                        config.gpus(), plan.devices().stream().map(Object::toString).toList()),
+                new Start(start.firstEpoch(), start.checkpoint().orElse(null),
+                        start.inEpoch().map(EpochProgress::batches).orElse(null), start.interruptions().size()),
+                config.manifest());
     }
 }

@@ -1,57 +1,47 @@
 package dev.trainingrun.trainer.output;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingrun.trainer.events.EpochMetrics;
 import dev.trainingrun.trainer.events.EpochReport;
 import java.util.Optional;
 
 /**
  * One epoch as a JSON object: a line of {@code metrics.jsonl}, and an entry of the history a checkpoint carries so
- * that a resumed run can write the same lines again. Numbers are written so that they read back exactly.
+ * that a resumed run can write the same lines again.
+ *
+ * @param valAccuracy written for the reader's convenience; read back, it is recomputed from the counts
+ * @param interruptions {@code null} only in checkpoints written before interruptions were counted (read as 0), as is
+ *     {@code stepsRedone}
+ * @param checkpoint the checkpoint saved after the epoch, relative to the run directory; {@code null} when none was
  */
-public final class EpochJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public record EpochJson(
+        int epoch,
+        double trainLoss,
+        double valLoss,
+        double valAccuracy,
+        long valCorrect,
+        long valTotal,
+        double learningRate,
+        double seconds,
+        double imagesPerSecond,
+        int skippedImages,
+        Integer interruptions,
+        Long stepsRedone,
+        String checkpoint) {
 
-    private EpochJson() {}
-
-    /** An epoch's facts as read back: its metrics and the checkpoint saved after it, if any. */
-    public record Entry(EpochMetrics metrics, Optional<String> checkpoint) {}
-
-    public static ObjectNode toJson(EpochReport report) {
+    public static EpochJson of(EpochReport report) {
         EpochMetrics m = report.metrics();
-        ObjectNode node = JSON.createObjectNode()
-                .put("epoch", m.epoch())
-                .put("trainLoss", m.trainLoss())
-                .put("valLoss", m.valLoss())
-                .put("valAccuracy", m.valAccuracy())
-                .put("valCorrect", m.valCorrect())
-                .put("valTotal", m.valTotal())
-                .put("learningRate", m.learningRate())
-                .put("seconds", m.seconds())
-                .put("imagesPerSecond", m.imagesPerSecond())
-                .put("skippedImages", m.skippedImages())
-                .put("interruptions", m.interruptions())
-                .put("stepsRedone", m.stepsRedone());
-        report.checkpoint().ifPresent(c -> node.put("checkpoint", c));
-        return node;
+        return new EpochJson(m.epoch(), m.trainLoss(), m.valLoss(), m.valAccuracy(), m.valCorrect(), m.valTotal(),
+                m.learningRate(), m.seconds(), m.imagesPerSecond(), m.skippedImages(), m.interruptions(),
+                m.stepsRedone(), report.checkpoint().orElse(null));
     }
 
-    public static Entry fromJson(JsonNode node) {
-        EpochMetrics metrics = new EpochMetrics(
-                node.required("epoch").asInt(),
-                node.required("trainLoss").asDouble(),
-                node.required("valLoss").asDouble(),
-                node.required("valCorrect").asLong(),
-                node.required("valTotal").asLong(),
-                node.required("learningRate").asDouble(),
-                node.required("seconds").asDouble(),
-                node.required("imagesPerSecond").asDouble(),
-                node.required("skippedImages").asInt(),
-                // Checkpoints from before interruptions were counted have none.
-                node.path("interruptions").asInt(0),
-                node.path("stepsRedone").asLong(0));
-        return new Entry(metrics, Optional.ofNullable(node.get("checkpoint")).map(JsonNode::asText));
+    public EpochMetrics metrics() {
+        return new EpochMetrics(epoch, trainLoss, valLoss, valCorrect, valTotal, learningRate, seconds,
+                imagesPerSecond, skippedImages, interruptions == null ? 0 : interruptions,
+                stepsRedone == null ? 0 : stepsRedone);
+    }
+
+    public Optional<String> checkpointPath() {
+        return Optional.ofNullable(checkpoint);
     }
 }

@@ -1,5 +1,7 @@
 package dev.trainingrun.trainer.output;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.trainingrun.trainer.config.TrainingConfig;
 import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.events.EpochReport;
@@ -7,6 +9,7 @@ import dev.trainingrun.trainer.events.RunListener;
 import dev.trainingrun.trainer.events.RunPlan;
 import dev.trainingrun.trainer.files.AtomicFile;
 import dev.trainingrun.trainer.files.RunDirectory;
+import dev.trainingrun.trainer.files.RunJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -23,6 +26,9 @@ import java.util.List;
  * the machine), one warning says why and training goes on without it.
  */
 public final class RunFiles implements RunListener {
+    private static final ObjectWriter LINE = RunJson.MAPPER.writer();
+    private static final ObjectWriter PRETTY = RunJson.MAPPER.writerWithDefaultPrettyPrinter();
+
     private final RunDirectory run;
     private final TrainingConfig config;
     private final Versions versions;
@@ -42,7 +48,7 @@ public final class RunFiles implements RunListener {
     public void onStart(RunPlan plan) {
         this.plan = plan;
         epochs.addAll(plan.start().finished());
-        write(run.configJson(), ConfigJson.of(config, plan, versions).toPrettyString() + "\n");
+        write(run.configJson(), json(PRETTY, ConfigJson.of(config, plan, versions)) + "\n");
         writeEpochFiles();
         try {
             SkippedImagesFile.clear(run.skippedImages());
@@ -68,7 +74,7 @@ public final class RunFiles implements RunListener {
 
     private void writeEpochFiles() {
         StringBuilder lines = new StringBuilder();
-        epochs.forEach(report -> lines.append(EpochJson.toJson(report)).append('\n'));
+        epochs.forEach(report -> lines.append(json(LINE, EpochJson.of(report))).append('\n'));
         write(run.metricsJsonl(), lines.toString());
         if (epochs.isEmpty()) {
             delete(run.curvesPng()); // a picture left by an attempt that did not resume
@@ -100,6 +106,14 @@ public final class RunFiles implements RunListener {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String json(ObjectWriter writer, Object value) {
+        try {
+            return writer.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a run file's record cannot be written as JSON", e);
         }
     }
 

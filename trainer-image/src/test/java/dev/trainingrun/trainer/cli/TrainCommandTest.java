@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.trainer.data.TestImages;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command line exits non-zero with a message naming the field, folder or file for every kind of bad input. */
 class TrainCommandTest {
@@ -29,59 +24,60 @@ class TrainCommandTest {
 
     @Test
     void anUnknownFieldIsNamed() throws IOException {
-        Result result = train(HEADER + "spec:\n  data: {volume: {persistentVolumeClaim: {claimName: d}}}\n"
+        Cli.Result result = train(HEADER + "spec:\n  data: {volume: {persistentVolumeClaim: {claimName: d}}}\n"
                 + "  training: {epoch: 3}\n", dir);
-        assertEquals(2, result.exitCode);
-        assertTrue(result.err.contains("spec.training.epoch: unknown field"), result.err);
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("spec.training.epoch: unknown field"), result.err());
     }
 
     @Test
     void aBadValueIsNamed() throws IOException {
-        Result result = train(HEADER + GOOD_SPEC + "  training: {epochs: 2, warmupEpochs: 3}\n", dir);
-        assertEquals(2, result.exitCode);
-        assertTrue(result.err.contains("error: spec.training.warmupEpochs: must not be greater than epochs"), result.err);
+        Cli.Result result = train(HEADER + GOOD_SPEC + "  training: {epochs: 2, warmupEpochs: 3}\n", dir);
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("spec.training.warmupEpochs: Invalid value: warmupEpochs must not be greater "
+                + "than epochs"), result.err());
     }
 
     @Test
     void aMissingManifestIsNamed() {
-        Result result = run("train", dir.resolve("none.yaml").toString(), "--data", dir.toString(), "--output",
-                dir.resolve("out").toString());
-        assertEquals(2, result.exitCode);
-        assertTrue(result.err.contains(dir.resolve("none.yaml") + ": no such file"), result.err);
+        Cli.Result result = Cli.run("train", dir.resolve("none.yaml").toString(), "--data", dir.toString(),
+                "--output", dir.resolve("out").toString());
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains(dir.resolve("none.yaml") + ": no such file"), result.err());
     }
 
     @Test
     void theOperatorsFormNamesTheManifestWithRun() {
-        Result result = run("train", "--run", dir.resolve("none.yaml").toString(), "--data", dir.toString(),
+        Cli.Result result = Cli.run("train", "--run", dir.resolve("none.yaml").toString(), "--data", dir.toString(),
                 "--output", dir.resolve("out").toString());
-        assertEquals(2, result.exitCode);
-        assertTrue(result.err.contains(dir.resolve("none.yaml") + ": no such file"), result.err);
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains(dir.resolve("none.yaml") + ": no such file"), result.err());
     }
 
     @Test
     void aManifestGivenTwiceIsAUsageError() {
-        Result result = run("train", "a.yaml", "--run", "b.yaml", "--data", dir.toString(), "--output",
+        Cli.Result result = Cli.run("train", "a.yaml", "--run", "b.yaml", "--data", dir.toString(), "--output",
                 dir.resolve("out").toString());
-        assertEquals(2, result.exitCode);
-        assertTrue(result.err.contains("mutually exclusive"), result.err);
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("mutually exclusive"), result.err());
     }
 
     @Test
     void aMissingDataFolderIsNamed() throws IOException {
-        Result result = train(HEADER + GOOD_SPEC, dir.resolve("no-data"));
-        assertEquals(2, result.exitCode);
-        assertTrue(result.err.contains("--data: folder " + dir.resolve("no-data") + " does not exist"), result.err);
+        Cli.Result result = train(HEADER + GOOD_SPEC, dir.resolve("no-data"));
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("--data: folder " + dir.resolve("no-data") + " does not exist"), result.err());
     }
 
     @Test
     void dataThatDisagreesWithTheManifestIsNamedBeforeTraining() throws IOException {
         Files.createDirectories(dir.resolve("data/train/a"));
-        Result result = train(HEADER + GOOD_SPEC, dir.resolve("data"));
-        assertEquals(2, result.exitCode);
-        assertTrue(result.err.contains("error: spec.data.trainDir: class folder " + dir.resolve("data/train/a")
-                + " has no images"), result.err);
-        assertTrue(result.err.contains("error: spec.data.valDir: folder " + dir.resolve("data/val")
-                + " does not exist"), result.err);
+        Cli.Result result = train(HEADER + GOOD_SPEC, dir.resolve("data"));
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("error: spec.data.trainDir: class folder " + dir.resolve("data/train/a")
+                + " has no images"), result.err());
+        assertTrue(result.err().contains("error: spec.data.valDir: folder " + dir.resolve("data/val")
+                + " does not exist"), result.err());
     }
 
     @Test
@@ -95,40 +91,24 @@ class TrainCommandTest {
         for (int i = 0; i < 3; i++) {
             Files.writeString(data.resolve("val/a/broken-" + i + ".png"), "cut short");
         }
-        Result result = train(HEADER + GOOD_SPEC, data);
-        assertEquals(2, result.exitCode);
-        assertTrue(result.err.contains("error: spec.data.trainDir: class folder " + data.resolve("train/c")
-                + " has no readable image: none of its 1 image files can be decoded (1.jpg: not an image"), result.err);
-        assertTrue(result.err.contains("error: spec.data.valDir: 3 of the 6 image files in " + data.resolve("val")
-                + " cannot be read (50 %, more than the 10 % a run accepts"), result.err);
-        assertFalse(result.err.contains("Exception"), result.err);
+        Cli.Result result = train(HEADER + GOOD_SPEC, data);
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("error: spec.data.trainDir: class folder " + data.resolve("train/c")
+                + " has no readable image: none of its 1 image files can be decoded (1.jpg: not an image"), result.err());
+        assertTrue(result.err().contains("error: spec.data.valDir: 3 of the 6 image files in " + data.resolve("val")
+                + " cannot be read (50 %, more than the 10 % a run accepts"), result.err());
+        assertFalse(result.err().contains("Exception"), result.err());
     }
 
     @Test
     void aMissingOptionIsAUsageError() {
-        Result result = run("train", "x.yaml");
-        assertEquals(2, result.exitCode);
-        assertTrue(result.err.contains("Missing required options: '--data=DIR', '--output=DIR'"), result.err);
+        Cli.Result result = Cli.run("train", "x.yaml");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("Missing required options: '--data=DIR', '--output=DIR'"), result.err());
     }
 
-    private Result train(String manifest, Path data) throws IOException {
+    private Cli.Result train(String manifest, Path data) throws IOException {
         Path file = Files.writeString(dir.resolve("run.yaml"), manifest);
-        return run("train", file.toString(), "--data", data.toString(), "--output", dir.resolve("out").toString());
+        return Cli.run("train", file.toString(), "--data", data.toString(), "--output", dir.resolve("out").toString());
     }
-
-    private static Result run(String... args) {
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine commandLine = new CommandLine(new TrainerCommand());
-            commandLine.setErr(new PrintWriter(System.err, true));
-            int code = commandLine.execute(args);
-            return new Result(code, err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(originalErr);
-        }
-    }
-
-    private record Result(int exitCode, String err) {}
 }

@@ -1,0 +1,28 @@
+package dev.trainingrun.trainer.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/** Runs the trainer's command line in this JVM, as {@code main} would, and keeps what it printed to stderr. */
+final class Cli {
+    private Cli() {}
+
+    record Result(int exitCode, String err) {}
+
+    static Result run(String... args) {
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            CommandLine commandLine = new CommandLine(new TrainerCommand());
+            commandLine.setErr(new PrintWriter(System.err, true));
+            int code = commandLine.execute(args);
+            return new Result(code, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(originalErr);
+        }
+    }
+}
