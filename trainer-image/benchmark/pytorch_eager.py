@@ -1,6 +1,7 @@
 """PyTorch eager's side of hack/benchmark-trainer: the same measurements as the trainer's `benchmark` command
 (torchvision ResNet, 1,000 classes, batch 16, synthetic tensors, forward + cross-entropy + backward + AdamW step +
-zeroing gradients; and torchvision's ImageFolder + DataLoader over the same generated PNGs), one JSON line each.
+zeroing gradients, the last two also timed on their own; and torchvision's ImageFolder + DataLoader over the same
+generated PNGs), one JSON line each.
 """
 import argparse
 import json
@@ -19,22 +20,29 @@ def train(model_name, size, batch, warmup, min_steps, min_seconds, threads, impl
     images = torch.randn(batch, 3, size, size)
     labels = torch.randint(0, 1000, (batch,))
 
+    optimizer_seconds = 0.0
+
     def step():
+        nonlocal optimizer_seconds
         loss = torch.nn.functional.cross_entropy(model(images), labels)
         loss.backward()
+        optimizer_start = time.perf_counter()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
+        optimizer_seconds += time.perf_counter() - optimizer_start
         return loss.item()
 
     for _ in range(warmup):
         step()
+    optimizer_seconds = 0.0
     start = time.perf_counter()
     steps = 0
     while steps < min_steps or time.perf_counter() - start < min_seconds:
         step()
         steps += 1
     seconds = time.perf_counter() - start
-    emit(implementation, "train", model_name, size, batch, threads, steps, seconds, steps * batch / seconds)
+    emit(implementation, "train", model_name, size, batch, threads, steps, seconds, steps * batch / seconds,
+         {"optimizer": optimizer_seconds})
 
 
 def data(folder, size, batch, workers, min_seconds, implementation):
@@ -50,13 +58,15 @@ def data(folder, size, batch, workers, min_seconds, implementation):
         for images, _ in loader:
             delivered += images.shape[0]
     seconds = time.perf_counter() - start
-    emit(implementation, "data", "-", size, batch, workers, delivered // batch, seconds, delivered / seconds)
+    emit(implementation, "data", "-", size, batch, workers, delivered // batch, seconds, delivered / seconds, {})
 
 
-def emit(implementation, kind, model, size, batch, threads, steps, seconds, rate):
+def emit(implementation, kind, model, size, batch, threads, steps, seconds, rate, part_seconds):
+    """One JSON line, as the trainer's benchmark prints it; part_seconds: time in named parts of the seconds."""
     print(json.dumps({"implementation": implementation, "kind": kind, "model": model, "size": size, "batch": batch,
                       "threads": threads, "steps": steps, "seconds": round(seconds, 3),
-                      "imagesPerSecond": round(rate, 3)}), flush=True)
+                      "imagesPerSecond": round(rate, 3),
+                      "partSeconds": {k: round(v, 3) for k, v in part_seconds.items()}}), flush=True)
 
 
 def main():

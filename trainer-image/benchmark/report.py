@@ -1,7 +1,8 @@
-"""Turns the JSON lines of hack/benchmark-trainer into a Markdown table: per figure the median over the rounds
+"""Turns the JSON lines of hack/benchmark-trainer into Markdown tables: per figure the median over the rounds
 (and the range), and the trainer's figure as a ratio to each PyTorch build's, of medians and of bests (DJL /
-PyTorch; above 1 means the trainer is faster). On a shared machine the best of several rounds is the figure
-least disturbed by other load."""
+PyTorch; above 1 means the trainer is faster); then, per training figure, the optimiser step's time (the step and
+the clearing of the gradients) per training step and its share of the step. On a shared machine the best of
+several rounds is the figure least disturbed by other load."""
 import json
 import statistics
 import sys
@@ -10,13 +11,19 @@ from collections import defaultdict
 
 def main():
     figures = defaultdict(list)
+    optimizer = defaultdict(list)
     implementations = []
     for line in open(sys.argv[1]):
         if not line.startswith("{"):
             continue
         m = json.loads(line)
+        if "imagesPerSecond" not in m:
+            continue  # the step checkpoint's save times: a figure of their own, not a throughput to compare
         key = (m["kind"], m["model"], m["size"])
         figures[key + (m["implementation"],)].append(m["imagesPerSecond"])
+        if "optimizer" in m.get("partSeconds", {}):
+            optimizer[key + (m["implementation"],)].append(
+                (m["partSeconds"]["optimizer"] / m["steps"], m["partSeconds"]["optimizer"] / m["seconds"]))
         if m["implementation"] not in implementations:
             implementations.append(m["implementation"])
     others = [i for i in implementations if i != "djl"]
@@ -37,6 +44,17 @@ def main():
     print()
     rounds = max(len(v) for v in figures.values())
     print(f"images/s; median (min-max) over {rounds} rounds")
+    if optimizer:
+        print()
+        header = ["optimiser step", "size"] + ["DJL trainer" if i == "djl" else i for i in implementations]
+        print("| " + " | ".join(header) + " |")
+        print("|" + "|".join(["---"] * len(header)) + "|")
+        for kind, model, size in keys:
+            if kind == "train":
+                row = [model, f"{size} px"] + [share(optimizer.get((kind, model, size, i))) for i in implementations]
+                print("| " + " | ".join(row) + " |")
+        print()
+        print("ms per training step (share of the step), medians over the rounds")
 
 
 def cell(values):
@@ -45,6 +63,13 @@ def cell(values):
     if len(values) == 1:
         return f"{values[0]:.1f}"
     return f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})"
+
+
+def share(values):
+    if not values:
+        return "-"
+    return (f"{statistics.median(v[0] for v in values) * 1000:.1f} ms"
+            f" ({statistics.median(v[1] for v in values) * 100:.0f} %)")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import dev.trainingrun.trainer.events.RunListener;
 import dev.trainingrun.trainer.events.RunResult;
 import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.model.Network;
-import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.output.RunFiles;
 import dev.trainingrun.trainer.output.SkippedImagesFile;
 import dev.trainingrun.trainer.output.Versions;
@@ -59,7 +59,8 @@ public final class RunTrainer {
         List<SkippedImage> knownUnreadable = config.resume() ? SkippedImagesFile.read(run.skippedImages()) : List.of();
         try (NDManager manager = engine.newBaseManager(devices.get(0))) {
             Network network = Network.create(config.architecture(), config.numClasses(), config.seed(), manager);
-            AdamW optimizer = AdamW.withWeightDecay(config.weightDecay(), manager);
+            FusedAdamW optimizer = FusedAdamW.withWeightDecay(config.weightDecay(), TrainingLoop.schedule(config, data),
+                    manager);
             try (Checkpoints checkpoints = new Checkpoints(run, network, RunIdentity.of(config, data.train()),
                     data.train().classes(), config.saveAfterEpoch(), config.keepCheckpoints(), clock)) {
                 Resumption resumption = checkpoints.start(config.resume(), optimizer, devices);

@@ -14,7 +14,7 @@ import dev.trainingrun.trainer.events.RunHistory;
 import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.model.Network;
-import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,9 +49,9 @@ public final class CheckpointBenchmark {
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 NDManager optimiserScope = manager.newSubManager()) {
             Network network = Network.create(architecture, 1000, 0, manager);
-            AdamW optimizer = AdamW.withWeightDecay(0.01, optimiserScope);
+            FusedAdamW optimizer = FusedAdamW.withWeightDecay(0.01, step -> 1e-3, optimiserScope);
             ParameterStore store = new ParameterStore(manager, false);
-            store.setParameterServer(new AdamWParameterServer(optimizer, network.parameters(), () -> 1e-3),
+            store.setParameterServer(new AdamWParameterServer(optimizer, network.parameters()),
                     new Device[] {Device.cpu()});
             new TrainStep(network.block(), store, List.of(Device.cpu()), manager)
                     .run(TrainingBenchmark.syntheticBatch(64, 2));

@@ -10,6 +10,7 @@ import dev.trainingrun.trainer.data.Seeds;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /** The data pipeline's throughput: PNG decode, random resized crop, flip, normalise and batching on loader threads. */
 public final class PipelineBenchmark {
@@ -31,7 +32,7 @@ public final class PipelineBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Measurement("data", "-", side, batchSize, Math.toIntExact(delivered / batchSize), seconds,
-                    delivered / seconds);
+                    delivered / seconds, Map.of());
         }
     }
 

@@ -8,7 +8,7 @@ import dev.trainingrun.trainer.events.EpochReport;
 import dev.trainingrun.trainer.files.AtomicFile;
 import dev.trainingrun.trainer.files.RunJson;
 import dev.trainingrun.trainer.model.Network;
-import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWState;
 import dev.trainingrun.trainer.output.EpochJson;
 import dev.trainingrun.trainer.safetensors.InvalidSafetensorsException;
@@ -60,10 +60,10 @@ final class CheckpointFile {
     static void write(Path path, Network network, LoopState state, RunIdentity identity, List<EpochReport> history,
             Optional<EpochProgress> inEpoch) throws IOException {
         List<Tensor> tensors = new ArrayList<>(ModelState.tensors(network, state.trainedBatches()));
-        Map<String, AdamW.StateView> moments = state.optimizer().view();
+        Map<String, FusedAdamW.StateView> moments = state.optimizer().view();
         for (String name : network.parameters().keySet()) {
             // In state_dict order; frozen parameters have no optimiser state.
-            AdamW.StateView view = moments.get(name);
+            FusedAdamW.StateView view = moments.get(name);
             if (view != null) {
                 tensors.add(ModelState.tensor(OPTIMIZER + name + ".exp_avg", view.mean()));
                 tensors.add(ModelState.tensor(OPTIMIZER + name + ".exp_avg_sq", view.variance()));

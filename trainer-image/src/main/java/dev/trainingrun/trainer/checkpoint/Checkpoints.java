@@ -13,7 +13,7 @@ import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.events.StartPoint;
 import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.model.Network;
-import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.FusedAdamW;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
      * and the best model in line with it, and records the interruption it continues after; without, removes earlier
      * checkpoints, exports and records.
      */
-    public Resumption start(boolean resume, AdamW optimizer, List<Device> devices) {
+    public Resumption start(boolean resume, FusedAdamW optimizer, List<Device> devices) {
         try {
             close();
             Resumption resumption = resume ? restore(optimizer, devices) : startOver();
@@ -85,7 +85,7 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
         return Resumption.fresh(List.of(), List.of());
     }
 
-    private Resumption restore(AdamW optimizer, List<Device> devices) throws IOException {
+    private Resumption restore(FusedAdamW optimizer, List<Device> devices) throws IOException {
         Restorer restorer = new Restorer(folder, identity, network);
         Optional<Restorer.Restored> restored = restorer.newest(optimizer, devices);
         long resumedAt = restored.map(Restorer.Restored::step).orElse(0L);

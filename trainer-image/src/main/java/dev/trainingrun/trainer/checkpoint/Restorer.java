@@ -6,7 +6,7 @@ import dev.trainingrun.trainer.events.EpochProgress;
 import dev.trainingrun.trainer.events.RunHistory;
 import dev.trainingrun.trainer.events.UnreadableCheckpoint;
 import dev.trainingrun.trainer.model.Network;
-import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWState;
 import dev.trainingrun.trainer.output.EpochJson;
 import dev.trainingrun.trainer.safetensors.SafetensorsFile;
@@ -43,7 +43,7 @@ final class Restorer {
             Optional<EpochProgress> inEpoch) {}
 
     /** Restores the newest readable checkpoint, the step checkpoint included, or returns empty when there is none. */
-    Optional<Restored> newest(AdamW optimizer, List<Device> devices) throws IOException {
+    Optional<Restored> newest(FusedAdamW optimizer, List<Device> devices) throws IOException {
         for (Path file : newestFirst()) {
             String relative = folder.relative(file);
             try (SafetensorsFile opened = SafetensorsFile.open(file)) {

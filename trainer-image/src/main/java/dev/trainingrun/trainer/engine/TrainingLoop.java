@@ -25,8 +25,9 @@ import dev.trainingrun.trainer.events.RunResult;
 import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.events.StartPoint;
 import dev.trainingrun.trainer.model.Network;
-import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
+import dev.trainingrun.trainer.optim.LearningRateSchedule;
 import dev.trainingrun.trainer.optim.WarmupCosineSchedule;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,11 +46,11 @@ import java.util.stream.Collectors;
  * has {@code len(train) // batch_size} steps, the count the schedule is built on) at a per-step learning rate, then
  * a validation pass, then the checkpoint; progress and per-epoch reports go to the listeners.
  *
- * <p>Data order, augmentation and learning rate depend only on (seed, epoch, position), so a run resumed from a
- * checkpoint continues as if it had never stopped: from an epoch checkpoint at the next epoch, from a step
- * checkpoint at the next batch of its epoch. A step checkpoint is saved when a stop is requested (at the next step
- * boundary, or between validation batches) and every {@code checkpointInterval} of training; a stopped loop
- * returns a result that says where it saved.
+ * <p>Data order and augmentation depend only on (seed, epoch, position), and the learning rate on the optimiser's
+ * step count, which the checkpoint keeps, so a run resumed from a checkpoint continues as if it had never stopped:
+ * from an epoch checkpoint at the next epoch, from a step checkpoint at the next batch of its epoch. A step
+ * checkpoint is saved when a stop is requested (at the next step boundary, or between validation batches) and every
+ * {@code checkpointInterval} of training; a stopped loop returns a result that says where it saved.
  */
 public final class TrainingLoop {
     private static final long RATE_WINDOW_NANOS = 5_000_000_000L;
@@ -62,12 +63,13 @@ public final class TrainingLoop {
     private final List<Device> devices;
     private final List<RunListener> listeners;
     private final Checkpointing checkpointing;
-    private final AdamW optimizer;
+    private final FusedAdamW optimizer;
     private final Resumption resumption;
     private final StopRequest stop;
     private final InstantSource clock;
-    private final WarmupCosineSchedule schedule;
+    private final LearningRateSchedule schedule;
     private final long stepsPerEpoch;
+    private final long totalSteps;
     private final ImageDecoder decoder;
     private final List<SkippedImage> knownUnreadable;
     private final ConcurrentLinkedQueue<SkippedImage> skippedQueue = new ConcurrentLinkedQueue<>();
@@ -75,18 +77,18 @@ public final class TrainingLoop {
     private final List<SkippedImage> skipped = new ArrayList<>();
     private final UnreadableShare trainShare;
     private final UnreadableShare validationShare;
-    private double learningRate;
     private long trainedBatches;
     private Instant lastSave;
 
     /**
      * A loop over {@code network}, whose parameters, like {@code optimizer}'s state, are already where
-     * {@code resumption} says the run stands, trained as {@code config} says; it stops early when {@code stop} is requested, and measures the
-     * checkpoint interval on {@code clock}. {@code knownUnreadable} are the images an earlier attempt of the run left
-     * out as unreadable (its skipped-images.jsonl): they stay out, so that this attempt forms the same batches.
+     * {@code resumption} says the run stands, trained as {@code config} says, at the learning rates of the
+     * optimiser's schedule (made by {@link #schedule}); it stops early when {@code stop} is requested, and measures
+     * the checkpoint interval on {@code clock}. {@code knownUnreadable} are the images an earlier attempt of the run
+     * left out as unreadable (its skipped-images.jsonl): they stay out, so that this attempt forms the same batches.
      */
     public TrainingLoop(TrainingConfig config, DataSets data, Network network, List<Device> devices,
-            List<RunListener> listeners, Checkpointing checkpointing, AdamW optimizer, Resumption resumption,
+            List<RunListener> listeners, Checkpointing checkpointing, FusedAdamW optimizer, Resumption resumption,
             StopRequest stop, InstantSource clock, ImageDecoder decoder, List<SkippedImage> knownUnreadable) {
         this.config = config;
         Normalizer normalizer = Normalizer.of(config.normalization());
@@ -105,9 +107,24 @@ public final class TrainingLoop {
         this.knownUnreadable = knownUnreadable;
         this.trainShare = new UnreadableShare("spec.data.trainDir", data.train());
         this.validationShare = new UnreadableShare("spec.data.valDir", data.validation());
-        this.stepsPerEpoch = data.train().samples().size() / config.batchSize();
-        this.schedule = new WarmupCosineSchedule(config.learningRate(), config.warmupEpochs() * stepsPerEpoch,
+        this.stepsPerEpoch = stepsPerEpoch(config, data);
+        this.totalSteps = config.epochs() * stepsPerEpoch;
+        this.schedule = optimizer.schedule();
+    }
+
+    /**
+     * The run's learning rates, for its optimiser: a linear warm-up over {@code warmupEpochs}, then a cosine to 0 at
+     * the end of the last epoch, in optimiser steps.
+     */
+    public static WarmupCosineSchedule schedule(TrainingConfig config, DataSets data) {
+        long stepsPerEpoch = stepsPerEpoch(config, data);
+        return new WarmupCosineSchedule(config.learningRate(), config.warmupEpochs() * stepsPerEpoch,
                 config.epochs() * stepsPerEpoch);
+    }
+
+    /** {@code len(train) // batch_size}: the last partial batch is dropped. */
+    private static long stepsPerEpoch(TrainingConfig config, DataSets data) {
+        return data.train().samples().size() / config.batchSize();
     }
 
     /**
@@ -118,7 +135,7 @@ public final class TrainingLoop {
         long started = System.nanoTime();
         StartPoint start = resumption.start();
         RunPlan plan = new RunPlan(network.architecture(), data.train().classes(), data.train().samples().size(),
-                data.validation().samples().size(), config.epochs(), stepsPerEpoch, schedule.totalSteps(),
+                data.validation().samples().size(), config.epochs(), stepsPerEpoch, totalSteps,
                 config.batchSize(), devices, network.trainableParameterCount(), config.outputDir(), start);
         RunHistory history = new RunHistory(start.finished());
         trainedBatches = resumption.trainedBatches();
@@ -131,8 +148,7 @@ public final class TrainingLoop {
         Optional<SavedStep> stoppedAt = Optional.empty();
         try (BatchLoader loader = new BatchLoader(config.loaderThreads(), 2 * config.loaderThreads() + 1,
                         decoder, knownUnreadable.stream().map(SkippedImage::path).toList(), skippedQueue::add);
-                AdamWParameterServer server = new AdamWParameterServer(optimizer, network.parameters(),
-                        () -> learningRate)) {
+                AdamWParameterServer server = new AdamWParameterServer(optimizer, network.parameters())) {
             ParameterStore store = new ParameterStore(manager, false);
             store.setParameterServer(server, devices.toArray(Device[]::new));
             TrainStep step = new TrainStep(network.block(), store, devices, manager);
@@ -199,7 +215,6 @@ public final class TrainingLoop {
             ImageBatch batch = batches.next();
             progress = progress.withSkipped(reportSkipped());
             long globalStep = (epoch - 1) * stepsPerEpoch + i;
-            learningRate = schedule.at(globalStep);
             double loss = step.run(batch);
             trainedBatches++;
             long now = System.nanoTime();
@@ -227,6 +242,8 @@ public final class TrainingLoop {
         }
         Validation.Totals totals = validation.get();
         double seconds = progress.seconds() + (System.nanoTime() - validationStart) / 1e9;
+        // the learning rate of the epoch's last step, also when this attempt only validated
+        double learningRate = schedule.at(epoch * stepsPerEpoch - 1);
         return new EpochRun(new EpochMetrics(epoch, progress.lossSum() / Math.max(1, progress.stepsTrained()),
                 totals.total() == 0 ? Double.NaN : totals.lossSum() / totals.total(), totals.correct(),
                 totals.total(), learningRate, seconds, progress.samples() / progress.seconds(),
@@ -235,10 +252,10 @@ public final class TrainingLoop {
 
     private void offerProgress(ProgressThrottle throttle, long now, EpochProgress progress, long stepsDone,
             double perSecond) {
-        long remainingImages = (schedule.totalSteps() - stepsDone) * config.batchSize();
-        double lr = learningRate;
-        throttle.offer(now, () -> new ProgressUpdate(progress.epoch(), config.epochs(), stepsDone,
-                schedule.totalSteps(), progress.samples(), stepsPerEpoch * config.batchSize(), progress.meanLoss(),
+        long remainingImages = (totalSteps - stepsDone) * config.batchSize();
+        double lr = schedule.at(stepsDone - 1);
+        throttle.offer(now, () -> new ProgressUpdate(progress.epoch(), config.epochs(), stepsDone, totalSteps,
+                progress.samples(), stepsPerEpoch * config.batchSize(), progress.meanLoss(),
                 lr, perSecond, perSecond > 0 ? Math.round(remainingImages / perSecond) : -1));
     }
 

@@ -2,27 +2,23 @@ package dev.trainingrun.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterServer;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.DoubleSupplier;
 
 /**
- * Applies {@link AdamW} to the parameters DJL's {@link ai.djl.training.ParameterStore} hands over after a backward
+ * Applies {@link FusedAdamW} to the parameters DJL's {@link ai.djl.training.ParameterStore} hands over after a backward
  * pass: sums the replicas' gradients when the batch was split over several devices, updates every replica the same
- * way, and zeroes the gradients (PyTorch accumulates them, and DJL's collector does not clear them).
+ * way, and clears the gradients as {@code zero_grad(set_to_none=True)} does (PyTorch accumulates them, and DJL's
+ * collector does not clear them).
  */
 public final class AdamWParameterServer implements ParameterServer {
-    private final AdamW optimizer;
-    private final DoubleSupplier learningRate;
+    private final FusedAdamW optimizer;
     /** DJL's random parameter ids → stable torchvision names, so optimiser state survives a restart. */
     private final Map<String, String> names = new HashMap<>();
 
-    public AdamWParameterServer(AdamW optimizer, Map<String, Parameter> parameters, DoubleSupplier learningRate) {
+    public AdamWParameterServer(FusedAdamW optimizer, Map<String, Parameter> parameters) {
         this.optimizer = optimizer;
-        this.learningRate = learningRate;
         parameters.forEach((name, parameter) -> names.put(parameter.getId(), name));
     }
 
@@ -39,17 +35,15 @@ public final class AdamWParameterServer implements ParameterServer {
                 gradient.addi(moved);
             }
         }
-        double lr = learningRate.getAsDouble();
         String name = names.get(parameterId);
-        // AdamW uses up the gradient it is given: the other replicas get copies, the first the sum itself, last.
+        optimizer.update(name, replicas[0], gradient);
         for (int i = 1; i < replicas.length; i++) {
             try (NDArray copy = gradient.toDevice(replicas[i].getDevice(), true)) {
-                optimizer.update(name, replicas[i], copy, lr);
+                optimizer.update(name, replicas[i], copy);
             }
         }
-        optimizer.update(name, replicas[0], gradient, lr);
         for (NDArray replica : replicas) {
-            JniUtils.zeroGrad((PtNDArray) replica);
+            TorchOps.clearGradient(replica);
         }
     }
 

@@ -4,7 +4,7 @@ package dev.trainingrun.trainer.optim;
  * The per-step learning rate: linear warm-up from 0 at step 0 to the peak at the end of warm-up, then a cosine to 0
  * at {@code totalSteps}. Step {@code s} is the learning rate of the (s+1)-th optimiser step.
  */
-public record WarmupCosineSchedule(double peak, long warmupSteps, long totalSteps) {
+public record WarmupCosineSchedule(double peak, long warmupSteps, long totalSteps) implements LearningRateSchedule {
 
     public WarmupCosineSchedule {
         if (warmupSteps < 0 || warmupSteps > totalSteps || totalSteps < 1) {
@@ -14,6 +14,7 @@ public record WarmupCosineSchedule(double peak, long warmupSteps, long totalStep
     }
 
     /** The learning rate for a step, counting from 0; 0 from {@code totalSteps} on. */
+    @Override
     public double at(long step) {
         if (step < warmupSteps) {
             return peak * step / warmupSteps;

@@ -22,7 +22,7 @@ import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.events.UnreadableCheckpoint;
 import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.model.Network;
-import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWState;
 import dev.trainingrun.trainer.safetensors.SafetensorsFile;
 import java.io.IOException;
@@ -56,13 +56,13 @@ class CheckpointsTest {
 
     private NDManager manager;
     private Network network;
-    private AdamW optimizer;
+    private FusedAdamW optimizer;
 
     @BeforeEach
     void createNetwork() {
         manager = Engine.getEngine("PyTorch").newBaseManager();
         network = Network.create(Architecture.ResNet18, CLASSES.size(), 7, manager);
-        optimizer = AdamW.withWeightDecay(0.01, manager);
+        optimizer = FusedAdamW.withWeightDecay(0.01, step -> 0.001, manager);
         optimizer.restore(new AdamWState(Map.of("fc.bias", new AdamWState.Entry(12,
                 new float[] {0.1f, -0.2f, 0.3f}, new float[] {1e-4f, 2e-4f, 3e-4f}, new long[] {3}))), CPU);
     }
@@ -127,7 +127,7 @@ class CheckpointsTest {
             raw.write(b ^ 1);
         }
         network.parameters().values().forEach(p -> p.getArray().muli(0));
-        AdamW restored = AdamW.withWeightDecay(0.01, manager);
+        FusedAdamW restored = FusedAdamW.withWeightDecay(0.01, step -> 0.001, manager);
 
         Resumption resumption = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
                 .start(true, restored, CPU);
@@ -170,7 +170,7 @@ class CheckpointsTest {
         }
 
         Resumption resumption = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
-                .start(true, AdamW.withWeightDecay(0.01, manager), CPU);
+                .start(true, FusedAdamW.withWeightDecay(0.01, step -> 0.001, manager), CPU);
 
         assertEquals(Optional.of(complete), resumption.start().checkpoint());
         assertEquals(List.of(), resumption.start().unreadable());
@@ -187,7 +187,7 @@ class CheckpointsTest {
                 Clock.systemUTC());
 
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> resuming.start(true, AdamW.withWeightDecay(0.01, manager), CPU));
+                () -> resuming.start(true, FusedAdamW.withWeightDecay(0.01, step -> 0.001, manager), CPU));
 
         assertEquals("spec.checkpoints.resume: checkpoints/ResNet18-epochs-1-model-val-acc-50.000-loss-0.500000"
                 + ".safetensors in this output folder is a checkpoint of a different run (spec.model.architecture is "
@@ -205,7 +205,7 @@ class CheckpointsTest {
         checkpoints.afterEpoch(metrics(1, 0.5), history, state(1));
         checkpoints.afterRun(history, state(1));
 
-        Resumption resumption = checkpoints.start(false, AdamW.withWeightDecay(0.01, manager), CPU);
+        Resumption resumption = checkpoints.start(false, FusedAdamW.withWeightDecay(0.01, step -> 0.001, manager), CPU);
 
         assertEquals(1, resumption.start().firstEpoch());
         assertEquals(List.of(), checkpointFiles(run));
@@ -228,7 +228,7 @@ class CheckpointsTest {
         network.parameters().values().forEach(p -> p.getArray().muli(0));
 
         Resumption resumption = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
-                .start(true, AdamW.withWeightDecay(0.01, manager), CPU);
+                .start(true, FusedAdamW.withWeightDecay(0.01, step -> 0.001, manager), CPU);
 
         assertEquals(new SavedStep("checkpoints/step.safetensors", 2, 5, 22, SavedStep.Reason.STOP, saved.seconds()),
                 saved);
@@ -259,7 +259,7 @@ class CheckpointsTest {
         checkpoints.close(); // killed: nothing more is written
 
         Resumption first = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
-                .start(true, AdamW.withWeightDecay(0.01, manager), CPU);
+                .start(true, FusedAdamW.withWeightDecay(0.01, step -> 0.001, manager), CPU);
         Interruption killed = first.start().interruptions().get(0);
         assertEquals(List.of(Interruption.KILLED, 25L, 22L, 3L), List.of(killed.cause(), killed.stepReached(),
                 killed.resumedAt(), killed.stepsRedone()));
@@ -268,7 +268,7 @@ class CheckpointsTest {
 
         // Killed again before its first step: the record of the first interruption stays.
         Resumption second = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
-                .start(true, AdamW.withWeightDecay(0.01, manager), CPU);
+                .start(true, FusedAdamW.withWeightDecay(0.01, step -> 0.001, manager), CPU);
         assertEquals(List.of(3L, 0L), second.start().interruptions().stream().map(Interruption::stepsRedone).toList());
         assertEquals(2, Files.readAllLines(run.interruptionsJsonl()).size());
     }
@@ -285,7 +285,7 @@ class CheckpointsTest {
 
         assertFalse(Files.exists(run.stepCheckpoint()));
         Resumption resumption = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
-                .start(true, AdamW.withWeightDecay(0.01, manager), CPU);
+                .start(true, FusedAdamW.withWeightDecay(0.01, step -> 0.001, manager), CPU);
         assertEquals(3, resumption.start().firstEpoch());
         assertEquals(Optional.empty(), resumption.start().inEpoch());
     }
@@ -303,7 +303,7 @@ class CheckpointsTest {
         }
 
         Resumption resumption = checkpoints(RunDirectory.open(dir), identity(Architecture.ResNet18, 3), 0, 5)
-                .start(true, AdamW.withWeightDecay(0.01, manager), CPU);
+                .start(true, FusedAdamW.withWeightDecay(0.01, step -> 0.001, manager), CPU);
 
         assertEquals(2, resumption.start().firstEpoch());
         assertEquals(Optional.empty(), resumption.start().inEpoch());

@@ -9,7 +9,7 @@ import ai.djl.training.ParameterStore;
 import dev.trainingrun.api.Architecture;
 import dev.trainingrun.trainer.data.ImageBatch;
 import dev.trainingrun.trainer.model.Network;
-import dev.trainingrun.trainer.optim.AdamW;
+import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -32,8 +32,8 @@ class TrainStepTest {
                 NDManager optimiserScope = manager.newSubManager()) {
             Network network = Network.create(Architecture.ResNet18, 3, 0, manager);
             ParameterStore store = new ParameterStore(manager, false);
-            store.setParameterServer(new AdamWParameterServer(AdamW.withWeightDecay(0.01, optimiserScope),
-                    network.parameters(), () -> 1e-3), new Device[] {Device.cpu()});
+            store.setParameterServer(new AdamWParameterServer(FusedAdamW.withWeightDecay(0.01, step -> 1e-3,
+                    optimiserScope), network.parameters()), new Device[] {Device.cpu()});
             TrainStep step = new TrainStep(network.block(), store, List.of(Device.cpu()), manager);
             double first = step.run(batch);
             double last = first;

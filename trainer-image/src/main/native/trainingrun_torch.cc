@@ -1,0 +1,74 @@
+// The trainer's JNI library: libtorch operations that DJL 0.33 does not expose, applied to DJL's own tensors.
+//
+// A DJL PtNDArray's handle is the address of a heap-allocated torch::Tensor (DJL's JNI library makes every tensor
+// that way), so these functions take handles and work on the tensors in place. hack/trainer-native compiles this
+// file against the C++ headers of the libtorch DJL runs, with that libtorch's C++ ABI, and links it against that
+// libtorch; the Java side (dev.trainingrun.trainer.optim.TorchOps) loads it from the folder DJL loaded libtorch
+// from.
+#include <jni.h>
+
+#include <ATen/core/Tensor.h>
+#include <ATen/core/grad_mode.h>
+#include <ATen/ops/_fused_adamw.h>
+#include <ATen/ops/scalar_tensor.h>
+
+#include <exception>
+
+#include "dev_trainingrun_trainer_optim_TorchOps.h"
+
+namespace {
+
+at::Tensor& tensor(jlong handle) { return *reinterpret_cast<at::Tensor*>(handle); }
+
+// Runs body and turns a C++ exception into DJL's EngineException, as DJL's own JNI library does: a C++ exception
+// must not unwind through the JVM.
+template <typename Body>
+void rethrowInJava(JNIEnv* env, Body body) {
+  try {
+    body();
+  } catch (const c10::Error& e) {
+    env->ThrowNew(env->FindClass("ai/djl/engine/EngineException"), e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    env->ThrowNew(env->FindClass("ai/djl/engine/EngineException"), e.what());
+  }
+}
+
+// The CPU kernel indexes all four tensors with the parameter's offsets and reads them as contiguous memory: a
+// moment of another shape (a checkpoint of another model) must fail here, not read past its end.
+void checkLike(const at::Tensor& param, const at::Tensor& other, const char* name) {
+  TORCH_CHECK(other.sizes() == param.sizes(), name, " has shape ", other.sizes(), ", the parameter ", param.sizes());
+  TORCH_CHECK(other.scalar_type() == param.scalar_type(), name, " is ", other.scalar_type(), ", the parameter ",
+              param.scalar_type());
+  TORCH_CHECK(other.device() == param.device(), name, " is on ", other.device(), ", the parameter on ",
+              param.device());
+  TORCH_CHECK(other.is_contiguous(), name, " is not contiguous");
+}
+
+}  // namespace
+
+// One torch.optim.AdamW step of one parameter (amsgrad and maximize off) with libtorch's fused kernel
+// (at::_fused_adamw_, what AdamW(fused=True) runs): one pass over parameter, gradient and both moments, which it
+// updates in place. `step` is the step count after this step (1 for the first), as PyTorch increments its step
+// tensor before calling the kernel.
+JNIEXPORT void JNICALL Java_dev_trainingrun_trainer_optim_TorchOps_fusedAdamW(
+    JNIEnv* env, jclass, jlong param, jlong grad, jlong exp_avg, jlong exp_avg_sq, jlong step, jdouble lr,
+    jdouble beta1, jdouble beta2, jdouble weight_decay, jdouble eps) {
+  rethrowInJava(env, [&] {
+    at::NoGradGuard no_grad;  // an in-place update of a leaf that requires grad
+    at::Tensor& p = tensor(param);
+    TORCH_CHECK(p.is_contiguous(), "the parameter is not contiguous");
+    checkLike(p, tensor(grad), "the gradient");
+    checkLike(p, tensor(exp_avg), "exp_avg");
+    checkLike(p, tensor(exp_avg_sq), "exp_avg_sq");
+    // float32 on the parameter's device, as torch.optim.AdamW keeps it for the fused kernel
+    const at::Tensor state_step = at::scalar_tensor(static_cast<double>(step), p.options().dtype(at::kFloat));
+    at::_fused_adamw_(p, tensor(grad), tensor(exp_avg), tensor(exp_avg_sq), {}, state_step, lr, beta1, beta2,
+                      weight_decay, eps, /*amsgrad=*/false, /*maximize=*/false);
+  });
+}
+
+// Drops the parameter's gradient, as optimizer.zero_grad(set_to_none=True) does: the next backward pass then
+// stores its gradient instead of adding it to zeros, and nothing is written to clear it.
+JNIEXPORT void JNICALL Java_dev_trainingrun_trainer_optim_TorchOps_clearGradient(JNIEnv* env, jclass, jlong param) {
+  rethrowInJava(env, [&] { tensor(param).mutable_grad().reset(); });
+}
