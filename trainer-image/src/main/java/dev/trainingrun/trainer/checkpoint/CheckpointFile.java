@@ -96,7 +96,7 @@ final class CheckpointFile {
             }
             List<EpochJson> history = header.history();
             for (int i = 0; i < history.size(); i++) {
-                if (history.get(i).epoch() != i + 1) {
+                if (history.get(i) == null || history.get(i).epoch() != i + 1) {
                     throw new InvalidSafetensorsException("corrupt checkpoint metadata: the history skips epochs");
                 }
             }
