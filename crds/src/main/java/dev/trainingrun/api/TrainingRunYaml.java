@@ -2,8 +2,9 @@ package dev.trainingrun.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -13,12 +14,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -43,21 +45,33 @@ public final class TrainingRunYaml {
      * @throws InvalidManifestException listing every problem, each naming its field
      */
     public static TrainingRun read(String yaml, String source) {
-        JsonNode tree;
-        try {
-            tree = MAPPER.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            throw new InvalidManifestException(source + ": not valid YAML: " + e.getOriginalMessage());
+        List<JsonNode> documents;
+        try (MappingIterator<JsonNode> all = MAPPER.readerFor(JsonNode.class).readValues(yaml)) {
+            documents = all.readAll().stream().filter(document -> document != null && !document.isMissingNode())
+                    .toList();
+        } catch (IOException e) {
+            throw new InvalidManifestException(source + ": not valid YAML: " + originalMessage(e));
         }
-        if (tree == null || !tree.isObject()) {
-            throw new InvalidManifestException(source + ": expected a TrainingRun manifest, found " + tree);
+        if (documents.isEmpty()) {
+            throw new InvalidManifestException(source + ": expected a TrainingRun manifest, found an empty file");
+        }
+        if (documents.size() > 1) {
+            // kubectl would apply them all; the trainer trains one run, and silently taking one would be a guess.
+            throw new InvalidManifestException(source + ": holds " + documents.size() + " YAML documents ("
+                    + documents.stream().map(TrainingRunYaml::kindOf).collect(Collectors.joining(", "))
+                    + "); the trainer reads a file with one TrainingRun");
+        }
+        JsonNode tree = documents.get(0);
+        if (!tree.isObject()) {
+            throw new InvalidManifestException(source + ": expected a TrainingRun manifest, found a YAML "
+                    + tree.getNodeType().name().toLowerCase(Locale.ROOT) + ": " + tree);
         }
         String expectedApiVersion = TrainingRun.GROUP + "/" + TrainingRun.VERSION;
         String kind = tree.path("kind").asText(null);
         String apiVersion = tree.path("apiVersion").asText(null);
         if (!"TrainingRun".equals(kind) || !expectedApiVersion.equals(apiVersion)) {
             throw new InvalidManifestException(source + ": expected kind TrainingRun of apiVersion "
-                    + expectedApiVersion + ", found kind " + kind + " of " + apiVersion);
+                    + expectedApiVersion + ", found " + kindOf(tree));
         }
         TrainingRunValidator.Verdict verdict = TrainingRunValidator.bundled().validateCreate(tree);
         if (!verdict.valid()) {
@@ -73,15 +87,38 @@ public final class TrainingRunYaml {
         }
     }
 
-    /** Reads a manifest file. */
+    /**
+     * Reads a manifest file.
+     *
+     * @throws InvalidManifestException also when the file is missing, a folder, not UTF-8 text or unreadable
+     */
     public static TrainingRun read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new InvalidManifestException(file + ": is a folder, expected a manifest file");
+        }
+        String yaml;
         try {
-            return read(Files.readString(file), file.toString());
+            yaml = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new InvalidManifestException(file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new InvalidManifestException(file + ": not a text file (UTF-8), expected a YAML manifest");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new InvalidManifestException(file + ": cannot read it: " + e.getMessage());
         }
+        return read(yaml, file.toString());
+    }
+
+    /** "kind K of apiVersion", saying which of the two a document lacks. */
+    private static String kindOf(JsonNode document) {
+        String kind = document.path("kind").asText(null);
+        String apiVersion = document.path("apiVersion").asText(null);
+        return (kind == null ? "no kind" : "kind " + kind) + (apiVersion == null ? " and no apiVersion" : " of "
+                + apiVersion);
+    }
+
+    private static String originalMessage(IOException e) {
+        return e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
     }
 
     /** Any YAML document as a JSON tree. */

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.api.TrainingRunYaml.InvalidManifestException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Reading a manifest outside the API server takes it as the API server would, or fails naming every field. */
 class TrainingRunYamlTest {
@@ -92,5 +95,38 @@ class TrainingRunYamlTest {
     void brokenYamlIsReportedAsSuch() {
         String message = messageFor(HEADER + "spec: {training: [unclosed");
         assertTrue(message.startsWith("run.yaml: not valid YAML"), message);
+    }
+
+    @Test
+    void aFileWithoutKindOrApiVersionSaysWhichIsMissing() {
+        assertEquals("run.yaml: expected kind TrainingRun of apiVersion trainingrun.dev/v1alpha1, found no kind and no"
+                + " apiVersion", messageFor("metadata: {name: t}\n"));
+        assertTrue(messageFor("kind: TrainingRun\n").endsWith("found kind TrainingRun and no apiVersion"));
+    }
+
+    @Test
+    void anEmptyFileOrAScalarIsNotAManifest() {
+        assertEquals("run.yaml: expected a TrainingRun manifest, found an empty file", messageFor(""));
+        assertEquals("run.yaml: expected a TrainingRun manifest, found an empty file", messageFor("# only a comment\n"));
+        assertTrue(messageFor("just words").contains("found a YAML string"), messageFor("just words"));
+    }
+
+    @Test
+    void aFileOfSeveralDocumentsIsRefusedNamingThem() {
+        String message = messageFor("apiVersion: v1\nkind: PersistentVolumeClaim\n---\n" + HEADER
+                + "spec: {data: {volume: {persistentVolumeClaim: {claimName: d}}}}\n");
+        assertEquals("run.yaml: holds 2 YAML documents (kind PersistentVolumeClaim of v1, kind TrainingRun of"
+                + " trainingrun.dev/v1alpha1); the trainer reads a file with one TrainingRun", message);
+    }
+
+    @Test
+    void aFolderOrABinaryFileIsNamedNotThrownAsAnIoError(@TempDir Path dir) throws Exception {
+        InvalidManifestException folder = assertThrows(InvalidManifestException.class,
+                () -> TrainingRunYaml.read(dir));
+        assertEquals(dir + ": is a folder, expected a manifest file", folder.getMessage());
+        Path binary = Files.write(dir.resolve("weights.bin"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x89});
+        InvalidManifestException notText = assertThrows(InvalidManifestException.class,
+                () -> TrainingRunYaml.read(binary));
+        assertEquals(binary + ": not a text file (UTF-8), expected a YAML manifest", notText.getMessage());
     }
 }

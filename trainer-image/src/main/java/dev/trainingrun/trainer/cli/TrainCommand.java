@@ -67,8 +67,8 @@ final class TrainCommand implements Callable<Integer> {
         RunResult result;
         try {
             TrainingRun run = TrainingRunYaml.read(manifest.path());
+            // The output folder is made only once the data has passed its checks: bad input leaves nothing behind.
             TrainingConfig config = TrainingConfig.from(run, dataRoot, output);
-            Files.createDirectories(output);
             List<RunListener> listeners = new ArrayList<>();
             listeners.add(new ProgressPrinter(out, System.console() != null));
             // In a pod the operator made: the run's status, written from inside the pod.

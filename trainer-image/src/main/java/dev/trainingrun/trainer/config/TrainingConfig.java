@@ -46,7 +46,9 @@ public record TrainingConfig(
     public static TrainingConfig from(TrainingRun run, Path dataRoot, Path outputDir) {
         List<String> problems = ManifestValidator.problems(run);
         if (!Files.isDirectory(dataRoot)) {
-            problems = concat(problems, "--data: folder " + dataRoot + " does not exist");
+            problems = concat(problems, "--data: " + (Files.exists(dataRoot)
+                    ? dataRoot + " is a file, expected the data volume's folder"
+                    : "folder " + dataRoot + " does not exist"));
         }
         if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
             problems = concat(problems, "--output: " + outputDir + " exists and is not a folder");

@@ -42,11 +42,11 @@ public final class ProgressPrinter implements RunListener {
 
     @Override
     public void onStart(RunPlan plan) {
-        out.printf(Locale.ROOT, "%s on %s: %d classes %s, %d training and %d validation images, %d epochs of %d steps "
+        out.printf(Locale.ROOT, "%s on %s: %d classes %s, %d training and %d validation images, %d epoch%s of %d steps "
                         + "(batch %d), %,d trainable parameters%n",
                 plan.architecture(), plan.devices(), plan.classes().size(), plan.classes(), plan.trainImages(),
-                plan.validationImages(), plan.epochs(), plan.stepsPerEpoch(), plan.batchSize(),
-                plan.trainableParameters());
+                plan.validationImages(), plan.epochs(), plan.epochs() == 1 ? "" : "s", plan.stepsPerEpoch(),
+                plan.batchSize(), plan.trainableParameters());
         StartPoint start = plan.start();
         start.unreadable().forEach(u -> out.println("warning: checkpoint " + u.checkpoint() + " is unreadable, "
                 + "trying an older one: " + u.reason()));

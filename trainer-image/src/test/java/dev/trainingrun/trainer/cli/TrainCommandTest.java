@@ -78,6 +78,25 @@ class TrainCommandTest {
                 + " has no images"), result.err());
         assertTrue(result.err().contains("error: spec.data.valDir: folder " + dir.resolve("data/val")
                 + " does not exist"), result.err());
+        assertFalse(Files.exists(dir.resolve("out")), "refused input leaves no output folder behind");
+    }
+
+    @Test
+    void aDataRootThatIsAFileIsNamedAsAFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("data.yaml"), "not a folder");
+        Cli.Result result = train(HEADER + GOOD_SPEC, file);
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("--data: " + file + " is a file, expected the data volume's folder"),
+                result.err());
+    }
+
+    @Test
+    void aFolderGivenAsTheManifestIsNamedWithoutAStackTrace() {
+        Cli.Result result = Cli.run("train", dir.toString(), "--data", dir.toString(), "--output",
+                dir.resolve("out").toString());
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains(dir + ": is a folder, expected a manifest file"), result.err());
+        assertFalse(result.err().contains("Exception"), result.err());
     }
 
     @Test
