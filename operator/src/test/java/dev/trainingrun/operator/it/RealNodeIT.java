@@ -119,11 +119,12 @@ class RealNodeIT {
 
     @Test
     void aTrainerThatExitsWithAnErrorFailsTheRunQuotingItsLastWords() {
-        // busybox's shell is no trainer: it cannot open the "train" script the arguments name.
+        // busybox's shell is no trainer: it cannot open the "train" script the arguments name, and exits 2, which
+        // the pod contract reads as input the trainer refuses (TrainerExitCode.INVALID_INPUT): failed at once.
         runs(client).resource(realNodeRun("broken", cluster.busyboxImage())).create();
-        TrainingRun failed = awaitCondition(client, "broken", "Failed", "BackoffLimitExceeded", TIMEOUT);
+        TrainingRun failed = awaitCondition(client, "broken", "Failed", "InvalidInput", TIMEOUT);
         String message = condition(failed, "Failed").orElseThrow().getMessage();
-        assertTrue(message.contains("exited with code 2 (Error)") && message.contains("train"), message);
+        assertTrue(message.contains("can't open") && message.contains("train"), message);
     }
 
     /** The fake trainer as a one-layer image on busybox (whose entrypoint, {@code /bin/sh}, runs {@code /train}). */
