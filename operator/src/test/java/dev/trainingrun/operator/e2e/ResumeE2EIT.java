@@ -39,6 +39,8 @@ class ResumeE2EIT {
     private static final List<Integer> ALL_EPOCHS = List.of(1, 2, 3, 4);
     /** Images per class: epochs of 28 steps, long enough that a stop lands inside one. */
     private static final int TRAIN_PER_CLASS = 150;
+    /** Epochs of the SIGKILL test's runs: long enough to outlast a 30 s checkpoint interval on any machine. */
+    private static final int LONG_EPOCHS = 12;
 
     private static EndToEnd e2e;
     private static KubernetesClient client;
@@ -114,8 +116,12 @@ class ResumeE2EIT {
 
     @Test
     void aContainerKilledWithSigkillRedoesOnlyTheStepsSinceItsLastIntervalCheckpoint() throws IOException {
-        // No epoch checkpoints (they would reset the interval): the interval's step checkpoints are all it has.
-        e2e.create("killed", EndToEnd.RESUMABLE_SPEC.replace("saveAfterEpoch: 0", "saveAfterEpoch: 4, interval: 30s"));
+        // No epoch checkpoints (they would reset the interval): the interval's step checkpoints are all it has. The
+        // interval is wall-clock time (30 s at the least), so the run must last well beyond it on a fast machine as on
+        // a slow one: twelve epochs (about 100 s on a quiet 2-core machine), and a steady twin of the same length.
+        String spec = EndToEnd.RESUMABLE_SPEC.replace("epochs: 4,", "epochs: " + LONG_EPOCHS + ",");
+        e2e.create("steady-long", spec);
+        e2e.create("killed", spec.replace("saveAfterEpoch: 0", "saveAfterEpoch: " + LONG_EPOCHS + ", interval: 30s"));
         TrainingRun saved = e2e.await("killed", "to save a step checkpoint on its interval", TIMEOUT,
                 run -> run.getStatus() != null && run.getStatus().getCheckpoints() != null
                         && run.getStatus().getCheckpoints().getStep() != null);
@@ -134,15 +140,21 @@ class ResumeE2EIT {
         assertTrue(interruptions.getSecondsLost() <= 30 + 10, "at most an interval lost: " + interruptions);
         long inMetrics = e2e.metrics(killed).stream().mapToLong(m -> m.get("stepsRedone").asLong()).sum();
         assertEquals(redone, inMetrics, "metrics.jsonl says the same");
-        assertEndsAsTheSteadyRun(killed);
+        assertEndsAs("steady-long", killed);
     }
 
     private static void assertEndsAsTheSteadyRun(TrainingRun run) throws IOException {
-        TrainingRun steady = e2e.awaitFinished("steady", TIMEOUT);
-        assertEquals(Phase.Succeeded, steady.getStatus().getPhase(), () -> e2e.logs("steady"));
+        assertEndsAs("steady", run);
+    }
+
+    /** The run's metrics and final weights are those of the uninterrupted run {@code steadyName} of the same spec. */
+    private static void assertEndsAs(String steadyName, TrainingRun run) throws IOException {
+        TrainingRun steady = e2e.awaitFinished(steadyName, TIMEOUT);
+        assertEquals(Phase.Succeeded, steady.getStatus().getPhase(), () -> e2e.logs(steadyName));
         List<JsonNode> expected = e2e.metrics(steady);
         List<JsonNode> actual = e2e.metrics(run);
-        assertEquals(ALL_EPOCHS, actual.stream().map(m -> m.get("epoch").asInt()).toList(), "each epoch once");
+        assertEquals(expected.stream().map(m -> m.get("epoch").asInt()).toList(),
+                actual.stream().map(m -> m.get("epoch").asInt()).toList(), "each epoch once");
         for (int i = 0; i < expected.size(); i++) {
             for (String metric : List.of("trainLoss", "valLoss", "valAccuracy")) {
                 assertEquals(expected.get(i).get(metric).asDouble(), actual.get(i).get(metric).asDouble(),
