@@ -84,6 +84,21 @@ rule is apart: it is needed only where the Lease lives.
 - apiGroups: [events.k8s.io]
   resources: [events]
   verbs: [create]
+# Kueue, for runs with a queue label (docs/kueue.md): the Workload of a queued run's Job, read and (de)activated to
+# suspend and resume the run, and its LocalQueue, read before the Job is made
+- apiGroups: [kueue.x-k8s.io]
+  resources: [workloads]
+  verbs: [get, list, patch]
+- apiGroups: [kueue.x-k8s.io]
+  resources: [localqueues]
+  verbs: [get]
+{{- end }}
+
+{{- define "trainingrun-operator.kueueClusterRule" -}}
+# Kueue's cluster-scoped queues and admission checks, read to refuse a queue that sends runs to other clusters
+- apiGroups: [kueue.x-k8s.io]
+  resources: [clusterqueues, admissionchecks]
+  verbs: [get]
 {{- end }}
 
 {{- define "trainingrun-operator.crdRule" -}}

@@ -62,7 +62,7 @@ class CrdSchemaTest {
         List<String> names = StreamSupport.stream(crd.at("/spec/versions/0/additionalPrinterColumns").spliterator(), false)
                 .map(column -> column.get("name").asText())
                 .toList();
-        assertEquals(List.of("Phase", "Epoch", "Val-Acc", "Best", "Age"), names);
+        assertEquals(List.of("Phase", "Queued", "Epoch", "Val-Acc", "Best", "Age"), names);
     }
 
     @Test

@@ -99,12 +99,19 @@ class ChartTemplateTest {
 
     /**
      * The documented rules without those of leader election, which the chart grants where the Lease is, and the
-     * CRD's, which is cluster-wide.
+     * cluster-wide ones (the CRD's, Kueue's ClusterQueues').
      */
     private static List<PolicyRule> runRules() {
         return Chart.documentedRules().stream()
                 .filter(rule -> !LEADER_ELECTION_GROUPS.contains(rule.getApiGroups().get(0))
-                        && !CRD_GROUP.equals(rule.getApiGroups().get(0))).toList();
+                        && !CRD_GROUP.equals(rule.getApiGroups().get(0)) && !rule.equals(kueueClusterRule()))
+                .toList();
+    }
+
+    /** The documented rule on Kueue's cluster-scoped objects. */
+    private static PolicyRule kueueClusterRule() {
+        return Chart.documentedRules().stream().filter(rule -> rule.getResources().contains("clusterqueues"))
+                .findFirst().orElseThrow();
     }
 
     /** Rules as JSON, one per line: a failure then shows which rule differs, and how. */
@@ -145,6 +152,7 @@ class ChartTemplateTest {
         ClusterRole clusterRole = one(objects, ClusterRole.class);
         List<PolicyRule> expected = new ArrayList<>(runRules());
         expected.add(documented(CRD_GROUP));
+        expected.add(kueueClusterRule());
         expected.add(documented("authorization.k8s.io"));
         assertEquals(json(expected), json(clusterRole.getRules()));
         ClusterRoleBinding binding = one(objects, ClusterRoleBinding.class);
@@ -197,12 +205,18 @@ class ChartTemplateTest {
     }
 
     @Test
-    void watchedNamespacesGetARoleEachAndNothingClusterWideButReadingTheCrd() {
+    void watchedNamespacesGetARoleEachAndNothingClusterWideButReadingTheCrdAndKueuesQueues() {
         List<HasMetadata> objects = render("watchNamespaces: [team-a, team-b]");
 
-        ClusterRole crd = one(objects, ClusterRole.class);
-        assertEquals(json(List.of(documented(CRD_GROUP))), json(crd.getRules()));
-        assertEquals(crd.getMetadata().getName(), one(objects, ClusterRoleBinding.class).getRoleRef().getName());
+        Map<String, ClusterRole> clusterRoles = all(objects, ClusterRole.class).stream()
+                .collect(Collectors.toMap(r -> r.getMetadata().getName(), r -> r));
+        assertEquals(Set.of(FULLNAME + "-crd", FULLNAME + "-kueue"), clusterRoles.keySet());
+        assertEquals(json(List.of(documented(CRD_GROUP))), json(clusterRoles.get(FULLNAME + "-crd").getRules()));
+        assertEquals(json(List.of(kueueClusterRule())), json(clusterRoles.get(FULLNAME + "-kueue").getRules()));
+        for (ClusterRoleBinding binding : all(objects, ClusterRoleBinding.class)) {
+            assertEquals(binding.getMetadata().getName(), binding.getRoleRef().getName());
+        }
+        assertEquals(2, all(objects, ClusterRoleBinding.class).size());
         Map<String, Role> roles = all(objects, Role.class).stream()
                 .collect(Collectors.toMap(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(),
                         r -> r));

@@ -1,6 +1,8 @@
 package dev.trainingrun.operator;
 
 import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.kueue.KueueApi;
+import dev.trainingrun.operator.kueue.KueueWorkload;
 import dev.trainingrun.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -31,6 +33,15 @@ public interface RunContext {
 
     /** The Events about the claims with these uids: why a claim does not bind. */
     List<Event> claimEvents(Set<String> claimUids);
+
+    /** Why the run cannot go to the Kueue queue it names, checked before its Job is made ({@link KueueApi#refusal}). */
+    Optional<Problem> queueRefusal();
+
+    /** The Kueue Workload of the run's Job, when the Job is queued through Kueue and Kueue has made it. */
+    Optional<KueueWorkload> workload();
+
+    /** Activates or deactivates the run's Workload ({@link KueueApi#setActive}); returns it as it is then. */
+    KueueWorkload setActive(KueueWorkload workload, boolean active);
 
     /** Makes the run's objects, or brings them in line with the run (the workflow of its dependents). */
     void reconcileDependents();

@@ -2,6 +2,9 @@ package dev.trainingrun.operator;
 
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.status.Refusal;
+import dev.trainingrun.operator.kueue.Kueue;
+import dev.trainingrun.operator.kueue.KueueApi;
+import dev.trainingrun.operator.kueue.KueueWorkload;
 import dev.trainingrun.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
@@ -52,6 +55,25 @@ final class SdkRunContext implements RunContext {
         return informer(Event.class, TrainingRunReconciler.CLAIM_EVENTS)
                 .list(run.getMetadata().getNamespace(), event -> claimUids.contains(event.getInvolvedObject().getUid()))
                 .toList();
+    }
+
+    @Override
+    public Optional<Problem> queueRefusal() {
+        return kueue().refusal(run);
+    }
+
+    @Override
+    public Optional<KueueWorkload> workload() {
+        return job().filter(Kueue::manages).flatMap(kueue()::workloadOf);
+    }
+
+    @Override
+    public KueueWorkload setActive(KueueWorkload workload, boolean active) {
+        return kueue().setActive(workload, active);
+    }
+
+    private KueueApi kueue() {
+        return new KueueApi(context.getClient());
     }
 
     @Override

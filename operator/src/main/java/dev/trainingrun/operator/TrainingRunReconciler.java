@@ -12,6 +12,8 @@ import dev.trainingrun.operator.dependents.TrainerRoleBindingDependent;
 import dev.trainingrun.operator.dependents.TrainerRoleDependent;
 import dev.trainingrun.operator.dependents.TrainerServiceAccountDependent;
 import dev.trainingrun.operator.dependents.TrainingJobDependent;
+import dev.trainingrun.operator.kueue.Kueue;
+import dev.trainingrun.operator.kueue.KueueWorkload;
 import dev.trainingrun.operator.metrics.RunMetrics;
 import dev.trainingrun.operator.status.Observation;
 import dev.trainingrun.operator.status.RunConditions;
@@ -74,6 +76,8 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
     static final String CLAIM = "checkpoint-claim";
     static final String FAILED_CREATES = "job-failed-create";
     static final String CLAIM_EVENTS = "claim-events";
+    /** How often a run that waits on Kueue's objects is looked at again ({@link #lookAgainIfQueued}). */
+    static final Duration QUEUE_POLL = Duration.ofSeconds(5);
 
     private final OperatorConfig config;
     private final SecurityPolicy policy;
@@ -149,16 +153,37 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
         // leaves running pods alone).
         Optional<Problem> problem = context.job().isPresent()
                 ? Optional.empty()
-                : RunValidator.validate(run, policy, name -> context.claim(name).isPresent());
+                : RunValidator.validate(run, policy, name -> context.claim(name).isPresent())
+                        .or(context::queueRefusal);
         // A finished run is never started again, even when its Job has been removed after ttlSecondsAfterFinished.
-        if (problem.isEmpty() && !isFinished(run.getStatus())) {
+        boolean finished = isFinished(run.getStatus());
+        if (problem.isEmpty() && !finished) {
             context.reconcileDependents();
         }
+        // Under Kueue the Job's suspend flag is Kueue's: the run is suspended by deactivating its Workload instead.
+        boolean suspend = run.getSpec().getRunPolicy().isSuspend();
+        Optional<KueueWorkload> workload = context.workload().map(queued -> finished || queued.active() != suspend
+                ? queued : context.setActive(queued, !suspend));
         Instant now = clock.instant();
-        Observation seen = observe(run, problem, context);
+        Observation seen = observe(run, problem, workload, context);
         TrainingRunStatus status = StatusAggregator.derive(seen, now);
         statusWriter.write(run, servedCrd.writable(status), context);
-        return removeFinishedJob(run, status, seen.job(), context, now);
+        UpdateControl<TrainingRun> control = removeFinishedJob(run, status, seen.job(), context, now);
+        return isFinished(status) || control.getScheduleDelay().isPresent() ? control : lookAgainIfQueued(seen, control);
+    }
+
+    /**
+     * Kueue's objects are not watched (Kueue is optional), so a run that waits for something only Kueue's objects
+     * show is looked at again after {@link #QUEUE_POLL}: a queue it names on a cluster without Kueue, a Workload
+     * not made yet or waiting for quota. Admission, preemption and eviction change the Job, which is watched.
+     */
+    private static UpdateControl<TrainingRun> lookAgainIfQueued(Observation seen, UpdateControl<TrainingRun> control) {
+        boolean refusedQueue = seen.problem().map(Problem::reason)
+                .filter(reason -> reason.equals(RunConditions.KUEUE_NOT_INSTALLED)
+                        || reason.equals(RunConditions.MULTIKUEUE_UNSUPPORTED)).isPresent();
+        boolean waiting = seen.job() != null && Kueue.manages(seen.job())
+                && seen.workload().map(KueueWorkload::waiting).orElse(true);
+        return refusedQueue || waiting ? control.rescheduleAfter(QUEUE_POLL) : control;
     }
 
     /**
@@ -176,20 +201,22 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
     ErrorStatusUpdateControl<TrainingRun> updateErrorStatus(TrainingRun run, RunContext context) {
         Optional<Problem> refusal = context.refusal();
         if (refusal.isPresent()) {
-            TrainingRunStatus status = StatusAggregator.derive(observe(run, refusal, context), clock.instant());
+            TrainingRunStatus status = StatusAggregator.derive(observe(run, refusal, context.workload(), context),
+                    clock.instant());
             statusWriter.write(run, servedCrd.writable(status), context);
         }
         return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
     /** Everything the status is derived from. */
-    private Observation observe(TrainingRun run, Optional<Problem> problem, RunContext context) {
+    private Observation observe(TrainingRun run, Optional<Problem> problem, Optional<KueueWorkload> workload,
+            RunContext context) {
         List<PersistentVolumeClaim> claims = RunResources.mountedClaims(run).stream()
                 .flatMap(name -> context.claim(name).stream())
                 .toList();
         Set<String> claimUids = claims.stream().map(claim -> claim.getMetadata().getUid()).collect(Collectors.toSet());
         return new Observation(run, problem, context.job().orElse(null), context.pods(), context.failedCreates(),
-                claims, context.claimEvents(claimUids), servedCrd.outdated());
+                claims, context.claimEvents(claimUids), servedCrd.outdated(), workload);
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.operator.crd.ServedCrd;
+import dev.trainingrun.operator.kueue.Kueue;
+import dev.trainingrun.operator.kueue.KueueWorkload;
 import dev.trainingrun.operator.metrics.RunMetrics;
 import dev.trainingrun.operator.status.RunEvents;
 import dev.trainingrun.operator.status.StatusWriter;
@@ -137,6 +139,58 @@ class TrainingRunReconcilerTest {
         return run;
     }
 
+    @Test
+    void aRunForAQueueWhereKueueIsMissingGetsNothingMadeSaysWhyAndIsLookedAtAgain() {
+        FakeRunContext context = new FakeRunContext().withClaim("images");
+        context.queueRefusal = Optional.of(new Problem("KueueNotInstalled", "no Kueue API", false));
+        UpdateControl<TrainingRun> control = reconciler.reconcile(queued(Runs.run("cats", RUN)), context);
+        assertEquals(0, context.dependentsReconciled, "no Job that would wait suspended forever");
+        assertEquals("KueueNotInstalled", condition(context.lastStatus(), "Stuck").getReason());
+        assertEquals("True", condition(context.lastStatus(), "Stuck").getStatus());
+        assertEquals(Optional.of(TrainingRunReconciler.QUEUE_POLL.toMillis()), control.getScheduleDelay(),
+                "no event tells when Kueue is installed");
+    }
+
+    @Test
+    void aRunUnderKueueIsSuspendedAndResumedThroughItsWorkloadNeverItsJob() {
+        TrainingRun run = queued(Runs.run("cats", RUN));
+        FakeRunContext admitted = new FakeRunContext().withClaim("images").withJob(queuedJob(false));
+        admitted.workload = Optional.of(new KueueWorkload("job-cats-1", "ml", true, "gpus", List.of()));
+        reconciler.reconcile(run, admitted);
+        assertEquals(List.of(), admitted.activations, "a running run's Workload stays active");
+
+        run.getSpec().getRunPolicy().setSuspend(true);
+        reconciler.reconcile(run, admitted);
+        assertEquals(List.of(false), admitted.activations, "suspend deactivates the Workload");
+
+        run.getSpec().getRunPolicy().setSuspend(false);
+        FakeRunContext deactivated = new FakeRunContext().withClaim("images").withJob(queuedJob(true));
+        deactivated.workload = Optional.of(new KueueWorkload("job-cats-1", "ml", false, null, List.of()));
+        UpdateControl<TrainingRun> control = reconciler.reconcile(run, deactivated);
+        assertEquals(List.of(true), deactivated.activations, "resume activates it again");
+        assertEquals(Optional.of(TrainingRunReconciler.QUEUE_POLL.toMillis()), control.getScheduleDelay(),
+                "it waits in its queue again, which only the Workload shows");
+    }
+
+    @Test
+    void aRunWithoutAQueueIsNotLookedAtAgainWhileItsJobIsSuspendedBySomeoneElse() {
+        Job held = new JobBuilder(queuedJob(true)).editMetadata().withLabels(Map.of()).endMetadata().build();
+        UpdateControl<TrainingRun> control = reconciler.reconcile(Runs.run("cats", RUN),
+                new FakeRunContext().withClaim("images").withJob(held));
+        assertEquals(Optional.empty(), control.getScheduleDelay());
+    }
+
+    private static TrainingRun queued(TrainingRun run) {
+        run.getMetadata().setLabels(Map.of(Kueue.QUEUE_LABEL, "team-a"));
+        return run;
+    }
+
+    private static Job queuedJob(boolean suspended) {
+        return new JobBuilder().withNewMetadata().withName("cats").withNamespace("ml").withUid("j")
+                .addToLabels(Kueue.QUEUE_LABEL, "team-a").endMetadata()
+                .withNewSpec().withSuspend(suspended).endSpec().build();
+    }
+
     private static Job completeJob(String completionTime) {
         return new JobBuilder().withNewMetadata().withName("cats").withNamespace("ml").withUid("j").endMetadata()
                 .withNewSpec().withSuspend(false).endSpec()
@@ -156,6 +210,9 @@ class TrainingRunReconcilerTest {
         private final List<Pod> pods = new ArrayList<>();
         private final List<PersistentVolumeClaim> claims = new ArrayList<>();
         private Optional<Problem> refusal = Optional.empty();
+        private Optional<Problem> queueRefusal = Optional.empty();
+        private Optional<KueueWorkload> workload = Optional.empty();
+        private final List<Boolean> activations = new ArrayList<>();
         private int dependentsReconciled;
         private final List<TrainingRun> applied = new ArrayList<>();
         private final List<Job> deleted = new ArrayList<>();
@@ -198,6 +255,23 @@ class TrainingRunReconcilerTest {
         @Override
         public List<Event> claimEvents(Set<String> claimUids) {
             return List.of();
+        }
+
+        @Override
+        public Optional<Problem> queueRefusal() {
+            return queueRefusal;
+        }
+
+        @Override
+        public Optional<KueueWorkload> workload() {
+            return workload;
+        }
+
+        @Override
+        public KueueWorkload setActive(KueueWorkload workload, boolean active) {
+            activations.add(active);
+            return new KueueWorkload(workload.name(), workload.namespace(), active, workload.clusterQueue(),
+                    workload.conditions());
         }
 
         @Override

@@ -11,6 +11,7 @@ import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.ActiveTime;
 import dev.trainingrun.operator.RunResources;
 import dev.trainingrun.operator.config.OperatorConfig;
+import dev.trainingrun.operator.kueue.Kueue;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -42,20 +43,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The run's {@code batch/v1} Job: one pod running the trainer under the restricted pod security profile.
  *
  * <p>The Job is created once and its pod template never rewritten (a running pod must not be replaced because
  * the operator's defaults changed); afterwards only the editable run policy is patched onto it: backoff limit,
- * what is left of the active-time budget, and suspension.
+ * what is left of the active-time budget, and suspension. A Job for a Kueue queue ({@link Kueue#manages}) is made
+ * suspended and its suspension is never patched: Kueue owns that flag, and the node selectors and tolerations it
+ * writes into the template, which the operator never rewrites anyway.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = RunResources.MANAGED_SELECTOR))
 public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, TrainingRun> {
     /**
      * Records the suspension the run last asked for. The operator flips {@code spec.suspend} only when the run's
-     * wish changes, so that a batch scheduler such as Kueue, which holds Jobs suspended until it admits them,
-     * is never overruled.
+     * wish changes, so that another controller that holds Jobs suspended is never overruled.
      */
     static final String SUSPEND_ANNOTATION = "trainingrun.dev/suspend";
 
@@ -110,9 +113,11 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
         }
         String wanted = Boolean.toString(policy.isSuspend());
         Map<String, String> recorded = actual.getMetadata().getAnnotations();
-        // A run whose budget is spent is never resumed: it has failed (DeadlineExceeded).
+        // A run whose budget is spent is never resumed: it has failed (DeadlineExceeded). Under Kueue the flag is
+        // Kueue's alone: the reconciler suspends and resumes such a run through its Workload.
         boolean resumable = policy.isSuspend() || !active.spent(policy.getActiveDeadlineSeconds());
-        if (resumable && (recorded == null || !wanted.equals(recorded.get(SUSPEND_ANNOTATION)))) {
+        if (resumable && !Kueue.manages(actual)
+                && (recorded == null || !wanted.equals(recorded.get(SUSPEND_ANNOTATION)))) {
             spec.put("suspend", policy.isSuspend());
             annotations.put(SUSPEND_ANNOTATION, wanted);
         }
@@ -130,8 +135,12 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
         Map<String, String> annotations = propagated(run.getMetadata().getAnnotations(), defaults);
         Map<String, String> jobAnnotations = new LinkedHashMap<>(annotations);
         jobAnnotations.put(SUSPEND_ANNOTATION, Boolean.toString(policy.isSuspend()));
+        // A Job for a Kueue queue carries the queue's label whatever the propagated prefixes, and is made suspended,
+        // as Kueue's own webhook would make it: Kueue unsuspends it when it admits it, and no pod may start before.
+        Optional<String> queue = Kueue.queueName(run);
         ObjectMeta metadata = new ObjectMetaBuilder(RunResources.metadata(run, RunResources.jobName(run)))
                 .addToLabels(propagated(run.getMetadata().getLabels(), defaults))
+                .addToLabels(queue.map(name -> Map.of(Kueue.QUEUE_LABEL, name)).orElse(Map.of()))
                 .withAnnotations(jobAnnotations)
                 .build();
         return new JobBuilder()
@@ -139,7 +148,7 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 .withNewSpec()
                     .withBackoffLimit(policy.getBackoffLimit())
                     .withActiveDeadlineSeconds(policy.getActiveDeadlineSeconds())
-                    .withSuspend(policy.isSuspend())
+                    .withSuspend(policy.isSuspend() || queue.isPresent())
                     // A replacement pod starts only once the failed one has stopped, so that two trainers
                     // never write to the same run directory at once.
                     .withPodReplacementPolicy("Failed")

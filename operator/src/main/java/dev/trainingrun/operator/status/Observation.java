@@ -1,6 +1,7 @@
 package dev.trainingrun.operator.status;
 
 import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.kueue.KueueWorkload;
 import dev.trainingrun.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -19,13 +20,14 @@ import java.util.Optional;
  * @param claims the claims the run's pod mounts that exist
  * @param claimEvents the Events about those claims (the volume controller's and the provisioners')
  * @param outdatedCrd what the installed CRD lacks that this operator writes or reads, if anything
+ * @param workload the Kueue Workload of the run's Job, when Kueue manages the Job and has made it
  */
 public record Observation(TrainingRun run, Optional<Problem> problem, Job job, List<Pod> pods,
         List<Event> failedCreates, List<PersistentVolumeClaim> claims, List<Event> claimEvents,
-        Optional<Problem> outdatedCrd) {
+        Optional<Problem> outdatedCrd, Optional<KueueWorkload> workload) {
 
     /** What is known before claims and the CRD are looked at, as most unit tests need it. */
     public Observation(TrainingRun run, Optional<Problem> problem, Job job, List<Pod> pods, List<Event> failedCreates) {
-        this(run, problem, job, pods, failedCreates, List.of(), List.of(), Optional.empty());
+        this(run, problem, job, pods, failedCreates, List.of(), List.of(), Optional.empty(), Optional.empty());
     }
 }

@@ -14,6 +14,12 @@ public final class RunConditions {
     public static final String SUSPENDED = "Suspended";
     /** Something outside the run keeps it from progressing; the reason names it, the message quotes it. */
     public static final String STUCK = "Stuck";
+    /** Runs with a Kueue queue only: the run waits in its queue; the reason and message are Kueue's. */
+    public static final String QUEUED = "Queued";
+    /** Runs with a Kueue queue only: Kueue admitted the run's Workload; the message names the ClusterQueue. */
+    public static final String ADMITTED = "Admitted";
+    /** Runs with a Kueue queue only, once Kueue has preempted them: Kueue's Preempted condition of the Workload. */
+    public static final String PREEMPTED = "Preempted";
 
     public static final String JOB_CREATED = "JobCreated";
     public static final String CREATING = "Creating";
@@ -37,6 +43,14 @@ public final class RunConditions {
     public static final String UPDATE_REFUSED = "UpdateRefused";
     /** The installed CRD lacks fields this operator writes or reads. */
     public static final String CRD_OUTDATED = "CrdOutdated";
+    /** The run names a Kueue queue and the cluster serves no Kueue API. */
+    public static final String KUEUE_NOT_INSTALLED = "KueueNotInstalled";
+    /** The run's Kueue queue sends its workloads to other clusters (MultiKueue), where the run's claims are not. */
+    public static final String MULTIKUEUE_UNSUPPORTED = "MultiKueueUnsupported";
+    /** Kueue has not made the Workload of the run's Job yet. */
+    public static final String WAITING_FOR_WORKLOAD = "WaitingForWorkload";
+    /** Someone other than the run deactivated its Workload ({@code spec.active: false}). */
+    public static final String DEACTIVATED = "Deactivated";
     /** The Job controller's reason when admission refuses the Job's pod. */
     public static final String FAILED_CREATE = "FailedCreate";
 

@@ -1,8 +1,10 @@
 package dev.trainingrun.operator.status;
 
+import static dev.trainingrun.operator.status.RunConditions.ADMITTED;
 import static dev.trainingrun.operator.status.RunConditions.CLAIM_NOT_BOUND;
 import static dev.trainingrun.operator.status.RunConditions.COMPLETED;
 import static dev.trainingrun.operator.status.RunConditions.CREATING;
+import static dev.trainingrun.operator.status.RunConditions.DEACTIVATED;
 import static dev.trainingrun.operator.status.RunConditions.DEADLINE_EXCEEDED;
 import static dev.trainingrun.operator.status.RunConditions.FAILED;
 import static dev.trainingrun.operator.status.RunConditions.FAILED_CREATE;
@@ -13,6 +15,8 @@ import static dev.trainingrun.operator.status.RunConditions.JOB_SUSPENDED;
 import static dev.trainingrun.operator.status.RunConditions.POD_PENDING;
 import static dev.trainingrun.operator.status.RunConditions.POD_RUNNING;
 import static dev.trainingrun.operator.status.RunConditions.POD_SUCCEEDED;
+import static dev.trainingrun.operator.status.RunConditions.PREEMPTED;
+import static dev.trainingrun.operator.status.RunConditions.QUEUED;
 import static dev.trainingrun.operator.status.RunConditions.READY;
 import static dev.trainingrun.operator.status.RunConditions.RUNNING;
 import static dev.trainingrun.operator.status.RunConditions.STUCK;
@@ -20,6 +24,7 @@ import static dev.trainingrun.operator.status.RunConditions.SUCCEEDED;
 import static dev.trainingrun.operator.status.RunConditions.SUSPENDED;
 import static dev.trainingrun.operator.status.RunConditions.SUSPENDED_BY_USER;
 import static dev.trainingrun.operator.status.RunConditions.UNSCHEDULABLE;
+import static dev.trainingrun.operator.status.RunConditions.WAITING_FOR_WORKLOAD;
 
 import dev.trainingrun.api.CheckpointLocations;
 import dev.trainingrun.api.Phase;
@@ -30,6 +35,8 @@ import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.operator.ActiveTime;
 import dev.trainingrun.operator.RunResources;
+import dev.trainingrun.operator.kueue.Kueue;
+import dev.trainingrun.operator.kueue.KueueWorkload;
 import dev.trainingrun.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -214,8 +221,8 @@ public final class StatusAggregator {
             }
         }
         if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-            return Verdict.of(Phase.Pending, JOB_SUSPENDED, "Job " + job.getMetadata().getName()
-                    + " is suspended by another controller, for example a Kueue queue waiting for quota.");
+            return Kueue.manages(job) ? queued(job, seen.workload()) : Verdict.of(Phase.Pending, JOB_SUSPENDED,
+                    "Job " + job.getMetadata().getName() + " is suspended by another controller.");
         }
         // One message from the Job's creation until its pod runs, so that the pod's arrival costs no status write.
         return Verdict.of(Phase.Pending, POD_PENDING, "Waiting for the training pod of Job "
@@ -316,6 +323,55 @@ public final class StatusAggregator {
         Instant first = firstSeen(event);
         return "ExternalProvisioning".equals(event.getReason()) && first != null
                 && !Duration.between(first, lastSeen(event)).minus(PROVISIONER_SILENCE).isNegative();
+    }
+
+    /** A Job that Kueue holds suspended: what its Workload says about it. */
+    private static Verdict queued(Job job, Optional<KueueWorkload> found) {
+        String jobName = job.getMetadata().getName();
+        String queue = job.getMetadata().getLabels().get(Kueue.QUEUE_LABEL);
+        if (found.isEmpty()) {
+            return Verdict.of(Phase.Pending, WAITING_FOR_WORKLOAD, "Job " + jobName
+                    + " waits for Kueue to make its Workload in LocalQueue \"" + queue + "\".");
+        }
+        KueueWorkload workload = found.get();
+        if (!workload.active()) {
+            return Verdict.of(Phase.Pending, DEACTIVATED, "Workload " + workload.name() + " is deactivated "
+                    + "(spec.active: false), so Kueue keeps Job " + jobName + " suspended; to pause a run, set its "
+                    + "spec.runPolicy.suspend instead.");
+        }
+        if (workload.admitted()) {
+            return Verdict.of(Phase.Pending, ADMITTED, "Kueue admitted Workload " + workload.name()
+                    + " in ClusterQueue " + workload.clusterQueue() + "; Job " + jobName + " starts its pod.");
+        }
+        String why = workload.condition(KueueWorkload.QUOTA_RESERVED).map(Condition::getMessage)
+                .filter(message -> !message.isBlank()).map(message -> ": " + message).orElse(".");
+        return Verdict.of(Phase.Pending, QUEUED, "Workload " + workload.name() + " waits in LocalQueue \"" + queue
+                + "\"" + why);
+    }
+
+    /**
+     * For a run queued through Kueue: Queued (True while it waits for admission; Kueue's reason for the wait),
+     * Admitted (Kueue's condition, with the ClusterQueue) and, once Kueue has preempted it, Preempted (Kueue's own).
+     */
+    private static List<Condition> queueConditions(Optional<KueueWorkload> workload, Verdict verdict) {
+        List<Condition> conditions = new ArrayList<>();
+        boolean waiting = QUEUED.equals(verdict.reason()) || WAITING_FOR_WORKLOAD.equals(verdict.reason());
+        String waitReason = workload.flatMap(queued -> queued.condition(KueueWorkload.QUOTA_RESERVED))
+                .map(Condition::getReason).filter(reason -> !reason.isBlank()).orElse(verdict.reason());
+        conditions.add(condition(QUEUED, waiting, waiting ? waitReason : verdict.reason(),
+                verdict.message()));
+        Optional<Condition> admitted = workload.flatMap(queued -> queued.condition(KueueWorkload.ADMITTED));
+        if (workload.map(KueueWorkload::admitted).orElse(false)) {
+            conditions.add(condition(ADMITTED, true, ADMITTED,
+                    "Admitted by ClusterQueue " + workload.get().clusterQueue() + "."));
+        } else {
+            conditions.add(condition(ADMITTED, false, admitted.map(Condition::getReason).orElse(verdict.reason()),
+                    admitted.map(Condition::getMessage).orElse(verdict.message())));
+        }
+        workload.flatMap(queued -> queued.condition(KueueWorkload.PREEMPTED)).ifPresent(preempted -> conditions.add(
+                condition(PREEMPTED, "True".equals(preempted.getStatus()), preempted.getReason(),
+                        preempted.getMessage())));
+        return conditions;
     }
 
     private static Verdict suspended() {
@@ -440,6 +496,9 @@ public final class StatusAggregator {
         conditions.add(stuck != null
                 ? condition(STUCK, true, stuck.reason(), stuck.message())
                 : condition(STUCK, false, verdict.reason(), verdict.message()));
+        if (Kueue.queueName(seen.run()).isPresent() || seen.job() != null && Kueue.manages(seen.job())) {
+            conditions.addAll(queueConditions(seen.workload(), verdict));
+        }
         for (Condition condition : conditions) {
             condition.setObservedGeneration(generation);
             condition.setLastTransitionTime(orEmpty(previous).stream()

@@ -10,6 +10,7 @@ import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.ActiveTime;
 import dev.trainingrun.operator.Runs;
+import dev.trainingrun.operator.kueue.Kueue;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -265,6 +266,32 @@ class TrainingJobDependentTest {
                 .editSpec().withActiveDeadlineSeconds(1L).endSpec().build();
         run.getSpec().getRunPolicy().setSuspend(false);
         assertTrue(TrainingJobDependent.policyPatch(suspended, run).isEmpty());
+    }
+
+    @Test
+    void aRunForAKueueQueueGetsASuspendedJobWithTheQueueLabelWhateverThePropagatedPrefixes() {
+        TrainingRun run = Runs.minimal();
+        run.getMetadata().setLabels(Map.of(Kueue.QUEUE_LABEL, "team-a"));
+        Job job = TrainingJobDependent.desiredJob(run, new TrainerDefaults("trainer:1", "IfNotPresent", List.of(),
+                new TrainerDefaults.Stop(30, 50, 10)));
+        assertEquals(true, job.getSpec().getSuspend(), "Kueue unsuspends it when it admits it");
+        assertEquals("team-a", job.getMetadata().getLabels().get(Kueue.QUEUE_LABEL));
+        assertEquals("false", job.getMetadata().getAnnotations().get(TrainingJobDependent.SUSPEND_ANNOTATION),
+                "the run's own wish is still recorded");
+        assertFalse(job(Runs.minimal()).getSpec().getSuspend(), "a run without a queue starts at once");
+    }
+
+    @Test
+    void theSuspendFlagOfAJobKueueManagesIsNeverPatchedWhateverTheRunWants() {
+        TrainingRun run = Runs.minimal();
+        run.getMetadata().setLabels(Map.of(Kueue.QUEUE_LABEL, "team-a"));
+        Job admitted = new JobBuilder(job(run)).editSpec().withSuspend(false).endSpec().build();
+        run.getSpec().getRunPolicy().setSuspend(true);
+        assertTrue(TrainingJobDependent.policyPatch(admitted, run).at("/spec/suspend").isMissingNode(),
+                TrainingJobDependent.policyPatch(admitted, run)::toString);
+        Job withoutKueue = new JobBuilder(admitted).editMetadata().withLabels(Map.of()).endMetadata().build();
+        assertTrue(TrainingJobDependent.policyPatch(withoutKueue, run).at("/spec/suspend").asBoolean(),
+                "without Kueue the operator suspends the Job itself");
     }
 
     @Test

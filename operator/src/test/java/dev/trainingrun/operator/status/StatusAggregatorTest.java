@@ -1,6 +1,7 @@
 package dev.trainingrun.operator.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,8 +14,11 @@ import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.operator.ActiveTime;
 import dev.trainingrun.operator.Runs;
+import dev.trainingrun.operator.kueue.Kueue;
+import dev.trainingrun.operator.kueue.KueueWorkload;
 import dev.trainingrun.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -25,6 +29,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -351,7 +356,7 @@ class StatusAggregatorTest {
                 .withNewStatus().withPhase("Pending").endStatus().build();
         return StatusAggregator.derive(new Observation(Runs.minimal(), Optional.empty(),
                 job().withNewStatus().withActive(1).endStatus().build(), pod != null ? List.of(pod) : List.of(),
-                List.of(), List.of(claim), List.of(events), Optional.empty()), NOW);
+                List.of(), List.of(claim), List.of(events), Optional.empty(), Optional.empty()), NOW);
     }
 
     private static Event claimEvent(String type, String reason, String message, String first, String last) {
@@ -420,7 +425,7 @@ class StatusAggregatorTest {
         TrainingRunStatus status = StatusAggregator.derive(new Observation(Runs.minimal(), Optional.empty(),
                 job().withNewStatus().withActive(1).endStatus().build(), List.of(), List.of(), List.of(bound),
                 List.of(claimEvent("Warning", "ProvisioningFailed", "old news", "2026-01-02T03:00:00Z",
-                        "2026-01-02T03:00:00Z")), Optional.empty()), NOW);
+                        "2026-01-02T03:00:00Z")), Optional.empty(), Optional.empty()), NOW);
         assertCondition(status, "Stuck", "False", "PodPending");
     }
 
@@ -453,7 +458,7 @@ class StatusAggregatorTest {
         Problem outdated = new Problem("CrdOutdated", "The installed CRD lacks status.activeSeconds", false);
         TrainingRunStatus status = StatusAggregator.derive(new Observation(Runs.minimal(), Optional.empty(),
                 job().withNewStatus().withActive(1).endStatus().build(), List.of(pod("cats-abcde", "Running").build()),
-                List.of(), List.of(), List.of(), Optional.of(outdated)), NOW);
+                List.of(), List.of(), List.of(), Optional.of(outdated), Optional.empty()), NOW);
         assertEquals(Phase.Running, status.getPhase());
         assertCondition(status, "Ready", "False", "CrdOutdated");
         assertEquals(outdated.message(), condition(status, "Ready").getMessage());
@@ -555,5 +560,99 @@ class StatusAggregatorTest {
         assertTrue(json.startsWith("{\"apiVersion\":\"trainingrun.dev/v1alpha1\",\"kind\":\"TrainingRun\","
                 + "\"metadata\":{\"name\":\"cats\",\"namespace\":\"ml\"},\"status\":{"), json);
         assertTrue(!json.contains("\"spec\"") && !json.contains("progress"), json);
+    }
+
+    // Runs queued through Kueue: what the Workload of their Job says (Kueue v0.19's conditions and messages).
+
+    private static TrainingRun queuedRun() {
+        TrainingRun run = Runs.minimal();
+        run.getMetadata().setLabels(Map.of(Kueue.QUEUE_LABEL, "team-a"));
+        return run;
+    }
+
+    private static Job heldJob() {
+        return job().editMetadata().addToLabels(Kueue.QUEUE_LABEL, "team-a").endMetadata()
+                .editSpec().withSuspend(true).endSpec().build();
+    }
+
+    private static KueueWorkload workload(boolean active, String clusterQueue, Condition... conditions) {
+        return new KueueWorkload("job-cats-1a2b3", "ml", active, clusterQueue, List.of(conditions));
+    }
+
+    private static Condition kueueCondition(String type, String status, String reason, String message) {
+        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
+                .withLastTransitionTime("2026-01-02T03:00:00Z").build();
+    }
+
+    private static TrainingRunStatus deriveQueued(Job job, Optional<KueueWorkload> workload, Pod... pods) {
+        return StatusAggregator.derive(new Observation(queuedRun(), Optional.empty(), job, List.of(pods), List.of(),
+                List.of(), List.of(), Optional.empty(), workload), NOW);
+    }
+
+    @Test
+    void aRunWaitingForQuotaIsQueuedWithKueuesOwnReasonAndMessage() {
+        String kueueSays = "couldn't assign flavors to pod set main: insufficient unused quota for nvidia.com/gpu in "
+                + "flavor gpu, 1 more needed";
+        TrainingRunStatus status = deriveQueued(heldJob(), Optional.of(workload(true, null,
+                kueueCondition("QuotaReserved", "False", "Pending", kueueSays))));
+        assertEquals(Phase.Pending, status.getPhase());
+        assertCondition(status, "Queued", "True", "Pending");
+        assertEquals("Workload job-cats-1a2b3 waits in LocalQueue \"team-a\": " + kueueSays,
+                condition(status, "Queued").getMessage());
+        assertCondition(status, "Admitted", "False", "Queued");
+        assertCondition(status, "Running", "False", "Queued");
+        assertCondition(status, "Stuck", "False", "Queued");
+        assertFalse(status.getConditions().stream().anyMatch(c -> c.getType().equals("Preempted")),
+                "never preempted, so no Preempted condition");
+    }
+
+    @Test
+    void aJobKueueHasNotTakenYetWaitsForItsWorkload() {
+        TrainingRunStatus status = deriveQueued(heldJob(), Optional.empty());
+        assertCondition(status, "Queued", "True", "WaitingForWorkload");
+        assertEquals(Phase.Pending, status.getPhase());
+    }
+
+    @Test
+    void anAdmittedRunSaysWhichClusterQueueAdmittedIt() {
+        Job started = job().editMetadata().addToLabels(Kueue.QUEUE_LABEL, "team-a").endMetadata()
+                .withNewStatus().withActive(1).endStatus().build();
+        TrainingRunStatus status = deriveQueued(started, Optional.of(workload(true, "gpus",
+                kueueCondition("QuotaReserved", "True", "QuotaReserved", "Quota reserved in ClusterQueue gpus"),
+                kueueCondition("Admitted", "True", "Admitted", "The workload is admitted"))),
+                pod("cats-abcde", "Running").build());
+        assertEquals(Phase.Running, status.getPhase());
+        assertCondition(status, "Queued", "False", "PodRunning");
+        assertCondition(status, "Admitted", "True", "Admitted");
+        assertEquals("Admitted by ClusterQueue gpus.", condition(status, "Admitted").getMessage());
+    }
+
+    @Test
+    void aPreemptedRunCarriesKueuesPreemptedConditionAndIsQueuedAgain() {
+        TrainingRunStatus status = deriveQueued(heldJob(), Optional.of(workload(true, null,
+                kueueCondition("QuotaReserved", "False", "Pending", "couldn't assign flavors"),
+                kueueCondition("Evicted", "True", "Preempted", "Preempted to accommodate a workload"),
+                kueueCondition("Preempted", "True", "InClusterQueue",
+                        "Preempted to accommodate a workload (UID: 1, JobUID: 2) due to prioritization"))));
+        assertEquals(Phase.Pending, status.getPhase());
+        assertCondition(status, "Queued", "True", "Pending");
+        assertCondition(status, "Preempted", "True", "InClusterQueue");
+        assertTrue(condition(status, "Preempted").getMessage().contains("prioritization"));
+    }
+
+    @Test
+    void aWorkloadSomeoneElseDeactivatedIsNotReportedAsQueued() {
+        TrainingRunStatus status = deriveQueued(heldJob(), Optional.of(workload(false, null,
+                kueueCondition("Evicted", "True", "Deactivated", "The workload is deactivated"))));
+        assertCondition(status, "Queued", "False", "Deactivated");
+        assertTrue(condition(status, "Running").getMessage().contains("spec.runPolicy.suspend"));
+    }
+
+    @Test
+    void aRunWithoutAQueueHasNoQueueConditionsAndAJobSuspendedByOthersIsNotCalledQueued() {
+        TrainingRunStatus status = derive(Runs.minimal(), job().editSpec().withSuspend(true).endSpec().build());
+        assertCondition(status, "Running", "False", "JobSuspended");
+        assertFalse(status.getConditions().stream().anyMatch(c -> c.getType().equals("Queued")
+                || c.getType().equals("Admitted")));
     }
 }
