@@ -92,6 +92,10 @@ rule is apart: it is needed only where the Lease lives.
 - apiGroups: [kueue.x-k8s.io]
   resources: [localqueues]
   verbs: [get]
+# Kueue's visibility API: a waiting run's place in its LocalQueue
+- apiGroups: [visibility.kueue.x-k8s.io]
+  resources: [localqueues/pendingworkloads]
+  verbs: [get]
 {{- end }}
 
 {{- define "trainingrun-operator.kueueClusterRule" -}}

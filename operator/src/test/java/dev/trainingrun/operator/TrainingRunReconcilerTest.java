@@ -155,7 +155,7 @@ class TrainingRunReconcilerTest {
     void aRunUnderKueueIsSuspendedAndResumedThroughItsWorkloadNeverItsJob() {
         TrainingRun run = queued(Runs.run("cats", RUN));
         FakeRunContext admitted = new FakeRunContext().withClaim("images").withJob(queuedJob(false));
-        admitted.workload = Optional.of(new KueueWorkload("job-cats-1", "ml", true, "gpus", List.of()));
+        admitted.workload = Optional.of(new KueueWorkload("job-cats-1", "ml", true, "gpus", List.of(), null));
         reconciler.reconcile(run, admitted);
         assertEquals(List.of(), admitted.activations, "a running run's Workload stays active");
 
@@ -165,7 +165,7 @@ class TrainingRunReconcilerTest {
 
         run.getSpec().getRunPolicy().setSuspend(false);
         FakeRunContext deactivated = new FakeRunContext().withClaim("images").withJob(queuedJob(true));
-        deactivated.workload = Optional.of(new KueueWorkload("job-cats-1", "ml", false, null, List.of()));
+        deactivated.workload = Optional.of(new KueueWorkload("job-cats-1", "ml", false, null, List.of(), null));
         UpdateControl<TrainingRun> control = reconciler.reconcile(run, deactivated);
         assertEquals(List.of(true), deactivated.activations, "resume activates it again");
         assertEquals(Optional.of(TrainingRunReconciler.QUEUE_POLL.toMillis()), control.getScheduleDelay(),
@@ -271,7 +271,7 @@ class TrainingRunReconcilerTest {
         public KueueWorkload setActive(KueueWorkload workload, boolean active) {
             activations.add(active);
             return new KueueWorkload(workload.name(), workload.namespace(), active, workload.clusterQueue(),
-                    workload.conditions());
+                    workload.conditions(), null);
         }
 
         @Override

@@ -19,6 +19,8 @@ public final class Kueue {
     static final String JOB_UID_LABEL = "kueue.x-k8s.io/job-uid";
     /** Kueue's storage version since v0.15; v0.19 still serves v1beta1 too. */
     static final String API_VERSION = "kueue.x-k8s.io/v1beta2";
+    /** Kueue's visibility API (an aggregated API served by Kueue's controller manager): places in the queues. */
+    static final String VISIBILITY_API_VERSION = "visibility.kueue.x-k8s.io/v1beta2";
     /** {@code spec.controllerName} of an AdmissionCheck that sends workloads to other clusters. */
     static final String MULTIKUEUE_CONTROLLER = "kueue.x-k8s.io/multikueue";
 

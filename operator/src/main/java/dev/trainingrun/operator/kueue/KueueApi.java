@@ -68,17 +68,49 @@ public final class KueueApi {
         return Optional.empty();
     }
 
-    /** The Workload Kueue made for the Job, if it has made one; none when Kueue is not (or no longer) installed. */
+    /**
+     * The Workload Kueue made for the Job, if it has made one, with its place in its LocalQueue while it waits; none
+     * when Kueue is not (or no longer) installed.
+     */
     public Optional<KueueWorkload> workloadOf(Job job) {
+        String namespace = job.getMetadata().getNamespace();
         try {
-            return resources("Workload").inNamespace(job.getMetadata().getNamespace())
+            return resources("Workload").inNamespace(namespace)
                     .withLabel(Kueue.JOB_UID_LABEL, job.getMetadata().getUid())
-                    .list().getItems().stream().findFirst().map(KueueWorkload::of);
+                    .list().getItems().stream().findFirst().map(KueueWorkload::of)
+                    .map(workload -> workload.waiting() ? workload.at(position(workload,
+                            job.getMetadata().getLabels().get(Kueue.QUEUE_LABEL)).orElse(null)) : workload);
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    /**
+     * The Workload's place in its LocalQueue, counted from 1, from Kueue's visibility API
+     * ({@code visibility.kueue.x-k8s.io/v1beta2}, {@code localqueues/<name>/pendingworkloads}, which counts from 0).
+     * Empty when that API does not answer (it is an aggregated API a cluster may lack) or no longer lists it.
+     */
+    private Optional<Integer> position(KueueWorkload workload, String queue) {
+        String path = "/apis/" + Kueue.VISIBILITY_API_VERSION + "/namespaces/" + workload.namespace()
+                + "/localqueues/" + queue + "/pendingworkloads";
+        try {
+            String answer = client.raw(path);
+            Object items = answer != null ? client.getKubernetesSerialization().unmarshal(answer, Map.class)
+                    .get("items") : null;
+            if (!(items instanceof List<?> pending)) {
+                return Optional.empty();
+            }
+            return pending.stream().filter(Map.class::isInstance).map(Map.class::cast)
+                    .filter(item -> item.get("metadata") instanceof Map<?, ?> metadata
+                            && workload.name().equals(metadata.get("name")))
+                    .map(item -> item.get("positionInLocalQueue"))
+                    .filter(Number.class::isInstance).map(place -> ((Number) place).intValue() + 1)
+                    .findFirst();
+        } catch (KubernetesClientException e) {
+            return Optional.empty();
         }
     }
 

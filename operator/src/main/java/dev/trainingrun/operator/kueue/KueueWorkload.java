@@ -16,9 +16,11 @@ import java.util.Optional;
  *     suspended (Kueue evicts it and keeps its Job suspended)
  * @param clusterQueue {@code status.admission.clusterQueue}, or null while it holds no quota
  * @param conditions {@code status.conditions}: QuotaReserved, Admitted, Evicted, Preempted, Requeued, Finished, ...
+ * @param position while it waits: its place in its LocalQueue, counted from 1, as Kueue's visibility API gives it;
+ *     null when that API does not answer or no longer lists it
  */
 public record KueueWorkload(String name, String namespace, boolean active, String clusterQueue,
-        List<Condition> conditions) {
+        List<Condition> conditions, Integer position) {
     /** Kueue's condition types the status reads. */
     public static final String QUOTA_RESERVED = "QuotaReserved";
     public static final String ADMITTED = "Admitted";
@@ -33,7 +35,12 @@ public record KueueWorkload(String name, String namespace, boolean active, Strin
                 !Boolean.FALSE.equals(active), clusterQueue instanceof String queue ? queue : null,
                 conditions instanceof List<?> list
                         ? list.stream().filter(Map.class::isInstance).map(item -> condition((Map<?, ?>) item)).toList()
-                        : List.of());
+                        : List.of(), null);
+    }
+
+    /** The same Workload at that place in its LocalQueue. */
+    KueueWorkload at(Integer place) {
+        return new KueueWorkload(name, namespace, active, clusterQueue, conditions, place);
     }
 
     private static Condition condition(Map<?, ?> fields) {

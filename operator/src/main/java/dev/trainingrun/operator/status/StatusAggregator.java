@@ -345,8 +345,9 @@ public final class StatusAggregator {
         }
         String why = workload.condition(KueueWorkload.QUOTA_RESERVED).map(Condition::getMessage)
                 .filter(message -> !message.isBlank()).map(message -> ": " + message).orElse(".");
+        String place = workload.position() != null ? " at position " + workload.position() : "";
         return Verdict.of(Phase.Pending, QUEUED, "Workload " + workload.name() + " waits in LocalQueue \"" + queue
-                + "\"" + why);
+                + "\"" + place + why);
     }
 
     /**
