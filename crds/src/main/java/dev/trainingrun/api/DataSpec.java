@@ -45,7 +45,8 @@ public class DataSpec {
     @Max(1024)
     private int imageSize = 256;
 
-    @JsonPropertyDescription("Threads that decode and augment images ahead of training (the seed's num_workers).")
+    @JsonPropertyDescription("Threads that decode and augment images ahead of training (the seed's num_workers), "
+            + "at most the CPUs the container may use.")
     @Default("4")
     @Min(1)
     @Max(64)

@@ -56,6 +56,12 @@ public class TrainingSpec {
     @Min(0)
     private long seed = 0;
 
+    @JsonPropertyDescription("libtorch's intra-op threads (torch.set_num_threads). Unset: the CPUs the container may "
+            + "use (its CPU limit, as the JVM counts them), not the node's cores, which would oversubscribe them.")
+    @Min(1)
+    @Max(1024)
+    private Integer intraOpThreads;
+
     public int getEpochs() {
         return epochs;
     }
@@ -110,5 +116,13 @@ public class TrainingSpec {
 
     public void setSeed(long seed) {
         this.seed = seed;
+    }
+
+    public Integer getIntraOpThreads() {
+        return intraOpThreads;
+    }
+
+    public void setIntraOpThreads(Integer intraOpThreads) {
+        this.intraOpThreads = intraOpThreads;
     }
 }

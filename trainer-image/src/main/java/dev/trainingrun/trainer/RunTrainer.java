@@ -3,6 +3,7 @@ package dev.trainingrun.trainer;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.trainingrun.trainer.checkpoint.Checkpoints;
 import dev.trainingrun.trainer.checkpoint.RunIdentity;
 import dev.trainingrun.trainer.config.DeviceChoice;
@@ -50,6 +51,7 @@ public final class RunTrainer {
     public static RunResult run(TrainingConfig config, List<RunListener> listeners, StopRequest stop,
             Clock clock) {
         Engine engine = Engine.getEngine(ENGINE);
+        JniUtils.setNumThreads(config.intraOpThreads());
         List<Device> devices = DeviceChoice.choose(config.gpus(), engine.getGpuCount());
         ImageDecoder decoder = ImageDecoder.forThisProcess();
         DataSets data = DataSets.open(config.trainDir(), config.valDir(), config.numClasses(), config.batchSize(),

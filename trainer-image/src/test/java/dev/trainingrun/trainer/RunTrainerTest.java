@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingrun.trainer.config.Manifests;
@@ -85,6 +86,30 @@ class RunTrainerTest {
         assertRunFiles(RunDirectory.open(data.resolve("out")), result);
     }
 
+    @Test
+    void libtorchRunsOnTheIntraOpThreadsTheConfigResolved() throws IOException {
+        Engine.getEngine("PyTorch");
+        int before = JniUtils.getNumThreads();
+        TrainingConfig config = TrainingConfig.from(Manifests.withSpec("""
+                model: {architecture: ResNet18, numClasses: 3}
+                data: {volume: {persistentVolumeClaim: {claimName: d}}, imageSize: 32, loaderThreads: 2}
+                training: {epochs: 1, batchSize: 40, validationBatchSize: 40, warmupEpochs: 0, intraOpThreads: 1}
+                resources: {gpus: 0}
+                """), data, data.resolve("one-thread"), 4);
+        Recorder recorder = new Recorder();
+        try {
+            RunTrainer.run(config, List.of(recorder));
+        } finally {
+            JniUtils.setNumThreads(before);
+        }
+        assertEquals(1, recorder.intraOpThreadsAtStart, "libtorch's pool, as the loop starts");
+        assertEquals(new RunPlan.Threads(4, 1, 2), recorder.plan.threads());
+        JsonNode resolved = new ObjectMapper().readTree(RunDirectory.open(data.resolve("one-thread")).configJson()
+                .toFile()).get("resolved");
+        assertEquals(List.of(4, 1, 2), List.of(resolved.get("cpus").asInt(), resolved.get("intraOpThreads").asInt(),
+                resolved.get("loaderThreads").asInt()));
+    }
+
     /** The files of a run with the default checkpoint settings: saved after epochs 2-6, the newest 3 + the best kept. */
     private static void assertRunFiles(RunDirectory run, RunResult result) throws IOException {
         ObjectMapper json = new ObjectMapper();
@@ -122,6 +147,7 @@ class RunTrainerTest {
     /** Keeps everything the loop reports. */
     private static final class Recorder implements RunListener {
         RunPlan plan;
+        int intraOpThreadsAtStart;
         final List<ProgressUpdate> progress = new ArrayList<>();
         final List<EpochReport> epochs = new ArrayList<>();
         final List<Integer> liveArrays = new ArrayList<>();
@@ -133,6 +159,7 @@ class RunTrainerTest {
 
         @Override
         public void onStart(RunPlan plan) {
+            intraOpThreadsAtStart = JniUtils.getNumThreads();
             this.plan = plan;
         }
 

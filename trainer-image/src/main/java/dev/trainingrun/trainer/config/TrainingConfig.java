@@ -24,6 +24,8 @@ public record TrainingConfig(
         Path valDir,
         int imageSize,
         Normalization normalization,
+        int cpus,
+        int intraOpThreads,
         int loaderThreads,
         int epochs,
         int batchSize,
@@ -40,10 +42,20 @@ public record TrainingConfig(
         Path outputDir) {
 
     /**
-     * Validates a manifest and resolves it against the data volume's root and the output folder; every problem is
+     * Validates a manifest and resolves it against the data volume's root, the output folder and the CPUs this
+     * process may use ({@link Runtime#availableProcessors}, which counts a container's CPU limit); every problem is
      * reported at once, each naming its field.
      */
     public static TrainingConfig from(TrainingRun run, Path dataRoot, Path outputDir) {
+        return from(run, dataRoot, outputDir, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * As {@link #from(TrainingRun, Path, Path)}, for a process that may use {@code cpus} CPUs: libtorch's intra-op
+     * threads are {@code spec.training.intraOpThreads}, or {@code cpus} (libtorch's own default is the node's cores,
+     * whatever the container's limit); the loader threads are {@code spec.data.loaderThreads}, at most {@code cpus}.
+     */
+    public static TrainingConfig from(TrainingRun run, Path dataRoot, Path outputDir, int cpus) {
         List<String> problems = ManifestValidator.problems(run);
         if (!Files.isDirectory(dataRoot)) {
             problems = concat(problems, "--data: " + (Files.exists(dataRoot)
@@ -68,7 +80,9 @@ public record TrainingConfig(
                 dataRoot.resolve(data.getValDir()),
                 data.getImageSize(),
                 data.getNormalize(),
-                data.getLoaderThreads(),
+                cpus,
+                training.getIntraOpThreads() != null ? training.getIntraOpThreads() : cpus,
+                Math.min(data.getLoaderThreads(), cpus),
                 training.getEpochs(),
                 training.getBatchSize(),
                 training.getValidationBatchSize(),

@@ -136,7 +136,9 @@ public final class TrainingLoop {
         StartPoint start = resumption.start();
         RunPlan plan = new RunPlan(network.architecture(), data.train().classes(), data.train().samples().size(),
                 data.validation().samples().size(), config.epochs(), stepsPerEpoch, totalSteps,
-                config.batchSize(), devices, network.trainableParameterCount(), config.outputDir(), start);
+                config.batchSize(), devices,
+                new RunPlan.Threads(config.cpus(), config.intraOpThreads(), config.loaderThreads()),
+                network.trainableParameterCount(), config.outputDir(), start);
         RunHistory history = new RunHistory(start.finished());
         trainedBatches = resumption.trainedBatches();
         lastSave = clock.instant();

@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What a run is about to do, known before its first step: the data and schedule, where its files go, and where it
- * starts (after a restart: the checkpoint it continues from and the epochs already finished).
+ * What a run is about to do, known before its first step: the data and schedule, the devices and threads, where its
+ * files go, and where it starts (after a restart: the checkpoint it continues from and the epochs already finished).
+ *
+ * @param threads the CPUs the trainer may use and the threads it runs on them
  */
 public record RunPlan(
         Architecture architecture,
@@ -19,6 +21,15 @@ public record RunPlan(
         long totalSteps,
         int batchSize,
         List<Device> devices,
+        Threads threads,
         long trainableParameters,
         Path runDirectory,
-        StartPoint start) {}
+        StartPoint start) {
+
+    /**
+     * @param cpus the CPUs the trainer may use (its container's CPU limit, or the machine's cores without one)
+     * @param intraOp libtorch's intra-op threads
+     * @param loader the image loading threads
+     */
+    public record Threads(int cpus, int intraOp, int loader) {}
+}

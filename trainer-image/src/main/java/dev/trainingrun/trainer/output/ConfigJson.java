@@ -22,6 +22,9 @@ record ConfigJson(Run run, Versions versions, Resolved resolved, Start start, Tr
      *
      * @param normalize per-channel {@code mean} and {@code std} of pixels in [0, 1]; written as {@code null} when
      *     switched off
+     * @param cpus the CPUs the trainer may use: its container's CPU limit, or the machine's cores without one
+     * @param intraOpThreads libtorch's intra-op threads: {@code spec.training.intraOpThreads}, or {@code cpus}
+     * @param loaderThreads image loading threads: {@code spec.data.loaderThreads}, at most {@code cpus}
      */
     record Resolved(
             String architecture,
@@ -33,6 +36,8 @@ record ConfigJson(Run run, Versions versions, Resolved resolved, Start start, Tr
             int validationImages,
             int imageSize,
             @JsonInclude(JsonInclude.Include.ALWAYS) Normalize normalize,
+            int cpus,
+            int intraOpThreads,
             int loaderThreads,
             int epochs,
             int batchSize,
@@ -70,7 +75,7 @@ record ConfigJson(Run run, Versions versions, Resolved resolved, Start start, Tr
                         config.trainDir().toString(), config.valDir().toString(), plan.trainImages(),
                         plan.validationImages(), config.imageSize(),
                         normalization.isEnabled() ? new Normalize(normalization.getMean(), normalization.getStd()) : null,
-                        config.loaderThreads(), config.epochs(), config.batchSize(), config.validationBatchSize(),
+                        config.cpus(), config.intraOpThreads(), config.loaderThreads(), config.epochs(), config.batchSize(), config.validationBatchSize(),
                         config.learningRate(), config.warmupEpochs(), config.weightDecay(), config.seed(),
                         plan.stepsPerEpoch(), plan.totalSteps(), plan.trainableParameters(), config.saveAfterEpoch(),
                         config.keepCheckpoints(), config.checkpointInterval().toSeconds(), config.resume(),

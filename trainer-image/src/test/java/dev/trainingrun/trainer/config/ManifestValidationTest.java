@@ -118,6 +118,19 @@ class ManifestValidationTest {
         assertEquals(4, config.batchSize());
     }
 
+    @Test
+    void threadsFitTheCpusTheContainerMayUseUnlessTheSpecSaysOtherwise() {
+        TrainingConfig byDefault = TrainingConfig.from(Manifests.withSpec(DATA + "}"), data, data.resolve("o"), 3);
+        assertEquals(List.of(3, 3, 3), List.of(byDefault.cpus(), byDefault.intraOpThreads(),
+                byDefault.loaderThreads()), "cpus, intra-op threads, loader threads (4 by default, at most 3 CPUs)");
+        TrainingConfig given = TrainingConfig.from(Manifests.withSpec(DATA + ", loaderThreads: 2}\n"
+                + "training: {intraOpThreads: 6}"), data, data.resolve("o"), 3);
+        assertEquals(List.of(3, 6, 2), List.of(given.cpus(), given.intraOpThreads(), given.loaderThreads()));
+        List<String> problems = problems(DATA + "}\ntraining: {intraOpThreads: 0}");
+        assertTrue(problems.stream().anyMatch(problem -> problem.startsWith("test: spec.training.intraOpThreads: ")),
+                problems::toString);
+    }
+
     /** The problems the trainer reports for a manifest of this spec, read from YAML and taken in by TrainingConfig. */
     private List<String> problems(String specYaml) {
         return problems(() -> TrainingConfig.from(Manifests.withSpec(specYaml), data, data.resolve("out")));

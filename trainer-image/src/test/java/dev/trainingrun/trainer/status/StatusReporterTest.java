@@ -218,7 +218,7 @@ class StatusReporterTest {
 
     private static RunPlan plan(int epochs, StartPoint start) {
         return new RunPlan(Architecture.ResNet18, List.of("a", "b"), 160, 40, epochs, STEPS, epochs * STEPS, 16,
-                List.of(Device.cpu()), 11_000_000, Path.of("/checkpoints", "quickstart-1a2b3c4d"), start);
+                List.of(Device.cpu()), new RunPlan.Threads(2, 2, 2), 11_000_000, Path.of("/checkpoints", "quickstart-1a2b3c4d"), start);
     }
 
     private static EpochMetrics metrics(int epoch, double accuracy) {
