@@ -82,13 +82,13 @@ class RunLifecycleIT {
     @Test
     void aRunGoesFromPendingThroughRunningToSucceededInASecurePod() {
         TrainingRun run = fakeNodeRun("happy", 1);
-        run.getMetadata().setLabels(Map.of("kueue.x-k8s.io/queue-name", "research", "team", "vision"));
+        run.getMetadata().setLabels(Map.of("kueue.x-k8s.io/priority-class", "research", "team", "vision"));
         String uid = runs(client).resource(run).create().getMetadata().getUid();
 
         Job job = Await.until("the Job", TIMEOUT, () -> client.batch().v1().jobs().withName("happy").get(),
                 j -> j != null);
         assertOwnedBy(job, uid);
-        assertEquals("research", job.getMetadata().getLabels().get("kueue.x-k8s.io/queue-name"));
+        assertEquals("research", job.getMetadata().getLabels().get("kueue.x-k8s.io/priority-class"));
         assertFalse(job.getMetadata().getLabels().containsKey("team"));
         assertOwnedBy(client.serviceAccounts().withName("happy-trainer").get(), uid);
         assertOwnedBy(client.rbac().roles().withName("happy-trainer").get(), uid);
@@ -128,6 +128,20 @@ class RunLifecycleIT {
                 () -> Fixtures.eventReasons(client, "happy"),
                 seen -> seen.containsAll(Set.of("Running", "Succeeded")));
         assertTrue(reasons.containsAll(Set.of("Running", "Succeeded")), reasons.toString());
+    }
+
+    @Test
+    void aKueueQueueOnAClusterWithoutKueueIsStuckWithAConditionThatSaysSoAndMakesNothing() {
+        TrainingRun run = fakeNodeRun("unqueued", 1);
+        run.getMetadata().setLabels(Map.of("kueue.x-k8s.io/queue-name", "research"));
+        runs(client).resource(run).create();
+
+        TrainingRun stuck = awaitCondition(client, "unqueued", "Stuck", "KueueNotInstalled", TIMEOUT);
+        assertEquals(Phase.Pending, stuck.getStatus().getPhase());
+        String message = condition(stuck, "Stuck").orElseThrow().getMessage();
+        assertTrue(message.contains("\"research\"") && message.contains("kueue.x-k8s.io/queue-name"), message);
+        assertEquals("KueueNotInstalled", condition(stuck, "Ready").orElseThrow().getReason());
+        assertNull(client.batch().v1().jobs().withName("unqueued").get(), "no Job that would wait forever");
     }
 
     @Test
