@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,9 +43,7 @@ class TrainingRunApiClusterTest {
     }
 
     private static Command.Result kubectl(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(cluster.tool("kubectl").toString(), "-n", cluster.namespace()));
-        command.addAll(List.of(arguments));
-        return Command.run(KUBECTL_TIMEOUT, null, Map.of("KUBECONFIG", cluster.kubeconfig().toString()), command);
+        return cluster.kubectl(KUBECTL_TIMEOUT, arguments);
     }
 
     /** Applies a manifest as {@code kubectl apply --server-side} does (strict field validation). */

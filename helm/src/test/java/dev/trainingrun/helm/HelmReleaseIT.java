@@ -79,11 +79,7 @@ class HelmReleaseIT {
     }
 
     private static Command.Result kubectl(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(cluster.tool("kubectl").toString(),
-                "--namespace", cluster.namespace()));
-        command.addAll(List.of(arguments));
-        return Command.run(Duration.ofMinutes(1), null, Map.of("KUBECONFIG", cluster.kubeconfig().toString()),
-                command);
+        return cluster.kubectl(Duration.ofMinutes(1), arguments);
     }
 
     /** The values of this installation: the images just pushed, this namespace only, the real node. */

@@ -2,6 +2,10 @@ package dev.trainingrun.testing;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What a test class on the local cluster is given besides its {@link KubernetesClient}: its own
@@ -43,6 +47,16 @@ public final class Cluster {
     /** {@code kubectl}, {@code helm} or {@code crane} as built by {@code hack/local-cluster build}. */
     public Path tool(String name) {
         return Path.of(require(LocalCluster.toolSetting(name)));
+    }
+
+    /**
+     * Runs the cluster's {@code kubectl} in this class's namespace as the admin, and returns its result (exit code and
+     * output) without judging it; at most {@code timeout}.
+     */
+    public Command.Result kubectl(Duration timeout, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(tool("kubectl").toString(), "--namespace", namespace));
+        command.addAll(List.of(arguments));
+        return Command.run(timeout, null, Map.of("KUBECONFIG", kubeconfig().toString()), command);
     }
 
     /** A setting of {@code hack/local-cluster env}, e.g. {@code TRAININGRUN_CLUSTER_DIR}. */

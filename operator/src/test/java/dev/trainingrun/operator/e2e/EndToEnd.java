@@ -1,21 +1,24 @@
 package dev.trainingrun.operator.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
-import dev.trainingrun.testing.Await;
 import dev.trainingrun.operator.it.Fixtures;
 import dev.trainingrun.operator.it.OperatorProcess;
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
-import dev.trainingrun.testing.Command;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +103,33 @@ final class EndToEnd implements AutoCloseable {
                 : run.getStatus().getEpochs().stream().map(e -> e.getEpoch()).toList();
     }
 
+    /** The run's Job (named after the run). */
+    Job job(String run) {
+        return client.batch().v1().jobs().inNamespace(cluster.namespace()).withName(run).get();
+    }
+
+    /**
+     * Asserts that the run ended as the uninterrupted run {@code steadyName} of the same spec: the same metrics for
+     * each epoch, each epoch once, and the same final weights to the last bit.
+     */
+    void assertEndsAs(String steadyName, TrainingRun run, Duration timeout) throws IOException {
+        TrainingRun steady = awaitFinished(steadyName, timeout);
+        assertEquals(Phase.Succeeded, steady.getStatus().getPhase(), () -> logs(steadyName));
+        List<JsonNode> expected = metrics(steady);
+        List<JsonNode> actual = metrics(run);
+        assertEquals(expected.stream().map(m -> m.get("epoch").asInt()).toList(),
+                actual.stream().map(m -> m.get("epoch").asInt()).toList(), "each epoch once");
+        for (int i = 0; i < expected.size(); i++) {
+            for (String metric : List.of("trainLoss", "valLoss", "valAccuracy")) {
+                assertEquals(expected.get(i).get(metric).asDouble(), actual.get(i).get(metric).asDouble(),
+                        metric + " of epoch " + (i + 1));
+            }
+        }
+        assertArrayEquals(Files.readAllBytes(runDirectory(steady).resolve("model-final.safetensors")),
+                Files.readAllBytes(runDirectory(run).resolve("model-final.safetensors")),
+                "the final weights are those of the uninterrupted run");
+    }
+
     /** The run's pods, oldest first. */
     List<Pod> pods(String run) {
         return Fixtures.pods(client, run).stream()
@@ -121,10 +151,7 @@ final class EndToEnd implements AutoCloseable {
 
     /** Runs kubectl in the test's namespace and returns what it printed, or throws with it. */
     String kubectl(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(cluster.tool("kubectl").toString(), "-n", cluster.namespace()));
-        command.addAll(List.of(arguments));
-        return Command.run(Duration.ofSeconds(30), null, Map.of("KUBECONFIG", cluster.kubeconfig().toString()),
-                command).orThrow().output();
+        return cluster.kubectl(Duration.ofSeconds(30), arguments).orThrow().output();
     }
 
     /** The run's directory on its checkpoint claim, as its status names it. */

@@ -1,6 +1,5 @@
 package dev.trainingrun.operator.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,23 +146,8 @@ class ResumeE2EIT {
         assertEndsAs("steady", run);
     }
 
-    /** The run's metrics and final weights are those of the uninterrupted run {@code steadyName} of the same spec. */
     private static void assertEndsAs(String steadyName, TrainingRun run) throws IOException {
-        TrainingRun steady = e2e.awaitFinished(steadyName, TIMEOUT);
-        assertEquals(Phase.Succeeded, steady.getStatus().getPhase(), () -> e2e.logs(steadyName));
-        List<JsonNode> expected = e2e.metrics(steady);
-        List<JsonNode> actual = e2e.metrics(run);
-        assertEquals(expected.stream().map(m -> m.get("epoch").asInt()).toList(),
-                actual.stream().map(m -> m.get("epoch").asInt()).toList(), "each epoch once");
-        for (int i = 0; i < expected.size(); i++) {
-            for (String metric : List.of("trainLoss", "valLoss", "valAccuracy")) {
-                assertEquals(expected.get(i).get(metric).asDouble(), actual.get(i).get(metric).asDouble(),
-                        metric + " of epoch " + (i + 1));
-            }
-        }
-        assertArrayEquals(Files.readAllBytes(e2e.runDirectory(steady).resolve("model-final.safetensors")),
-                Files.readAllBytes(e2e.runDirectory(run).resolve("model-final.safetensors")),
-                "the final weights are those of the uninterrupted run");
+        e2e.assertEndsAs(steadyName, run, TIMEOUT);
     }
 
     private static void suspend(String run, boolean suspend) {
