@@ -40,8 +40,8 @@ public interface RunContext {
     /** The Kueue Workload of the run's Job, when the Job is queued through Kueue and Kueue has made it. */
     Optional<KueueWorkload> workload();
 
-    /** Activates or deactivates the run's Workload ({@link KueueApi#setActive}); returns it as it is then. */
-    KueueWorkload setActive(KueueWorkload workload, boolean active);
+    /** Suspends or resumes the run through its Workload ({@link KueueApi#setSuspended}); returns it as it is then. */
+    KueueWorkload setSuspended(KueueWorkload workload, boolean suspend);
 
     /** Makes the run's objects, or brings them in line with the run (the workflow of its dependents). */
     void reconcileDependents();

@@ -22,6 +22,12 @@ public final class RunResources {
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
     /** Label naming the run an object belongs to; the training pod carries it too. */
     public static final String RUN_LABEL = "trainingrun.dev/run";
+    /**
+     * Records, on the Job (or, under Kueue, on its Workload), the suspension the run last asked for: the operator
+     * acts only when the run's wish changes, so that another controller that suspends or deactivates the object
+     * (Kueue holding a Job, or deactivating a Workload that timed out) is never overruled.
+     */
+    public static final String SUSPEND_ANNOTATION = "trainingrun.dev/suspend";
 
     /**
      * Longest run name the operator can serve: the Job is named after the run, and Kubernetes puts the Job's

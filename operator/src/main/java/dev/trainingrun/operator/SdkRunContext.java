@@ -68,8 +68,8 @@ final class SdkRunContext implements RunContext {
     }
 
     @Override
-    public KueueWorkload setActive(KueueWorkload workload, boolean active) {
-        return kueue().setActive(workload, active);
+    public KueueWorkload setSuspended(KueueWorkload workload, boolean suspend) {
+        return kueue().setSuspended(workload, suspend);
     }
 
     private KueueApi kueue() {

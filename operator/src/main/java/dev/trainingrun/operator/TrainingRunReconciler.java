@@ -160,10 +160,11 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
         if (problem.isEmpty() && !finished) {
             context.reconcileDependents();
         }
-        // Under Kueue the Job's suspend flag is Kueue's: the run is suspended by deactivating its Workload instead.
+        // Under Kueue the Job's suspend flag is Kueue's: the run is suspended by deactivating its Workload instead,
+        // when the run's wish changes (a Workload Kueue deactivated itself stays so).
         boolean suspend = run.getSpec().getRunPolicy().isSuspend();
-        Optional<KueueWorkload> workload = context.workload().map(queued -> finished || queued.active() != suspend
-                ? queued : context.setActive(queued, !suspend));
+        Optional<KueueWorkload> workload = context.workload().map(queued -> finished
+                || queued.suspendedByRun() == suspend ? queued : context.setSuspended(queued, suspend));
         Instant now = clock.instant();
         Observation seen = observe(run, problem, workload, context);
         TrainingRunStatus status = StatusAggregator.derive(seen, now);

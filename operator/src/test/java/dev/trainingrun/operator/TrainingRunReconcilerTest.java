@@ -155,21 +155,30 @@ class TrainingRunReconcilerTest {
     void aRunUnderKueueIsSuspendedAndResumedThroughItsWorkloadNeverItsJob() {
         TrainingRun run = queued(Runs.run("cats", RUN));
         FakeRunContext admitted = new FakeRunContext().withClaim("images").withJob(queuedJob(false));
-        admitted.workload = Optional.of(new KueueWorkload("job-cats-1", "ml", true, "gpus", List.of(), null));
+        admitted.workload = Optional.of(new KueueWorkload("job-cats-1", "ml", true, false, "gpus", List.of(), null));
         reconciler.reconcile(run, admitted);
-        assertEquals(List.of(), admitted.activations, "a running run's Workload stays active");
+        assertEquals(List.of(), admitted.suspensions, "a running run's Workload stays active");
 
         run.getSpec().getRunPolicy().setSuspend(true);
         reconciler.reconcile(run, admitted);
-        assertEquals(List.of(false), admitted.activations, "suspend deactivates the Workload");
+        assertEquals(List.of(true), admitted.suspensions, "suspend deactivates the Workload");
 
         run.getSpec().getRunPolicy().setSuspend(false);
         FakeRunContext deactivated = new FakeRunContext().withClaim("images").withJob(queuedJob(true));
-        deactivated.workload = Optional.of(new KueueWorkload("job-cats-1", "ml", false, null, List.of(), null));
+        deactivated.workload = Optional.of(new KueueWorkload("job-cats-1", "ml", false, true, null, List.of(), null));
         UpdateControl<TrainingRun> control = reconciler.reconcile(run, deactivated);
-        assertEquals(List.of(true), deactivated.activations, "resume activates it again");
+        assertEquals(List.of(false), deactivated.suspensions, "resume activates it again");
         assertEquals(Optional.of(TrainingRunReconciler.QUEUE_POLL.toMillis()), control.getScheduleDelay(),
                 "it waits in its queue again, which only the Workload shows");
+    }
+
+    @Test
+    void aWorkloadKueueDeactivatedItselfIsLeftDeactivated() {
+        FakeRunContext context = new FakeRunContext().withClaim("images").withJob(queuedJob(true));
+        context.workload = Optional.of(new KueueWorkload("job-cats-1", "ml", false, false, null, List.of(), null));
+        reconciler.reconcile(queued(Runs.run("cats", RUN)), context);
+        assertEquals(List.of(), context.suspensions, "the run's wish did not change: Kueue's decision stands");
+        assertEquals("Deactivated", condition(context.lastStatus(), "Running").getReason());
     }
 
     @Test
@@ -212,7 +221,7 @@ class TrainingRunReconcilerTest {
         private Optional<Problem> refusal = Optional.empty();
         private Optional<Problem> queueRefusal = Optional.empty();
         private Optional<KueueWorkload> workload = Optional.empty();
-        private final List<Boolean> activations = new ArrayList<>();
+        private final List<Boolean> suspensions = new ArrayList<>();
         private int dependentsReconciled;
         private final List<TrainingRun> applied = new ArrayList<>();
         private final List<Job> deleted = new ArrayList<>();
@@ -268,9 +277,9 @@ class TrainingRunReconcilerTest {
         }
 
         @Override
-        public KueueWorkload setActive(KueueWorkload workload, boolean active) {
-            activations.add(active);
-            return new KueueWorkload(workload.name(), workload.namespace(), active, workload.clusterQueue(),
+        public KueueWorkload setSuspended(KueueWorkload workload, boolean suspend) {
+            suspensions.add(suspend);
+            return new KueueWorkload(workload.name(), workload.namespace(), !suspend, suspend, workload.clusterQueue(),
                     workload.conditions(), null);
         }
 

@@ -56,13 +56,6 @@ import java.util.Optional;
  */
 @KubernetesDependent(informer = @Informer(labelSelector = RunResources.MANAGED_SELECTOR))
 public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, TrainingRun> {
-    /**
-     * Records the suspension the run last asked for. The operator flips {@code spec.suspend} only when the run's
-     * wish changes, so that another controller that holds Jobs suspended is never overruled.
-     */
-    static final String SUSPEND_ANNOTATION = "trainingrun.dev/suspend";
-
-
     private final OperatorConfig config;
 
     public TrainingJobDependent(OperatorConfig config) {
@@ -117,9 +110,9 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
         // Kueue's alone: the reconciler suspends and resumes such a run through its Workload.
         boolean resumable = policy.isSuspend() || !active.spent(policy.getActiveDeadlineSeconds());
         if (resumable && !Kueue.manages(actual)
-                && (recorded == null || !wanted.equals(recorded.get(SUSPEND_ANNOTATION)))) {
+                && (recorded == null || !wanted.equals(recorded.get(RunResources.SUSPEND_ANNOTATION)))) {
             spec.put("suspend", policy.isSuspend());
-            annotations.put(SUSPEND_ANNOTATION, wanted);
+            annotations.put(RunResources.SUSPEND_ANNOTATION, wanted);
         }
         if (!annotations.isEmpty()) {
             patch.putObject("metadata").set("annotations", annotations);
@@ -134,7 +127,7 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
         RunPolicy policy = run.getSpec().getRunPolicy();
         Map<String, String> annotations = propagated(run.getMetadata().getAnnotations(), defaults);
         Map<String, String> jobAnnotations = new LinkedHashMap<>(annotations);
-        jobAnnotations.put(SUSPEND_ANNOTATION, Boolean.toString(policy.isSuspend()));
+        jobAnnotations.put(RunResources.SUSPEND_ANNOTATION, Boolean.toString(policy.isSuspend()));
         // A Job for a Kueue queue carries the queue's label whatever the propagated prefixes, and is made suspended,
         // as Kueue's own webhook would make it: Kueue unsuspends it when it admits it, and no pod may start before.
         Optional<String> queue = Kueue.queueName(run);

@@ -1,6 +1,7 @@
 package dev.trainingrun.operator.kueue;
 
 import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.RunResources;
 import dev.trainingrun.operator.status.RunConditions;
 import dev.trainingrun.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -115,15 +116,19 @@ public final class KueueApi {
     }
 
     /**
-     * Sets the Workload's {@code spec.active}: false makes Kueue evict it (its Job suspended, its pod stopped,
-     * the quota freed), true queues it again. This is how a run under Kueue is suspended and resumed, since Kueue
-     * owns the Job's {@code spec.suspend} (as {@code kueuectl stop workload} and {@code resume workload} do).
+     * Deactivates the Workload for a run suspended through {@code spec.runPolicy.suspend}, or activates it again when
+     * the run is resumed, and records which on it ({@link RunResources#SUSPEND_ANNOTATION}). Deactivated, Kueue
+     * evicts it (its Job suspended, its pod stopped, the quota freed); active, it is queued again. This is how a run
+     * under Kueue is suspended and resumed, since Kueue owns the Job's {@code spec.suspend} (as {@code kueuectl stop
+     * workload} and {@code resume workload} do).
      *
      * @return the Workload as the API server returned it after the change
      */
-    public KueueWorkload setActive(KueueWorkload workload, boolean active) {
+    public KueueWorkload setSuspended(KueueWorkload workload, boolean suspend) {
+        String patch = "{\"metadata\":{\"annotations\":{\"" + RunResources.SUSPEND_ANNOTATION + "\":\"" + suspend
+                + "\"}},\"spec\":{\"active\":" + !suspend + "}}";
         return KueueWorkload.of(resources("Workload").inNamespace(workload.namespace()).withName(workload.name())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"active\":" + active + "}}"));
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
     }
 
     /** The names of the admission checks a ClusterQueue applies ({@code spec.admissionChecksStrategy}). */

@@ -1,5 +1,6 @@
 package dev.trainingrun.operator.kueue;
 
+import dev.trainingrun.operator.RunResources;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -14,13 +15,15 @@ import java.util.Optional;
  * @param namespace the run's namespace
  * @param active {@code spec.active}: false while the Workload is deactivated, which is how a run under Kueue is
  *     suspended (Kueue evicts it and keeps its Job suspended)
+ * @param suspendedByRun whether the operator last deactivated it for the run's {@code spec.runPolicy.suspend}
+ *     ({@link RunResources#SUSPEND_ANNOTATION} on the Workload)
  * @param clusterQueue {@code status.admission.clusterQueue}, or null while it holds no quota
  * @param conditions {@code status.conditions}: QuotaReserved, Admitted, Evicted, Preempted, Requeued, Finished, ...
  * @param position while it waits: its place in its LocalQueue, counted from 1, as Kueue's visibility API gives it;
  *     null when that API does not answer or no longer lists it
  */
-public record KueueWorkload(String name, String namespace, boolean active, String clusterQueue,
-        List<Condition> conditions, Integer position) {
+public record KueueWorkload(String name, String namespace, boolean active, boolean suspendedByRun,
+        String clusterQueue, List<Condition> conditions, Integer position) {
     /** Kueue's condition types the status reads. */
     public static final String QUOTA_RESERVED = "QuotaReserved";
     public static final String ADMITTED = "Admitted";
@@ -31,8 +34,11 @@ public record KueueWorkload(String name, String namespace, boolean active, Strin
         Object active = workload.get("spec", "active");
         Object clusterQueue = workload.get("status", "admission", "clusterQueue");
         Object conditions = workload.get("status", "conditions");
+        Map<String, String> annotations = workload.getMetadata().getAnnotations();
         return new KueueWorkload(workload.getMetadata().getName(), workload.getMetadata().getNamespace(),
-                !Boolean.FALSE.equals(active), clusterQueue instanceof String queue ? queue : null,
+                !Boolean.FALSE.equals(active),
+                annotations != null && "true".equals(annotations.get(RunResources.SUSPEND_ANNOTATION)),
+                clusterQueue instanceof String queue ? queue : null,
                 conditions instanceof List<?> list
                         ? list.stream().filter(Map.class::isInstance).map(item -> condition((Map<?, ?>) item)).toList()
                         : List.of(), null);
@@ -40,7 +46,7 @@ public record KueueWorkload(String name, String namespace, boolean active, Strin
 
     /** The same Workload at that place in its LocalQueue. */
     KueueWorkload at(Integer place) {
-        return new KueueWorkload(name, namespace, active, clusterQueue, conditions, place);
+        return new KueueWorkload(name, namespace, active, suspendedByRun, clusterQueue, conditions, place);
     }
 
     private static Condition condition(Map<?, ?> fields) {

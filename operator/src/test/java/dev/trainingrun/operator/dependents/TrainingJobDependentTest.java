@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.ActiveTime;
+import dev.trainingrun.operator.RunResources;
 import dev.trainingrun.operator.Runs;
 import dev.trainingrun.operator.kueue.Kueue;
 import io.fabric8.kubernetes.api.model.Container;
@@ -190,7 +191,7 @@ class TrainingJobDependentTest {
         assertTrue(job.getSpec().getSuspend());
         assertNull(job.getSpec().getTtlSecondsAfterFinished(), "the operator removes the Job itself, see reconciler");
         assertEquals("Failed", job.getSpec().getPodReplacementPolicy());
-        assertEquals("true", job.getMetadata().getAnnotations().get(TrainingJobDependent.SUSPEND_ANNOTATION));
+        assertEquals("true", job.getMetadata().getAnnotations().get(RunResources.SUSPEND_ANNOTATION));
     }
 
     @Test
@@ -204,7 +205,7 @@ class TrainingJobDependentTest {
         assertEquals("gpu", job.getSpec().getTemplate().getMetadata().getLabels().get("kueue.x-k8s.io/queue-name"));
         assertEquals("high", job.getSpec().getTemplate().getMetadata().getAnnotations().get("kueue.x-k8s.io/priority"));
         assertFalse(job.getSpec().getTemplate().getMetadata().getAnnotations()
-                .containsKey(TrainingJobDependent.SUSPEND_ANNOTATION));
+                .containsKey(RunResources.SUSPEND_ANNOTATION));
         assertEquals("trainingrun-operator", job.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
     }
 
@@ -276,7 +277,7 @@ class TrainingJobDependentTest {
                 new TrainerDefaults.Stop(30, 50, 10)));
         assertEquals(true, job.getSpec().getSuspend(), "Kueue unsuspends it when it admits it");
         assertEquals("team-a", job.getMetadata().getLabels().get(Kueue.QUEUE_LABEL));
-        assertEquals("false", job.getMetadata().getAnnotations().get(TrainingJobDependent.SUSPEND_ANNOTATION),
+        assertEquals("false", job.getMetadata().getAnnotations().get(RunResources.SUSPEND_ANNOTATION),
                 "the run's own wish is still recorded");
         assertFalse(job(Runs.minimal()).getSpec().getSuspend(), "a run without a queue starts at once");
     }

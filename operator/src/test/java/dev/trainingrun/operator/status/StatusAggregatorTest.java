@@ -576,7 +576,7 @@ class StatusAggregatorTest {
     }
 
     private static KueueWorkload workload(boolean active, String clusterQueue, Condition... conditions) {
-        return new KueueWorkload("job-cats-1a2b3", "ml", active, clusterQueue, List.of(conditions), null);
+        return new KueueWorkload("job-cats-1a2b3", "ml", active, false, clusterQueue, List.of(conditions), null);
     }
 
     private static Condition kueueCondition(String type, String status, String reason, String message) {
@@ -594,7 +594,7 @@ class StatusAggregatorTest {
         String kueueSays = "couldn't assign flavors to pod set main: insufficient unused quota for nvidia.com/gpu in "
                 + "flavor gpu, 1 more needed";
         TrainingRunStatus status = deriveQueued(heldJob(), Optional.of(new KueueWorkload("job-cats-1a2b3", "ml", true,
-                null, List.of(kueueCondition("QuotaReserved", "False", "Pending", kueueSays)), 3)));
+                false, null, List.of(kueueCondition("QuotaReserved", "False", "Pending", kueueSays)), 3)));
         assertEquals(Phase.Pending, status.getPhase());
         assertCondition(status, "Queued", "True", "Pending");
         assertEquals("Workload job-cats-1a2b3 waits in LocalQueue \"team-a\" at position 3: " + kueueSays,
