@@ -1,0 +1,62 @@
+package dev.trainingrun.testing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Kueue's controller manager on the local cluster, with its webhooks, CRDs and visibility API, for the test classes
+ * that need it: {@code hack/local-cluster kueue up} and {@code kueue down} (see docs/local-cluster.md). The other
+ * classes run without it, and a class that starts it leaves the cluster without it:
+ *
+ * <pre>{@code
+ * private static Kueue kueue;
+ *
+ * @BeforeAll
+ * static void startKueue(Cluster cluster) {
+ *     kueue = Kueue.start(cluster);
+ * }
+ *
+ * @AfterAll
+ * static void stopKueue() {
+ *     kueue.stop();
+ * }
+ * }</pre>
+ *
+ * Both calls are idempotent and return once the script has seen Kueue ready (its CRDs Established, its webhooks
+ * and visibility API answering) or gone (no process, webhook, APIService, CRD or Kueue object left).
+ */
+public final class Kueue {
+
+    /** The label by which a Job asks for a Kueue LocalQueue (Kueue's {@code constants.QueueLabel}). */
+    public static final String QUEUE_NAME_LABEL = "kueue.x-k8s.io/queue-name";
+    /** The API version of Kueue's objects that Kueue v0.19 stores (v1beta1 is still served, deprecated). */
+    public static final String API_VERSION = "kueue.x-k8s.io/v1beta2";
+
+    /** A first start compiles Kueue (about 4 minutes on 2 cores, cached afterwards). */
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(15);
+    private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(3);
+    private static final Path LOG = Path.of("target", "local-cluster.log");
+
+    private final LocalCluster cluster;
+
+    private Kueue(LocalCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Starts Kueue on the cluster unless it runs already; throws with the script's output if it cannot. */
+    public static Kueue start(Cluster cluster) {
+        Kueue kueue = new Kueue(cluster.localCluster());
+        kueue.cluster.script(UP_TIMEOUT, LOG, "kueue", "up").orThrow();
+        return kueue;
+    }
+
+    /** True while Kueue runs and answers. */
+    public boolean isUp() {
+        return cluster.script(Duration.ofSeconds(30), null, "kueue", "is-up").succeeded();
+    }
+
+    /** Removes Kueue and everything it made from the cluster; nothing happens when it is not there. */
+    public void stop() {
+        cluster.script(DOWN_TIMEOUT, LOG, "kueue", "down").orThrow();
+    }
+}
