@@ -9,11 +9,11 @@ import java.time.Duration;
  * classes run without it, and a class that starts it leaves the cluster without it:
  *
  * <pre>{@code
- * private static Kueue kueue;
+ * private static LocalKueue kueue;
  *
  * @BeforeAll
  * static void startKueue(Cluster cluster) {
- *     kueue = Kueue.start(cluster);
+ *     kueue = LocalKueue.start(cluster);
  * }
  *
  * @AfterAll
@@ -25,12 +25,7 @@ import java.time.Duration;
  * Both calls are idempotent and return once the script has seen Kueue ready (its CRDs Established, its webhooks
  * and visibility API answering) or gone (no process, webhook, APIService, CRD or Kueue object left).
  */
-public final class Kueue {
-
-    /** The label by which a Job asks for a Kueue LocalQueue (Kueue's {@code constants.QueueLabel}). */
-    public static final String QUEUE_NAME_LABEL = "kueue.x-k8s.io/queue-name";
-    /** The API version of Kueue's objects that Kueue v0.19 stores (v1beta1 is still served, deprecated). */
-    public static final String API_VERSION = "kueue.x-k8s.io/v1beta2";
+public final class LocalKueue {
 
     /** A first start compiles Kueue (about 4 minutes on 2 cores, cached afterwards). */
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(15);
@@ -39,13 +34,13 @@ public final class Kueue {
 
     private final LocalCluster cluster;
 
-    private Kueue(LocalCluster cluster) {
+    private LocalKueue(LocalCluster cluster) {
         this.cluster = cluster;
     }
 
     /** Starts Kueue on the cluster unless it runs already; throws with the script's output if it cannot. */
-    public static Kueue start(Cluster cluster) {
-        Kueue kueue = new Kueue(cluster.localCluster());
+    public static LocalKueue start(Cluster cluster) {
+        LocalKueue kueue = new LocalKueue(cluster.localCluster());
         kueue.cluster.script(UP_TIMEOUT, LOG, "kueue", "up").orThrow();
         return kueue;
     }

@@ -26,15 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Kueue, started by {@link Kueue}, queues plain Jobs by quota on the local cluster: with one GPU of quota, the first
+ * Kueue, started by {@link LocalKueue}, queues plain Jobs by quota on the local cluster: with one GPU of quota, the first
  * of two one-GPU Jobs is admitted (its Workload Admitted, the Job unsuspended with the flavor's node labels as its
  * node selector, its pod Running on a kwok GPU node) and the second waits suspended without pods, its Workload saying
- * why and Kueue's visibility API giving its position, until the first has finished. {@link Kueue#stop()} then
+ * why and Kueue's visibility API giving its position, until the first has finished. {@link LocalKueue#stop()} then
  * leaves the cluster without Kueue.
  */
 @OnLocalCluster
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class KueueTest {
+class LocalKueueTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String GPU = "nvidia.com/gpu";
@@ -44,12 +44,15 @@ class KueueTest {
     /** Kueue labels a Job's Workload with the Job's uid (Kueue's {@code constants.JobUIDLabel}). */
     private static final String JOB_UID_LABEL = "kueue.x-k8s.io/job-uid";
     private static final String QUEUE = "gpus";
+    /** Kueue v0.19's storage version (v1beta1 is still served, deprecated), and the label that names a queue. */
+    private static final String KUEUE_API_VERSION = "kueue.x-k8s.io/v1beta2";
+    private static final String QUEUE_NAME_LABEL = "kueue.x-k8s.io/queue-name";
 
-    private static Kueue kueue;
+    private static LocalKueue kueue;
 
     @BeforeAll
     static void startKueue(Cluster cluster) {
-        kueue = Kueue.start(cluster);
+        kueue = LocalKueue.start(cluster);
     }
 
     @AfterAll
@@ -132,7 +135,7 @@ class KueueTest {
 
     private static GenericKubernetesResource kueueObject(String kind, String name, String ns, Map<String, Object> spec) {
         GenericKubernetesResource object = new GenericKubernetesResource();
-        object.setApiVersion(Kueue.API_VERSION);
+        object.setApiVersion(KUEUE_API_VERSION);
         object.setKind(kind);
         object.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns)
                 .build());
@@ -143,7 +146,7 @@ class KueueTest {
     /** A Job of one pod asking for one GPU in the queue; kwok runs it until {@link #finish} ends its pod. */
     private static Job oneGpuJob(String name, Cluster cluster) {
         return new JobBuilder()
-                .withNewMetadata().withName(name).withLabels(Map.of(Kueue.QUEUE_NAME_LABEL, QUEUE)).endMetadata()
+                .withNewMetadata().withName(name).withLabels(Map.of(QUEUE_NAME_LABEL, QUEUE)).endMetadata()
                 .withNewSpec().withBackoffLimit(0).withNewTemplate().withNewSpec()
                     .withRestartPolicy("Never")
                     .addNewContainer().withName("main").withImage(cluster.busyboxImage())
@@ -161,7 +164,7 @@ class KueueTest {
     private static GenericKubernetesResource awaitCondition(KubernetesClient client, Job job, String type,
             String status) {
         return Await.until("the Workload of Job " + job.getMetadata().getName() + " to have " + type + "=" + status,
-                TIMEOUT, () -> client.genericKubernetesResources(Kueue.API_VERSION, "Workload")
+                TIMEOUT, () -> client.genericKubernetesResources(KUEUE_API_VERSION, "Workload")
                         .withLabel(JOB_UID_LABEL, job.getMetadata().getUid()).list().getItems().stream().findFirst()
                         .orElse(null),
                 workload -> workload != null && condition(workload, type)
