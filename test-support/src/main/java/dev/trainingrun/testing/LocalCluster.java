@@ -3,6 +3,7 @@ package dev.trainingrun.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,7 +163,7 @@ public final class LocalCluster {
         System.out.println("[local-cluster] starting the local cluster (" + SCRIPT + " up; output in "
                 + log.toAbsolutePath() + "); a first run builds it, which takes minutes");
         long start = System.nanoTime();
-        script("up", UP_TIMEOUT, log).orThrow();
+        script(UP_TIMEOUT, log, "up").orThrow();
         startedHere = true;
         System.out.printf("[local-cluster] up in %d s; KUBECONFIG=%s%n",
                 (System.nanoTime() - start) / 1_000_000_000L, kubeconfig);
@@ -174,12 +175,16 @@ public final class LocalCluster {
     }
 
     private boolean isUp() {
-        return script("is-up", Duration.ofSeconds(30), null).succeeded();
+        return script(Duration.ofSeconds(30), null, "is-up").succeeded();
     }
 
-    private Command.Result script(String command, Duration timeout, Path log) {
-        Path repo = repoRoot.orElseThrow();
-        return Command.run(timeout, log, Map.of(), List.of(repo.resolve(SCRIPT).toString(), command));
+    /** Runs {@code hack/local-cluster} with the arguments, e.g. {@code kueue up}, its output appended to {@code log}. */
+    Command.Result script(Duration timeout, Path log, String... arguments) {
+        Path repo = repoRoot.orElseThrow(() -> new IllegalStateException(
+                "no " + SCRIPT + " in " + Path.of("").toAbsolutePath() + " or above"));
+        List<String> command = new ArrayList<>(List.of(repo.resolve(SCRIPT).toString()));
+        command.addAll(List.of(arguments));
+        return Command.run(timeout, log, Map.of(), command);
     }
 
     /** Runs {@code hack/local-cluster down} if this JVM brought the cluster up (a later test may bring it up again). */
@@ -190,7 +195,7 @@ public final class LocalCluster {
         startedHere = false;
         run++;
         System.out.println("[local-cluster] taking down the cluster this JVM started");
-        script("down", DOWN_TIMEOUT, Path.of("target", "local-cluster.log")).orThrow();
+        script(DOWN_TIMEOUT, Path.of("target", "local-cluster.log"), "down").orThrow();
     }
 
     /** Counts the times this JVM took the cluster down: what was made in the cluster before is gone. */
