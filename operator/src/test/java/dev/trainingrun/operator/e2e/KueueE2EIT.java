@@ -1,0 +1,134 @@
+package dev.trainingrun.operator.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trainingrun.api.Interruptions;
+import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.it.Fixtures;
+import dev.trainingrun.operator.kueue.Kueue;
+import dev.trainingrun.testing.Await;
+import dev.trainingrun.testing.Cluster;
+import dev.trainingrun.testing.LocalKueue;
+import dev.trainingrun.testing.OnLocalCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kueue preempts a training run on the real node for a run of higher priority, and admits it again once that one has
+ * finished: the preempted pod saves a step checkpoint, the next pod continues at the next step, and the run ends with
+ * the weights of a run that was never interrupted. The ClusterQueue's quota is memory: room for one run's 2 GiB.
+ */
+@OnLocalCluster
+class KueueE2EIT {
+    private static final Duration TIMEOUT = Duration.ofMinutes(15);
+    /** Images per class: epochs of 28 steps, long enough that the preemption lands inside one. */
+    private static final int TRAIN_PER_CLASS = 150;
+    private static final String QUEUE = "training";
+
+    private static EndToEnd e2e;
+    private static LocalKueue kueue;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void prepare(KubernetesClient kubernetes, Cluster cluster) {
+        client = kubernetes;
+        kueue = LocalKueue.start(cluster);
+        apply("""
+                apiVersion: kueue.x-k8s.io/v1beta2
+                kind: ResourceFlavor
+                metadata: {name: kueue-e2e-node}
+                """);
+        apply("""
+                apiVersion: kueue.x-k8s.io/v1beta2
+                kind: ClusterQueue
+                metadata: {name: kueue-e2e-node}
+                spec:
+                  namespaceSelector: {}
+                  preemption: {withinClusterQueue: LowerPriority}
+                  resourceGroups:
+                  - coveredResources: [cpu, memory]
+                    flavors:
+                    - name: kueue-e2e-node
+                      resources:
+                      - {name: cpu, nominalQuota: "8"}
+                      - {name: memory, nominalQuota: 3Gi}
+                """);
+        apply("""
+                apiVersion: kueue.x-k8s.io/v1beta2
+                kind: LocalQueue
+                metadata: {name: %s, namespace: %s}
+                spec: {clusterQueue: kueue-e2e-node}
+                """.formatted(QUEUE, cluster.namespace()));
+        for (String priority : List.of("low:10", "high:1000")) {
+            apply("""
+                    apiVersion: kueue.x-k8s.io/v1beta2
+                    kind: WorkloadPriorityClass
+                    metadata: {name: kueue-e2e-%s}
+                    value: %s
+                    """.formatted(priority.split(":")[0], priority.split(":")[1]));
+        }
+        e2e = EndToEnd.prepare(KueueE2EIT.class, client, cluster, TRAIN_PER_CLASS);
+        e2e.create("steady", EndToEnd.RESUMABLE_SPEC);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (e2e != null) {
+            e2e.close();
+        }
+        if (kueue != null) {
+            kueue.stop();
+        }
+    }
+
+    @Test
+    void aPreemptedRunIsAdmittedAgainAndContinuesAtTheNextStepWithNothingRedone() throws IOException {
+        create("low", EndToEnd.RESUMABLE_SPEC, "kueue-e2e-low");
+        e2e.await("low", "to finish its first epoch", TIMEOUT, run -> !EndToEnd.statusEpochs(run).isEmpty());
+        create("high", EndToEnd.RESUMABLE_SPEC.replace("epochs: 4,", "epochs: 1,"), "kueue-e2e-high");
+
+        TrainingRun preempted = e2e.await("low", "to be preempted", TIMEOUT,
+                run -> Fixtures.hasCondition(run, "Preempted", "True", null));
+        assertTrue(Fixtures.condition(preempted, "Preempted").orElseThrow().getMessage().contains("Preempted"));
+        TrainingRun queued = e2e.await("low", "to wait in its queue with a step checkpoint", TIMEOUT,
+                run -> Fixtures.hasCondition(run, "Queued", "True", null)
+                        && run.getStatus().getCheckpoints().getStep() != null);
+        assertEquals(Phase.Pending, queued.getStatus().getPhase());
+        Await.until("low's pod to be gone", TIMEOUT, () -> e2e.pods("low").isEmpty());
+        long savedAt = queued.getStatus().getCheckpoints().getStepCheckpointStep();
+
+        TrainingRun high = e2e.awaitFinished("high", TIMEOUT);
+        assertEquals(Phase.Succeeded, high.getStatus().getPhase(), () -> e2e.logs("high"));
+        TrainingRun low = e2e.awaitFinished("low", TIMEOUT);
+        assertEquals(Phase.Succeeded, low.getStatus().getPhase(), () -> e2e.logs("low"));
+        assertEquals("False", Fixtures.condition(low, "Preempted").orElseThrow().getStatus(),
+                "Kueue clears its Preempted condition when it admits the run again");
+        assertEquals(2, low.getStatus().getAttempts());
+        String resumedLog = e2e.logs("low");
+        assertTrue(resumedLog.contains("the last attempt was stopped at step " + savedAt + "; 0 step(s)"), resumedLog);
+        Interruptions interruptions = low.getStatus().getInterruptions();
+        assertEquals(List.of(1, 0L, "Stopped"), List.of(interruptions.getCount(), interruptions.getStepsRedone(),
+                interruptions.getLastCause()));
+        assertEquals(0, e2e.job("low").getStatus().getFailed() == null ? 0 : e2e.job("low").getStatus().getFailed(),
+                "a preempted pod does not count against the backoff limit");
+        e2e.assertEndsAs("steady", low, TIMEOUT);
+    }
+
+    private static void create(String name, String spec, String priorityClass) {
+        TrainingRun run = Fixtures.run(name, spec);
+        run.getMetadata().setLabels(Map.of(Kueue.QUEUE_LABEL, QUEUE, Kueue.PRIORITY_CLASS_LABEL, priorityClass));
+        Fixtures.runs(client).resource(run).create();
+    }
+
+    private static void apply(String yaml) {
+        client.resource(yaml).serverSideApply();
+    }
+}
