@@ -252,6 +252,11 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 new EnvVar(TrainerPod.HOME_ENV, TrainerPod.SCRATCH_DIR, null));
     }
 
+    /**
+     * Requests equal to limits for everything the spec sets (a Guaranteed pod when it sets cpu and memory). The GPUs
+     * are requested explicitly too, although Kubernetes would copy an extended resource's limit: queues such as Kueue
+     * count a Job's quota from its pod template's requests.
+     */
     private static ResourceRequirements resources(ResourceSpec spec) {
         Map<String, Quantity> requests = new LinkedHashMap<>();
         if (spec.getCpu() != null) {
@@ -260,11 +265,11 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
         if (spec.getMemory() != null) {
             requests.put("memory", spec.getMemory());
         }
-        Map<String, Quantity> limits = new LinkedHashMap<>(requests);
         if (spec.getGpus() > 0) {
-            limits.put(spec.getGpuResourceName(), new Quantity(Integer.toString(spec.getGpus())));
+            requests.put(spec.getGpuResourceName(), new Quantity(Integer.toString(spec.getGpus())));
         }
-        return new ResourceRequirements(null, limits.isEmpty() ? null : limits, requests.isEmpty() ? null : requests);
+        return requests.isEmpty() ? new ResourceRequirements(null, null, null)
+                : new ResourceRequirements(null, new LinkedHashMap<>(requests), requests);
     }
 
     private static List<Volume> volumes(TrainingRun run) {

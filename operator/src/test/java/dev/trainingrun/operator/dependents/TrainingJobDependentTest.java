@@ -165,6 +165,7 @@ class TrainingJobDependentTest {
         Job job = job(run);
         var resources = trainer(job).getResources();
         assertEquals(new Quantity("2"), resources.getLimits().get("amd.com/gpu"));
+        assertEquals(new Quantity("2"), resources.getRequests().get("amd.com/gpu"), "what Kueue counts");
         assertEquals(new Quantity("4"), resources.getLimits().get("cpu"));
         assertEquals(new Quantity("4"), resources.getRequests().get("cpu"));
         assertEquals(new Quantity("16Gi"), resources.getRequests().get("memory"));
