@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Kueue preempts a training run on the real node for a run of higher priority, and admits it again once that one has
  * finished: the preempted pod saves a step checkpoint, the next pod continues at the next step, and the run ends with
- * the weights of a run that was never interrupted. The ClusterQueue's quota is memory: room for one run's 2 GiB.
+ * the weights of a run that was never interrupted; and the same through a user suspend, which frees the quota for
+ * another run. The ClusterQueue's quota is memory: room for one run's 2 GiB.
  */
 @OnLocalCluster
 class KueueE2EIT {
@@ -120,6 +121,33 @@ class KueueE2EIT {
         assertEquals(0, e2e.job("low").getStatus().getFailed() == null ? 0 : e2e.job("low").getStatus().getFailed(),
                 "a preempted pod does not count against the backoff limit");
         e2e.assertEndsAs("steady", low, TIMEOUT);
+    }
+
+    @Test
+    void aRunSuspendedUnderKueueFreesItsQuotaAndContinuesAtTheNextStepWhenResumed() throws IOException {
+        create("paused", EndToEnd.RESUMABLE_SPEC, "kueue-e2e-low");
+        e2e.await("paused", "to finish its first epoch", TIMEOUT, run -> !EndToEnd.statusEpochs(run).isEmpty());
+        create("waiting", EndToEnd.RESUMABLE_SPEC.replace("epochs: 4,", "epochs: 1,"), "kueue-e2e-low");
+        e2e.await("waiting", "to wait for paused's quota", TIMEOUT,
+                run -> Fixtures.hasCondition(run, "Queued", "True", null));
+
+        Fixtures.patchRunPolicy(client, "paused", Map.of("suspend", true));
+        TrainingRun suspended = e2e.await("paused", "to be suspended with a step checkpoint", TIMEOUT,
+                run -> run.getStatus().getPhase() == Phase.Suspended
+                        && run.getStatus().getCheckpoints().getStep() != null);
+        long savedAt = suspended.getStatus().getCheckpoints().getStepCheckpointStep();
+        e2e.await("waiting", "to be admitted in the quota paused freed", TIMEOUT,
+                run -> Fixtures.hasCondition(run, "Admitted", "True", null));
+
+        Fixtures.patchRunPolicy(client, "paused", Map.of("suspend", false));
+        TrainingRun waiting = e2e.awaitFinished("waiting", TIMEOUT);
+        assertEquals(Phase.Succeeded, waiting.getStatus().getPhase(), () -> e2e.logs("waiting"));
+        TrainingRun paused = e2e.awaitFinished("paused", TIMEOUT);
+        assertEquals(Phase.Succeeded, paused.getStatus().getPhase(), () -> e2e.logs("paused"));
+        String resumedLog = e2e.logs("paused");
+        assertTrue(resumedLog.contains("the last attempt was stopped at step " + savedAt + "; 0 step(s)"), resumedLog);
+        assertEquals(0L, paused.getStatus().getInterruptions().getStepsRedone());
+        e2e.assertEndsAs("steady", paused, TIMEOUT);
     }
 
     private static void create(String name, String spec, String priorityClass) {
