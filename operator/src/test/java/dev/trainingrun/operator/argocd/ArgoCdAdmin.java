@@ -1,5 +1,6 @@
 package dev.trainingrun.operator.argocd;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainingrun.operator.argocd.HealthCheck.Health;
 import dev.trainingrun.testing.Command;
 import dev.trainingrun.testing.LocalCluster;
@@ -10,13 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Argo CD's own verdict on a TrainingRun document: the {@code argocd} binary built from source by
- * {@code hack/local-cluster build argocd}, run as {@code argocd admin settings resource-overrides health FILE
- * --argocd-cm-path CM}, the commands Argo CD gives users to try customisations before applying
+ * {@code hack/local-cluster build argocd}, run as {@code argocd admin settings resource-overrides health|list-actions|
+ * run-action FILE --argocd-cm-path CM}, the commands Argo CD gives users to try customisations before applying
  * them. They read the ConfigMap from the file and evaluate the scripts in Argo CD's own Lua VM (util/lua), exactly
  * as the application controller and API server do; no cluster is involved.
  */
@@ -59,7 +61,7 @@ final class ArgoCdAdmin {
 
     /** The health Argo CD gives the run in {@code file}; throws with Argo CD's error when the script fails. */
     Health health(Path file) {
-        String output = admin("health", file.toString());
+        String output = admin(Map.of(), "health", file.toString());
         int status = output.indexOf(STATUS);
         int message = output.indexOf("\n" + MESSAGE, status);
         if (status != 0 || message < 0 || !output.endsWith("\n")) {
@@ -70,12 +72,50 @@ final class ArgoCdAdmin {
                 output.substring(message + 1 + MESSAGE.length(), output.length() - 1));
     }
 
+    /** The actions Argo CD offers for the run in {@code file}, by name, each with whether it is disabled. */
+    Map<String, Boolean> actions(Path file) {
+        String output = admin(Map.of(), "list-actions", file.toString());
+        List<String> lines = new ArrayList<>(output.lines().toList());
+        if (lines.isEmpty() || !lines.remove(0).matches("NAME\\s+DISABLED")) {
+            throw new AssertionError("unexpected output of argocd ... list-actions " + file + ":\n" + output);
+        }
+        Map<String, Boolean> actions = new LinkedHashMap<>();
+        for (String line : lines) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length != 2 || !columns[1].matches("true|false")) {
+                throw new AssertionError("unexpected line of argocd ... list-actions " + file + ": " + line);
+            }
+            actions.put(columns[0], Boolean.parseBoolean(columns[1]));
+        }
+        return actions;
+    }
+
+    /**
+     * The run in {@code file} as the action leaves it. run-action shows its result only as a diff against the input,
+     * through {@code $KUBECTL_EXTERNAL_DIFF} (called with the input's and the result's files), so that "diff" here is
+     * {@code cp}, which keeps the result's file: named after the run, beside {@code <name>-live.yaml}.
+     */
+    JsonNode runAction(Path file, String action) {
+        try {
+            Path out = Files.createTempDirectory(scratch, "action");
+            String output = admin(Map.of("KUBECTL_EXTERNAL_DIFF", "cp -t " + out), "run-action", file.toString(),
+                    action);
+            Path result = out.resolve(HealthTests.YAML.readTree(file.toFile()).path("metadata").path("name").asText());
+            if (!Files.exists(result)) {
+                throw new AssertionError("argocd ... run-action " + file + " " + action + " changed nothing:\n" + output);
+            }
+            return HealthTests.YAML.readTree(result.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Runs {@code argocd admin settings resource-overrides <arguments>} with the ConfigMap; its output. */
-    private String admin(String... arguments) {
+    private String admin(Map<String, String> environment, String... arguments) {
         List<String> command = new ArrayList<>(List.of(argocd.toString(), "admin", "settings", "resource-overrides"));
         command.addAll(List.of(arguments));
         // Error level: the informers' progress lines would mix with the answer (both are in the output).
         command.addAll(List.of("--argocd-cm-path", configMap.toString(), "--loglevel", "error"));
-        return Command.run(TIMEOUT, null, Map.of(), command).orThrow().output();
+        return Command.run(TIMEOUT, null, environment, command).orThrow().output();
     }
 }

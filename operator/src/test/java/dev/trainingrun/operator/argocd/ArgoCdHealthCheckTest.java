@@ -3,6 +3,7 @@ package dev.trainingrun.operator.argocd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingrun.operator.argocd.HealthCheck.Health;
 import dev.trainingrun.operator.argocd.HealthTests.Case;
@@ -94,5 +95,22 @@ class ArgoCdHealthCheckTest {
         }
         assertEquals(List.of(script), copies, "the argocd-cm snippet in " + DocumentedArgocdCm.GITOPS_DOC + " and "
                 + HealthCheck.SCRIPT + " (copy the script into the snippet, indented by four spaces)");
+    }
+
+    /** The same snippet carries the resource actions: actions/discovery.lua and each action's action.lua, verbatim. */
+    @Test
+    void theArgocdCmSnippetInTheDocsHasTheActions() throws IOException {
+        JsonNode actions = HealthTests.YAML.readTree(DocumentedArgocdCm.data().path(DocumentedArgocdCm.ACTIONS_KEY)
+                .asText());
+        assertEquals(Files.readString(ActionTests.DIRECTORY.resolve("discovery.lua")),
+                actions.path("discovery.lua").asText(), "discovery.lua in " + DocumentedArgocdCm.GITOPS_DOC);
+        List<String> names = new ArrayList<>();
+        for (JsonNode definition : actions.path("definitions")) {
+            String name = definition.path("name").asText();
+            names.add(name);
+            assertEquals(Files.readString(ActionTests.DIRECTORY.resolve(Path.of(name, "action.lua"))),
+                    definition.path("action.lua").asText(), name + "/action.lua in " + DocumentedArgocdCm.GITOPS_DOC);
+        }
+        assertEquals(List.of("suspend", "resume"), names, "the actions in " + DocumentedArgocdCm.GITOPS_DOC);
     }
 }

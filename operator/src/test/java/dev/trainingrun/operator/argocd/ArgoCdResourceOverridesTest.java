@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The health check and resource actions judged by Argo CD itself (its binary, built from source; see
  * {@link ArgoCdAdmin}), configured with the argocd-cm exactly as docs/gitops.md gives it, so with Argo CD's
  * default Lua environment: no {@code useOpenLibs}, hence no string or math library. Every case of health_test.yaml
- * must get the verdict the Lua 5.1 tests give it ({@link ArgoCdHealthCheckTest}).
+ * must get the verdict the Lua 5.1 tests give it ({@link ArgoCdHealthCheckTest}), and every case of
+ * actions/action_test.yaml the actions and results it names.
  */
 class ArgoCdResourceOverridesTest {
     @TempDir
@@ -34,6 +35,20 @@ class ArgoCdResourceOverridesTest {
     Stream<DynamicTest> argoCdGivesEveryCaseOfHealthTestYamlItsVerdict() {
         return HealthTests.read().stream().map(test -> DynamicTest.dynamicTest(test.name(),
                 () -> assertEquals(test.health(), argocd.health(HealthCheck.DIRECTORY.resolve(test.inputPath())))));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> argoCdOffersTheActionsEachDiscoveryCaseNames() {
+        return ActionTests.read().discovery().stream().map(test -> DynamicTest.dynamicTest(test.inputPath(),
+                () -> assertEquals(test.actions(), argocd.actions(ActionTests.DIRECTORY.resolve(test.inputPath())))));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> argoCdRunsEveryActionToItsExpectedOutput() {
+        return ActionTests.read().actions().stream().map(test -> DynamicTest.dynamicTest(
+                test.action() + " " + test.inputPath(), () -> assertEquals(
+                        HealthTests.YAML.readTree(ActionTests.DIRECTORY.resolve(test.expectedOutputPath()).toFile()),
+                        argocd.runAction(ActionTests.DIRECTORY.resolve(test.inputPath()), test.action()))));
     }
 
     /** What makes this class worth having: the documented config leaves Argo CD's default, no open libraries. */
