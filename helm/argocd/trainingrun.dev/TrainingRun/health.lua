@@ -146,6 +146,11 @@ local function health()
     end
     return "Progressing", trained or where or "Training."
   end
+  -- Waiting in a queue (Kueue) for quota: the queue's own words say for what, and it admits the run by itself.
+  local queued = condition(status, "Queued")
+  if queued ~= nil and queued.status == "True" then
+    return "Progressing", explain(queued, "Waiting in a queue.")
+  end
   if phase == "Pending" then
     -- Every condition that is False carries the reason and message of the phase; Running is always there.
     return "Progressing", explain(condition(status, "Running"), "Waiting for the training pod.")
