@@ -181,7 +181,9 @@ build_helm() {
 # builds as the main module from a writable copy of its downloaded source with gitops-engine put in that folder.
 # Not part of the default build: only the GitOps tests need it.
 build_argocd() {
-  if all_present "${ARGOCD_DIR}/bin" argocd; then log "argocd ${ARGOCD_VERSION}: cached in ${ARGOCD_DIR}"; return; fi
+  if all_present "${ARGOCD_DIR}/bin" argocd git-verify-wrapper.sh gpg-wrapper.sh; then
+    log "argocd ${ARGOCD_VERSION}: cached in ${ARGOCD_DIR}"; return
+  fi
   local mod engine src="${ARGOCD_DIR}/src" bin="${ARGOCD_DIR}/bin"
   mod="$(go_module_dir github.com/argoproj/argo-cd/v3 "${ARGOCD_VERSION}")"
   [[ -n "${mod}" && -f "${mod}/go.mod" ]] || die "could not fetch github.com/argoproj/argo-cd/v3 ${ARGOCD_VERSION}"
@@ -200,6 +202,8 @@ build_argocd() {
     "-s -w -X ${pkg}.version=${ARGOCD_VERSION#v} -X ${pkg}.kubectlVersion=${kubectl}" "${bin}/argocd"
   local c
   for c in argocd-application-controller argocd-repo-server argocd-server; do ln -sfn argocd "${bin}/${c}"; done
+  # The repo server runs these from the PATH (it verifies each commit's signature, GPG or not), as in Argo CD's image.
+  install -m 0755 "${src}/hack/git-verify-wrapper.sh" "${src}/hack/gpg-wrapper.sh" "${bin}/"
 }
 
 # A reproducible layer tar of a folder (root-owned, fixed times, sorted).
