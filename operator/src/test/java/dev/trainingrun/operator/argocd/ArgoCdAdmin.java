@@ -102,7 +102,8 @@ final class ArgoCdAdmin {
                     action);
             Path result = out.resolve(HealthTests.YAML.readTree(file.toFile()).path("metadata").path("name").asText());
             if (!Files.exists(result)) {
-                throw new AssertionError("argocd ... run-action " + file + " " + action + " changed nothing:\n" + output);
+                throw new AssertionError(
+                        "argocd ... run-action " + file + " " + action + " changed nothing:\n" + output);
             }
             return HealthTests.YAML.readTree(result.toFile());
         } catch (IOException e) {

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * The {@code argocd-cm} ConfigMap that docs/gitops.md tells users to merge into their Argo CD: the doc's YAML block
  * that sets the health key, as text (what a user copies) and parsed.
  */
-final class DocumentedArgocdCm {
+public final class DocumentedArgocdCm {
     static final Path GITOPS_DOC = Path.of("..", "docs", "gitops.md");
     static final String HEALTH_KEY = "resource.customizations.health.trainingrun.dev_TrainingRun";
     static final String ACTIONS_KEY = "resource.customizations.actions.trainingrun.dev_TrainingRun";
@@ -50,7 +50,7 @@ final class DocumentedArgocdCm {
     }
 
     /** The block's {@code data}. */
-    static JsonNode data() {
+    public static JsonNode data() {
         try {
             return HealthTests.YAML.readTree(text()).path("data");
         } catch (IOException e) {
