@@ -24,6 +24,7 @@ HELM_DIR="${CACHE_DIR}/helm-${HELM_VERSION}"
 KUEUE_DIR="${CACHE_DIR}/kueue-${KUEUE_VERSION}"
 PAUSE_DIR="${CACHE_DIR}/pause-${PAUSE_IMAGE_TAG}"
 BUSYBOX_DIR="${CACHE_DIR}/busybox-${BUSYBOX_IMAGE_TAG}"
+ARGOCD_DIR="${CACHE_DIR}/argocd-${ARGOCD_VERSION}"
 
 KUBE_COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 
@@ -192,6 +193,37 @@ build_kueue() {
   mv "${KUEUE_DIR}/config.tmp" "${KUEUE_DIR}/config"
 }
 
+# Argo CD is one multi-call binary: cmd/main.go runs the command named by $ARGOCD_BINARY_NAME, else by the binary's
+# own name (argocd, argocd-application-controller, argocd-repo-server, ...), so those names are links to it. Its
+# go.mod replaces gitops-engine by the folder ./gitops-engine, a nested module the module zip leaves out, so it
+# builds as the main module from a writable copy of its downloaded source with gitops-engine put in that folder.
+# Not part of the default build: only the GitOps tests need it.
+build_argocd() {
+  if all_present "${ARGOCD_DIR}/bin" argocd git-verify-wrapper.sh gpg-wrapper.sh; then
+    log "argocd ${ARGOCD_VERSION}: cached in ${ARGOCD_DIR}"; return
+  fi
+  local mod engine src="${ARGOCD_DIR}/src" bin="${ARGOCD_DIR}/bin"
+  mod="$(go_module_dir github.com/argoproj/argo-cd/v3 "${ARGOCD_VERSION}")"
+  [[ -n "${mod}" && -f "${mod}/go.mod" ]] || die "could not fetch github.com/argoproj/argo-cd/v3 ${ARGOCD_VERSION}"
+  engine="$(go_module_dir github.com/argoproj/argo-cd/gitops-engine "${ARGOCD_GITOPS_ENGINE_VERSION}")"
+  [[ -n "${engine}" && -f "${engine}/go.mod" ]] ||
+    die "could not fetch github.com/argoproj/argo-cd/gitops-engine ${ARGOCD_GITOPS_ENGINE_VERSION}"
+  rm -rf "${src}"; mkdir -p "${bin}"
+  cp -R "${mod}" "${src}"
+  cp -R "${engine}" "${src}/gitops-engine"
+  chmod -R u+w "${src}"
+  # Without its version set at link time, `argocd version` says v99.99.99.
+  local pkg=github.com/argoproj/argo-cd/v3/common kubectl
+  kubectl="$(sed -n 's#^[[:space:]]*k8s.io/kubectl => k8s.io/kubectl \(v[^[:space:]]*\)$#\1#p' "${src}/go.mod")"
+  step "argocd ${ARGOCD_VERSION}: compiling (cold, about 8 minutes on 2 cores)" \
+    bash -c 'cd "$1" && go build -ldflags "$2" -o "$3.tmp" ./cmd && mv "$3.tmp" "$3"' _ "${src}" \
+    "-s -w -X ${pkg}.version=${ARGOCD_VERSION#v} -X ${pkg}.kubectlVersion=${kubectl}" "${bin}/argocd"
+  local c
+  for c in argocd-application-controller argocd-repo-server argocd-server; do ln -sfn argocd "${bin}/${c}"; done
+  # The repo server runs these from the PATH (it verifies each commit's signature, GPG or not), as in Argo CD's image.
+  install -m 0755 "${src}/hack/git-verify-wrapper.sh" "${src}/hack/gpg-wrapper.sh" "${bin}/"
+}
+
 # A reproducible layer tar of a folder (root-owned, fixed times, sorted).
 make_layer() {
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$1" -cf "$2" .
@@ -238,8 +270,8 @@ build_debian_packages() {
 }
 
 BUILD_PARTS=(debian_packages kubernetes etcd kwok crane local_path_provisioner helm pause busybox)
-# Built only when asked for (`build kueue`, or `kueue up`): most test classes never start it.
-OPTIONAL_PARTS=(kueue)
+# Built only when asked for (`build kueue`, `build argocd`, or their `up`): most test classes never start them.
+OPTIONAL_PARTS=(kueue argocd)
 
 cmd_build() {
   local parts=("$@") start=${SECONDS}
@@ -259,6 +291,7 @@ tool_path() {
     helm) echo "${HELM_DIR}/bin/helm" ;;
     crane) echo "${CRANE_DIR}/bin/crane" ;;
     kwok) echo "${KWOK_DIR}/bin/kwok" ;;
+    argocd) echo "${ARGOCD_DIR}/bin/argocd" ;;
     *) die "unknown tool $1" ;;
   esac
 }

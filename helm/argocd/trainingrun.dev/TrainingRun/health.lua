@@ -1,5 +1,44 @@
 -- Argo CD health of a TrainingRun, from the status the operator and the trainer write.
 -- Argo CD runs this with the run as the global `obj` (Lua 5.1, no modules); docs/gitops.md explains the mapping.
+-- Unless resource.customizations.useOpenLibs is set, Argo CD gives a health script only Lua's base and table libraries
+-- (not string, not math), so numbers are written with arithmetic and `..` alone.
+
+local DIGITS = {[0] = "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+
+-- The decimal digits of a whole number n >= 0.
+local function digits(n)
+  local text = DIGITS[n % 10]
+  n = (n - n % 10) / 10
+  while n > 0 do
+    text = DIGITS[n % 10] .. text
+    n = (n - n % 10) / 10
+  end
+  return text
+end
+
+-- n as string.format("%d", n) writes it: its whole part, "7" for 7.9, "-3" for -3.2.
+local function whole(n)
+  local size = n < 0 and -n or n
+  local text = digits(size - size % 1)
+  if n <= -1 then
+    return "-" .. text
+  end
+  return text
+end
+
+-- x rounded to four decimals, halves away from zero: "0.8667" for 0.86666.
+local function fixed4(x)
+  if x < 0 then
+    return "-" .. fixed4(-x)
+  end
+  local scaled = x * 10000 + 0.5
+  scaled = scaled - scaled % 1
+  local fraction = digits(scaled % 10000)
+  while #fraction < 4 do
+    fraction = "0" .. fraction
+  end
+  return digits((scaled - scaled % 10000) / 10000) .. "." .. fraction
+end
 
 -- The condition of that type, or nil.
 local function condition(status, kind)
@@ -33,12 +72,12 @@ local function progress(status)
   if type(p) ~= "table" or type(p.epoch) ~= "number" then
     return nil
   end
-  local text = "Epoch " .. string.format("%d", p.epoch)
+  local text = "Epoch " .. whole(p.epoch)
   if type(p.totalEpochs) == "number" then
-    text = text .. "/" .. string.format("%d", p.totalEpochs)
+    text = text .. "/" .. whole(p.totalEpochs)
   end
   if type(p.valAccuracy) == "number" then
-    text = text .. ", val-acc " .. string.format("%.4f", p.valAccuracy)
+    text = text .. ", val-acc " .. fixed4(p.valAccuracy)
   end
   return text
 end
@@ -58,8 +97,8 @@ local function health()
       and succeeded.message or "Training finished."
     local best = status.best
     if type(best) == "table" and type(best.valAccuracy) == "number" and type(best.epoch) == "number" then
-      message = message .. " Best val-acc " .. string.format("%.4f", best.valAccuracy)
-        .. " at epoch " .. string.format("%d", best.epoch) .. "."
+      message = message .. " Best val-acc " .. fixed4(best.valAccuracy)
+        .. " at epoch " .. whole(best.epoch) .. "."
     end
     return "Healthy", message
   end
@@ -74,8 +113,8 @@ local function health()
   end
   local generation = type(obj.metadata) == "table" and obj.metadata.generation or nil
   if type(generation) == "number" and observed < generation then
-    return "Progressing", "Waiting for the operator to act on generation " .. string.format("%d", generation)
-      .. " of the spec (the status describes generation " .. string.format("%d", observed) .. ")."
+    return "Progressing", "Waiting for the operator to act on generation " .. whole(generation)
+      .. " of the spec (the status describes generation " .. whole(observed) .. ")."
   end
 
   -- An operator newer than the installed CRD: the status lacks what the CRD lacks until someone applies the new one.
@@ -107,11 +146,20 @@ local function health()
     end
     return "Progressing", trained or where or "Training."
   end
+  -- Waiting in a queue (Kueue) for quota: the queue's own words say for what, and it admits the run by itself.
+  local queued = condition(status, "Queued")
+  if queued ~= nil and queued.status == "True" then
+    return "Progressing", explain(queued, "Waiting in a queue.")
+  end
   if phase == "Pending" then
     -- Every condition that is False carries the reason and message of the phase; Running is always there.
     return "Progressing", explain(condition(status, "Running"), "Waiting for the training pod.")
   end
-  return "Progressing", "Phase " .. tostring(phase) .. " is unknown to this health check."
+  if type(phase) ~= "string" then
+    -- Not tostring: Lua 5.1 and Argo CD's gopher-lua write numbers and tables differently.
+    return "Progressing", "status.phase is not a string, so this health check cannot tell the state."
+  end
+  return "Progressing", "Phase " .. phase .. " is unknown to this health check."
 end
 
 local hs = {}

@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,8 +27,6 @@ import org.junit.jupiter.api.TestFactory;
  * reach the script unchanged; and the copy of the script in docs/gitops.md, which must not drift from the file.
  */
 class ArgoCdHealthCheckTest {
-    private static final Path GITOPS_DOC = Path.of("..", "docs", "gitops.md");
-    private static final String ARGOCD_CM_KEY = "resource.customizations.health.trainingrun.dev_TrainingRun";
     /** The states issue 9 asks the health check to be tested on, each a document of a real run. */
     private static final Set<String> REQUIRED_CAPTURES = Set.of("created", "suspend-requested", "pending-queued",
             "running-started", "running", "suspended", "succeeded", "failed-backoff-limit", "failed-deadline",
@@ -93,15 +89,28 @@ class ArgoCdHealthCheckTest {
     @Test
     void theArgocdCmSnippetInTheDocsIsTheScript() throws IOException {
         String script = Files.readString(HealthCheck.SCRIPT);
-        Matcher blocks = Pattern.compile("(?ms)^```yaml\\n(.*?)^```$").matcher(Files.readString(GITOPS_DOC));
         List<String> copies = new ArrayList<>();
-        while (blocks.find()) {
-            if (blocks.group(1).contains(ARGOCD_CM_KEY + ":")) {
-                JsonNode configMap = HealthTests.YAML.readTree(blocks.group(1));
-                copies.add(configMap.path("data").path(ARGOCD_CM_KEY).asText());
-            }
+        for (String block : DocumentedArgocdCm.blocks()) {
+            copies.add(HealthTests.YAML.readTree(block).path("data").path(DocumentedArgocdCm.HEALTH_KEY).asText());
         }
-        assertEquals(List.of(script), copies, "the argocd-cm snippet in " + GITOPS_DOC + " and " + HealthCheck.SCRIPT
-                + " (copy the script into the snippet, indented by four spaces)");
+        assertEquals(List.of(script), copies, "the argocd-cm snippet in " + DocumentedArgocdCm.GITOPS_DOC + " and "
+                + HealthCheck.SCRIPT + " (copy the script into the snippet, indented by four spaces)");
+    }
+
+    /** The same snippet carries the resource actions: actions/discovery.lua and each action's action.lua, verbatim. */
+    @Test
+    void theArgocdCmSnippetInTheDocsHasTheActions() throws IOException {
+        JsonNode actions = HealthTests.YAML.readTree(DocumentedArgocdCm.data().path(DocumentedArgocdCm.ACTIONS_KEY)
+                .asText());
+        assertEquals(Files.readString(ActionTests.DIRECTORY.resolve("discovery.lua")),
+                actions.path("discovery.lua").asText(), "discovery.lua in " + DocumentedArgocdCm.GITOPS_DOC);
+        List<String> names = new ArrayList<>();
+        for (JsonNode definition : actions.path("definitions")) {
+            String name = definition.path("name").asText();
+            names.add(name);
+            assertEquals(Files.readString(ActionTests.DIRECTORY.resolve(Path.of(name, "action.lua"))),
+                    definition.path("action.lua").asText(), name + "/action.lua in " + DocumentedArgocdCm.GITOPS_DOC);
+        }
+        assertEquals(List.of("suspend", "resume"), names, "the actions in " + DocumentedArgocdCm.GITOPS_DOC);
     }
 }

@@ -28,17 +28,20 @@ public final class HealthCheck {
     public static final Set<String> STATUSES = Set.of("Healthy", "Progressing", "Degraded", "Suspended");
 
     /**
-     * Runs the script in an environment with only what Argo CD's health scripts get (no io, os, debug or module
-     * loading), so that a script that needs more fails here rather than in Argo CD; prints the status on the first
-     * line and the message, verbatim, after it.
+     * Runs the script in an environment with only what Argo CD gives health scripts when
+     * {@code resource.customizations.useOpenLibs} is off (util/lua/lua.go of Argo CD: Lua's base and table libraries
+     * and {@code require}, which yields only {@code os.time} and {@code os.date}; no string, math, os, io or debug
+     * global, and strings without methods), so that a script that needs more fails here as it does in Argo CD;
+     * prints the status on the first line and the message, verbatim, after it.
      */
     private static final String HARNESS = """
             local check = assert(loadfile(%s))
-            local env = {obj = obj}
+            local env = {obj = obj, table = table}
             for _, name in ipairs({"assert", "error", "ipairs", "next", "pairs", "pcall", "select", "tonumber",
-                "tostring", "type", "unpack", "xpcall", "string", "table", "math"}) do
+                "tostring", "type", "unpack", "xpcall"}) do
               env[name] = _G[name]
             end
+            getmetatable("").__index = nil
             setfenv(check, env)
             local ok, hs = pcall(check)
             if not ok then
