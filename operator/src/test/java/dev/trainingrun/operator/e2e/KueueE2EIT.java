@@ -7,6 +7,7 @@ import dev.trainingrun.api.Interruptions;
 import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.it.Fixtures;
+import dev.trainingrun.operator.it.KueueQueues;
 import dev.trainingrun.operator.kueue.Kueue;
 import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
@@ -42,40 +43,9 @@ class KueueE2EIT {
     static void prepare(KubernetesClient kubernetes, Cluster cluster) {
         client = kubernetes;
         kueue = LocalKueue.start(cluster);
-        apply("""
-                apiVersion: kueue.x-k8s.io/v1beta2
-                kind: ResourceFlavor
-                metadata: {name: kueue-e2e-node}
-                """);
-        apply("""
-                apiVersion: kueue.x-k8s.io/v1beta2
-                kind: ClusterQueue
-                metadata: {name: kueue-e2e-node}
-                spec:
-                  namespaceSelector: {}
-                  preemption: {withinClusterQueue: LowerPriority}
-                  resourceGroups:
-                  - coveredResources: [cpu, memory]
-                    flavors:
-                    - name: kueue-e2e-node
-                      resources:
-                      - {name: cpu, nominalQuota: "8"}
-                      - {name: memory, nominalQuota: 3Gi}
-                """);
-        apply("""
-                apiVersion: kueue.x-k8s.io/v1beta2
-                kind: LocalQueue
-                metadata: {name: %s, namespace: %s}
-                spec: {clusterQueue: kueue-e2e-node}
-                """.formatted(QUEUE, cluster.namespace()));
-        for (String priority : List.of("low:10", "high:1000")) {
-            apply("""
-                    apiVersion: kueue.x-k8s.io/v1beta2
-                    kind: WorkloadPriorityClass
-                    metadata: {name: kueue-e2e-%s}
-                    value: %s
-                    """.formatted(priority.split(":")[0], priority.split(":")[1]));
-        }
+        // The quota is memory: room for one run's 2 GiB.
+        KueueQueues.create(client, "kueue-e2e", Map.of("cpu", "8", "memory", "3Gi"),
+                cluster.namespace(), QUEUE);
         e2e = EndToEnd.prepare(KueueE2EIT.class, client, cluster, TRAIN_PER_CLASS);
         e2e.create("steady", EndToEnd.RESUMABLE_SPEC);
     }
@@ -154,9 +124,5 @@ class KueueE2EIT {
         TrainingRun run = Fixtures.run(name, spec);
         run.getMetadata().setLabels(Map.of(Kueue.QUEUE_LABEL, QUEUE, Kueue.PRIORITY_CLASS_LABEL, priorityClass));
         Fixtures.runs(client).resource(run).create();
-    }
-
-    private static void apply(String yaml) {
-        client.resource(yaml).serverSideApply();
     }
 }

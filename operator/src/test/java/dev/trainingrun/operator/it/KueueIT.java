@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 class KueueIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String QUEUE = "team-a";
-    private static final String CLUSTER_QUEUE = "kueue-it-gpus";
+    private static final String CLUSTER_QUEUE = "kueue-it";
 
     private static KubernetesClient client;
     private static String namespace;
@@ -57,41 +57,8 @@ class KueueIT {
         Fixtures.installCrd(client);
         Fixtures.createBoundClaims(client, namespace);
         kueue = LocalKueue.start(cluster);
-        apply("""
-                apiVersion: kueue.x-k8s.io/v1beta2
-                kind: ResourceFlavor
-                metadata: {name: kueue-it-gpu}
-                """);
-        apply("""
-                apiVersion: kueue.x-k8s.io/v1beta2
-                kind: ClusterQueue
-                metadata: {name: %s}
-                spec:
-                  namespaceSelector: {}
-                  preemption: {withinClusterQueue: LowerPriority}
-                  resourceGroups:
-                  - coveredResources: [cpu, memory, nvidia.com/gpu]
-                    flavors:
-                    - name: kueue-it-gpu
-                      resources:
-                      - {name: cpu, nominalQuota: "64"}
-                      - {name: memory, nominalQuota: 256Gi}
-                      - {name: nvidia.com/gpu, nominalQuota: "2"}
-                """.formatted(CLUSTER_QUEUE));
-        apply("""
-                apiVersion: kueue.x-k8s.io/v1beta2
-                kind: LocalQueue
-                metadata: {name: %s, namespace: %s}
-                spec: {clusterQueue: %s}
-                """.formatted(QUEUE, namespace, CLUSTER_QUEUE));
-        for (String priority : List.of("low:10", "high:1000")) {
-            apply("""
-                    apiVersion: kueue.x-k8s.io/v1beta2
-                    kind: WorkloadPriorityClass
-                    metadata: {name: kueue-it-%s}
-                    value: %s
-                    """.formatted(priority.split(":")[0], priority.split(":")[1]));
-        }
+        KueueQueues.create(client, CLUSTER_QUEUE,
+                Map.of("cpu", "64", "memory", "256Gi", "nvidia.com/gpu", "2"), namespace, QUEUE);
         operator = OperatorProcess.start(KueueIT.class.getSimpleName(), cluster.kubeconfig(),
                 Map.of("TRAININGRUN_OPERATOR_NAMESPACES", namespace));
     }
@@ -170,9 +137,9 @@ class KueueIT {
 
     @Test
     void aHigherPriorityRunPreemptsALowerOneWhichIsAdmittedAgainWhenTheQuotaIsFree() {
-        create("low", 2, "kueue-it-low");
+        create("low", 2, CLUSTER_QUEUE + "-low");
         awaitCondition(client, "low", "Running", "PodRunning", TIMEOUT);
-        create("high", 2, "kueue-it-high");
+        create("high", 2, CLUSTER_QUEUE + "-high");
 
         TrainingRun preempted = awaitCondition(client, "low", "Preempted", null, TIMEOUT);
         assertTrue(condition(preempted, "Preempted").orElseThrow().getMessage().contains("Preempted"),
@@ -209,7 +176,7 @@ class KueueIT {
                   admissionChecksStrategy: {admissionChecks: [{name: kueue-it-elsewhere}]}
                   resourceGroups:
                   - coveredResources: [nvidia.com/gpu]
-                    flavors: [{name: kueue-it-gpu, resources: [{name: nvidia.com/gpu, nominalQuota: "8"}]}]
+                    flavors: [{name: kueue-it, resources: [{name: nvidia.com/gpu, nominalQuota: "8"}]}]
                 """);
         apply("""
                 apiVersion: kueue.x-k8s.io/v1beta2
@@ -237,7 +204,7 @@ class KueueIT {
     }
 
     private static void apply(String yaml) {
-        client.resource(yaml).serverSideApply();
+        KueueQueues.apply(client, yaml);
     }
 
     private static List<Job> jobs() {
