@@ -19,7 +19,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         + "in a pod the operator manages, with per-epoch metrics and checkpoints reported in its status.")
 @AdditionalPrinterColumn(name = "Phase", type = Type.STRING, jsonPath = ".status.phase")
 // True while the run waits in its Kueue queue, False once admitted, empty for runs without a queue (docs/kueue.md).
-@AdditionalPrinterColumn(name = "Queued", type = Type.STRING, jsonPath = ".status.conditions[?(@.type==\"Queued\")].status")
+@AdditionalPrinterColumn(name = "Queued", type = Type.STRING,
+        jsonPath = ".status.conditions[?(@.type==\"Queued\")].status")
 @AdditionalPrinterColumn(name = "Epoch", type = Type.INTEGER, jsonPath = ".status.progress.epoch")
 @AdditionalPrinterColumn(name = "Val-Acc", type = Type.NUMBER, jsonPath = ".status.progress.valAccuracy")
 @AdditionalPrinterColumn(name = "Best", type = Type.NUMBER, jsonPath = ".status.best.valAccuracy")

@@ -170,7 +170,8 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
         TrainingRunStatus status = StatusAggregator.derive(seen, now);
         statusWriter.write(run, servedCrd.writable(status), context);
         UpdateControl<TrainingRun> control = removeFinishedJob(run, status, seen.job(), context, now);
-        return isFinished(status) || control.getScheduleDelay().isPresent() ? control : lookAgainIfQueued(seen, control);
+        return isFinished(status) || control.getScheduleDelay().isPresent()
+                ? control : lookAgainIfQueued(seen, control);
     }
 
     /**
