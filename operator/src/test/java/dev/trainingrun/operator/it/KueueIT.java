@@ -22,7 +22,11 @@ import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -191,6 +195,23 @@ class KueueIT {
         TrainingRun refused = awaitCondition(client, "far", "Stuck", "MultiKueueUnsupported", TIMEOUT);
         assertTrue(condition(refused, "Stuck").orElseThrow().getMessage().contains("kueue-it-elsewhere"));
         assertNull(client.batch().v1().jobs().withName("far").get());
+    }
+
+    @Test
+    void theQueuesOfTheExampleAreAcceptedByKueue() throws IOException {
+        String yaml = Files.readString(Path.of("..", "examples", "kueue", "queues.yaml"));
+        List<String> kinds = new ArrayList<>();
+        for (String document : yaml.split("(?m)^---$")) {
+            GenericKubernetesResource object = client.getKubernetesSerialization()
+                    .unmarshal(document, GenericKubernetesResource.class);
+            if ("LocalQueue".equals(object.getKind())) {
+                object.getMetadata().setNamespace(namespace);
+            }
+            client.resource(object).dryRun().create();
+            kinds.add(object.getKind());
+        }
+        assertEquals(List.of("ResourceFlavor", "ClusterQueue", "LocalQueue", "WorkloadPriorityClass",
+                "WorkloadPriorityClass"), kinds);
     }
 
     private static void create(String name, int gpus, String priorityClass) {
