@@ -31,12 +31,12 @@ class ArgoCdE2EIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
     /** Images per class: epochs of 28 steps, long enough that a suspension lands inside one. */
     private static final int TRAIN_PER_CLASS = 150;
-    private static final String APPLICATION = "vision-runs";
     private static final String TRAINED = "trained";
     private static final String UNPULLABLE = "unpullable";
 
     private static EndToEnd e2e;
     private static LocalArgoCd argoCd;
+    private static String application;
     private static KubernetesClient client;
     private static Cluster cluster;
 
@@ -56,7 +56,7 @@ class ArgoCdE2EIT {
         argoCd.commitRuns("two runs", Map.of(
                 TRAINED, LocalArgoCd.runManifest(TRAINED, EndToEnd.RESUMABLE_SPEC),
                 UNPULLABLE, LocalArgoCd.runManifest(UNPULLABLE, unpullable)));
-        argoCd.createApplication(APPLICATION, cluster.namespace());
+        application = argoCd.createApplication(cluster.namespace());
     }
 
     @AfterAll
@@ -73,7 +73,7 @@ class ArgoCdE2EIT {
     void aRunSyncedFromGitIsSuspendedAndResumedByArgoCdActionsAndEndsHealthyWithTheApplicationSynced() {
         // Training on the real node: Progressing, with where the pod runs (and, once reported, the epoch).
         String node = Fixtures.realNode(client);
-        JsonNode training = argoCd.awaitRunHealth(APPLICATION, TRAINED, "Argo CD to see the run train", TIMEOUT,
+        JsonNode training = argoCd.awaitRunHealth(application, TRAINED, "Argo CD to see the run train", TIMEOUT,
                 "Progressing", message -> message.contains(" runs on node " + node));
         assertSynced(training);
         String where = Fixtures.condition(e2e.get(TRAINED), "Running").orElseThrow().getMessage();
@@ -81,8 +81,8 @@ class ArgoCdE2EIT {
 
         // Suspended through Argo CD's API server in the middle of an epoch: the pod saves a step checkpoint and goes.
         e2e.await(TRAINED, "to finish its first epoch", TIMEOUT, run -> !EndToEnd.statusEpochs(run).isEmpty());
-        argoCd.runAction(APPLICATION, "suspend", TRAINED);
-        JsonNode suspended = argoCd.awaitRunHealth(APPLICATION, TRAINED, "Argo CD to see the run suspended", TIMEOUT,
+        argoCd.runAction(application, "suspend", TRAINED);
+        JsonNode suspended = argoCd.awaitRunHealth(application, TRAINED, "Argo CD to see the run suspended", TIMEOUT,
                 "Suspended", message -> message.startsWith("SuspendedByUser: "));
         TrainingRun paused = e2e.await(TRAINED, "to be suspended with a step checkpoint", TIMEOUT,
                 run -> run.getStatus().getPhase() == Phase.Suspended && run.getStatus().getCheckpoints() != null
@@ -91,13 +91,13 @@ class ArgoCdE2EIT {
         Await.until("the suspended run's pod to be gone", TIMEOUT, () -> e2e.pods(TRAINED).isEmpty());
         long savedAt = paused.getStatus().getCheckpoints().getStepCheckpointStep();
         // Git leaves runPolicy.suspend out: the action's value is no difference, so self-heal leaves it.
-        assertSynced(argoCd.awaitRunHealth(APPLICATION, TRAINED, "Argo CD to compare the suspended run again",
+        assertSynced(argoCd.awaitRunHealth(application, TRAINED, "Argo CD to compare the suspended run again",
                 TIMEOUT, "Suspended", message -> true));
         assertTrue(e2e.get(TRAINED).getSpec().getRunPolicy().isSuspend(), "still suspended after a refresh");
 
         // Resumed the same way: the next pod continues at the next step, and the run ends Healthy.
-        argoCd.runAction(APPLICATION, "resume", TRAINED);
-        JsonNode healthy = argoCd.awaitRunHealth(APPLICATION, TRAINED, "Argo CD to see the run succeed", TIMEOUT,
+        argoCd.runAction(application, "resume", TRAINED);
+        JsonNode healthy = argoCd.awaitRunHealth(application, TRAINED, "Argo CD to see the run succeed", TIMEOUT,
                 "Healthy", message -> true);
         TrainingRun finished = e2e.get(TRAINED);
         assertEquals(Phase.Succeeded, finished.getStatus().getPhase(), () -> e2e.logs(TRAINED));
@@ -112,7 +112,7 @@ class ArgoCdE2EIT {
     void aRunWhoseImageCannotBePulledIsDegradedWithTheOperatorsMessageAndSelfHealUndoesAnActionGitContradicts() {
         // Argo CD's message is the Stuck condition's "reason: message" at the time it looked; the kubelet alternates
         // ErrImagePull and ImagePullBackOff, so each poll compares with the run as it is then.
-        JsonNode degraded = argoCd.awaitRunHealth(APPLICATION, UNPULLABLE, "Argo CD to see the run Degraded",
+        JsonNode degraded = argoCd.awaitRunHealth(application, UNPULLABLE, "Argo CD to see the run Degraded",
                 TIMEOUT, "Degraded", message -> message.equals(explained(e2e.get(UNPULLABLE), "Stuck")));
         String message = degraded.path("health").path("message").asText();
         assertTrue(message.startsWith("ErrImagePull: ") || message.startsWith("ImagePullBackOff: "), message);
@@ -121,17 +121,17 @@ class ArgoCdE2EIT {
 
         // Git sets runPolicy.suspend: false, so the action's true is a difference and selfHeal applies Git again:
         // the action's change (generation 2) and the sync that undoes it (generation 3).
-        argoCd.runAction(APPLICATION, "suspend", UNPULLABLE);
+        argoCd.runAction(application, "suspend", UNPULLABLE);
         TrainingRun healed = e2e.await(UNPULLABLE, "to be set back to runPolicy.suspend: false by self-heal", TIMEOUT,
                 run -> run.getMetadata().getGeneration() >= 3 && !run.getSpec().getRunPolicy().isSuspend());
         assertEquals(3L, healed.getMetadata().getGeneration());
-        assertSynced(argoCd.awaitRunHealth(APPLICATION, UNPULLABLE, "Argo CD to see the run Degraded again",
+        assertSynced(argoCd.awaitRunHealth(application, UNPULLABLE, "Argo CD to see the run Degraded again",
                 TIMEOUT, "Degraded", text -> !text.startsWith("Waiting for the operator")));
     }
 
     private static void assertSynced(JsonNode entry) {
         assertEquals("Synced", entry.path("status").asText(), entry.toString());
-        assertEquals("Synced", argoCd.syncStatus(APPLICATION));
+        assertEquals("Synced", argoCd.syncStatus(application));
     }
 
     /** "reason: message" of the run's condition, as the health check writes it, or "" without that condition. */

@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Test;
 @OnLocalCluster
 class ArgoCdSyncIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final String APPLICATION = "vision-runs";
     private static final String RUN = "synced";
 
     private static KubernetesClient client;
     private static Cluster cluster;
     private static OperatorProcess operator;
     private static LocalArgoCd argoCd;
+    private static String application;
 
     @BeforeAll
     static void startArgoCdAndTheOperator(KubernetesClient kubernetes, Cluster localCluster) {
@@ -57,21 +57,21 @@ class ArgoCdSyncIT {
 
     @Test
     void argoCdSyncsARunFromGitStaysSyncedAndJudgesItWithTheHealthCheck() {
-        argoCd.createApplication(APPLICATION, cluster.namespace());
+        application = argoCd.createApplication(cluster.namespace());
 
         // Training on a fake GPU node: Argo CD's health is the script's, with the operator's message.
-        JsonNode training = argoCd.awaitRunHealth(APPLICATION, RUN, "Argo CD to see the run train", TIMEOUT,
+        JsonNode training = argoCd.awaitRunHealth(application, RUN, "Argo CD to see the run train", TIMEOUT,
                 "Progressing", message -> message.startsWith("Pod ") && message.contains(" runs on node kwok-gpu-"));
         TrainingRun live = Fixtures.get(client, RUN);
         assertEquals(Fixtures.condition(live, "Running").orElseThrow().getMessage(),
                 training.path("health").path("message").asText());
         // The operator has written status and the API server has defaulted the spec: no drift.
         assertEquals("Synced", training.path("status").asText(), training.toString());
-        assertEquals("Synced", argoCd.syncStatus(APPLICATION));
+        assertEquals("Synced", argoCd.syncStatus(application));
 
         // runPolicy edited in Git: Argo CD applies it and reports the run Suspended.
         commitRun(true);
-        JsonNode suspended = argoCd.awaitRunHealth(APPLICATION, RUN, "Argo CD to see the run suspended", TIMEOUT,
+        JsonNode suspended = argoCd.awaitRunHealth(application, RUN, "Argo CD to see the run suspended", TIMEOUT,
                 "Suspended", message -> message.startsWith("SuspendedByUser: "));
         assertEquals("Synced", suspended.path("status").asText(), suspended.toString());
         assertTrue(Fixtures.get(client, RUN).getSpec().getRunPolicy().isSuspend());

@@ -3,7 +3,7 @@ package dev.trainingrun.operator.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingrun.operator.argocd.DocumentedArgocdCm;
-import dev.trainingrun.operator.argocd.HealthTests;
+import dev.trainingrun.operator.argocd.DocumentedApplication;
 import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.Command;
@@ -28,16 +28,16 @@ import java.util.stream.Stream;
 /**
  * Argo CD itself on the local cluster ({@code hack/local-cluster argocd up}: application controller, repo server, API
  * server and Redis), configured with the argocd-cm keys docs/gitops.md gives users, and a git repository the test
- * writes and serves with {@code git daemon} from inside the cluster's network namespace. Applications are as in
- * docs/gitops.md; Argo CD's verdicts are read from their status, its resource actions run with the {@code argocd}
- * CLI through its API server.
+ * writes and serves with {@code git daemon} from inside the cluster's network namespace. The Application is the one
+ * of docs/gitops.md, pointed at that repository; Argo CD's verdicts are read from its status, and its resource
+ * actions run with the {@code argocd} CLI through Argo CD's API server.
  */
 public final class LocalArgoCd implements AutoCloseable {
     public static final String NAMESPACE = "argocd";
     /** The Argo CD cluster that hack/local-cluster argocd up registers for this cluster. */
     public static final String DESTINATION = "in-cluster-local";
-    /** The folder of the repository that Applications sync, as in docs/gitops.md. */
-    public static final String RUNS = "runs";
+    /** The folder of the repository that the Application of docs/gitops.md syncs. */
+    private static final String RUNS = DocumentedApplication.asDocumented().at("/spec/source/path").asText();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
@@ -114,7 +114,7 @@ public final class LocalArgoCd implements AutoCloseable {
                 """.formatted(name) + spec.lines().map(line -> "  " + line).collect(Collectors.joining("\n", "", "\n"));
     }
 
-    /** Writes {@code runs/<name>.yaml} for each run and commits them to main. */
+    /** Writes {@code <folder>/<name>.yaml} for each run into the folder the Application syncs; commits to main. */
     public void commitRuns(String message, Map<String, String> manifests) {
         try {
             for (Map.Entry<String, String> manifest : manifests.entrySet()) {
@@ -128,19 +128,12 @@ public final class LocalArgoCd implements AutoCloseable {
     }
 
     /**
-     * Creates the Application of docs/gitops.md: the repository's {@code runs} folder synced into {@code namespace}
-     * automatically, with selfHeal and ServerSideApply and without prune.
+     * Creates the Application of docs/gitops.md as it stands, syncing this repository into {@code namespace};
+     * returns its name.
      */
-    public void createApplication(String name, String namespace) {
-        client.resource(HealthTests.YAML.convertValue(Map.of(
-                "apiVersion", "argoproj.io/v1alpha1", "kind", "Application",
-                "metadata", Map.of("name", name, "namespace", NAMESPACE),
-                "spec", Map.of("project", "default",
-                        "source", Map.of("repoURL", repositoryUrl(), "targetRevision", "main", "path", RUNS),
-                        "destination", Map.of("name", DESTINATION, "namespace", namespace),
-                        "syncPolicy", Map.of("automated", Map.of("prune", false, "selfHeal", true),
-                                "syncOptions", List.of("ServerSideApply=true")))),
-                GenericKubernetesResource.class)).create();
+    public String createApplication(String namespace) {
+        return client.resource(DocumentedApplication.pointedAt(repositoryUrl(), DESTINATION, namespace)).create()
+                .getMetadata().getName();
     }
 
     public Resource<GenericKubernetesResource> application(String name) {
