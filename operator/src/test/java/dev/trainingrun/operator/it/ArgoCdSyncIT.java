@@ -1,10 +1,13 @@
 package dev.trainingrun.operator.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,6 +25,9 @@ import org.junit.jupiter.api.Test;
 class ArgoCdSyncIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String RUN = "synced";
+    /** A second run, whose spec is changed and which is then removed from Git. */
+    private static final String EDITED = "edited";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static KubernetesClient client;
     private static Cluster cluster;
@@ -39,6 +45,7 @@ class ArgoCdSyncIT {
         operator = OperatorProcess.start(ArgoCdSyncIT.class.getSimpleName(), cluster.kubeconfig(),
                 Map.of("TRAININGRUN_OPERATOR_NAMESPACES", cluster.namespace()));
         commitRun(false);
+        application = argoCd.createApplication(cluster.namespace());
     }
 
     @AfterAll
@@ -57,8 +64,6 @@ class ArgoCdSyncIT {
 
     @Test
     void argoCdSyncsARunFromGitStaysSyncedAndJudgesItWithTheHealthCheck() {
-        application = argoCd.createApplication(cluster.namespace());
-
         // Training on a fake GPU node: Argo CD's health is the script's, with the operator's message.
         JsonNode training = argoCd.awaitRunHealth(application, RUN, "Argo CD to see the run train", TIMEOUT,
                 "Progressing", message -> message.startsWith("Pod ") && message.contains(" runs on node kwok-gpu-"));
@@ -77,13 +82,55 @@ class ArgoCdSyncIT {
         assertTrue(Fixtures.get(client, RUN).getSpec().getRunPolicy().isSuspend());
     }
 
+    /**
+     * Changing what a run trains in Git fails the sync with the API server's message and leaves the run as it was;
+     * a run removed from Git is not deleted (prune: false) but shown as requiring pruning, until a person deletes it.
+     * The test leaves Git and the cluster agreeing again.
+     */
+    @Test
+    void aSpecChangeInGitFailsTheSyncAndARunRemovedFromGitStaysUntilSomeoneDeletesIt() {
+        argoCd.commitRuns("add " + EDITED, Map.of(EDITED, manifest(EDITED, "epochs: 3")));
+        argoCd.awaitRunHealth(application, EDITED, "Argo CD to sync the second run", TIMEOUT, "Progressing",
+                message -> true);
+
+        argoCd.commitRuns("train longer", Map.of(EDITED, manifest(EDITED, "epochs: 7")));
+        JsonNode failed = Await.until("Argo CD's sync of the edited spec to fail", TIMEOUT,
+                () -> JSON.valueToTree(argoCd.application(application).get()).path("status").path("operationState"),
+                operation -> "Failed".equals(operation.path("phase").asText())
+                        && operation.toString().contains(EDITED));
+        assertTrue(failed.toString().contains(
+                "spec.training is immutable once the run exists; create a new TrainingRun instead"), failed.toString());
+        assertEquals("OutOfSync", argoCd.runEntry(application, EDITED).path("status").asText());
+        assertEquals(3, Fixtures.get(client, EDITED).getSpec().getTraining().getEpochs());
+
+        argoCd.removeRuns("remove " + EDITED, EDITED);
+        JsonNode removed = argoCd.awaitRunEntry(application, EDITED, "Argo CD to see the run removed from Git",
+                TIMEOUT, entry -> entry.path("requiresPruning").asBoolean());
+        assertEquals("OutOfSync", removed.path("status").asText(), removed.toString());
+        assertNotNull(Fixtures.get(client, EDITED), "not pruned");
+
+        Fixtures.runs(client).withName(EDITED).delete();
+        Await.until("the Application to be Synced without the run", TIMEOUT, () -> {
+            argoCd.refresh(application);
+            return argoCd.runEntry(application, EDITED) == null && "Synced".equals(argoCd.syncStatus(application));
+        });
+    }
+
     /** The run's file in Git: what a user writes, every other field left to the CRD's defaults. */
     private static void commitRun(boolean suspend) {
-        argoCd.commitRuns("suspend: " + suspend, Map.of(RUN, LocalArgoCd.runManifest(RUN, """
+        argoCd.commitRuns("suspend: " + suspend, Map.of(RUN, manifest(RUN, "suspend: " + suspend)));
+    }
+
+    /** A run on a fake GPU node, with {@code setting} (a field of runPolicy or training) in its spec. */
+    private static String manifest(String run, String setting) {
+        String policy = setting.startsWith("suspend") ? setting : "suspend: false";
+        String training = setting.startsWith("epochs") ? setting : "epochs: 3";
+        return LocalArgoCd.runManifest(run, """
                 {data: {volume: {persistentVolumeClaim: {claimName: %s}}},
                  checkpoints: {claimName: %s},
+                 training: {%s},
                  resources: {gpus: 1, nodeSelector: {%s: "true"}},
-                 runPolicy: {suspend: %s}}""".formatted(Fixtures.DATA_CLAIM, Fixtures.CHECKPOINT_CLAIM,
-                Fixtures.FAKE_NODE_LABEL, suspend))));
+                 runPolicy: {%s}}""".formatted(Fixtures.DATA_CLAIM, Fixtures.CHECKPOINT_CLAIM, training,
+                Fixtures.FAKE_NODE_LABEL, policy));
     }
 }

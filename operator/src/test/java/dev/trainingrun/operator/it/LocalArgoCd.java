@@ -124,6 +124,18 @@ public final class LocalArgoCd implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         git("add", ".");
+        commit(message);
+    }
+
+    /** Removes {@code <folder>/<name>.yaml} of each run from Git; commits to main. */
+    public void removeRuns(String message, String... runs) {
+        for (String run : runs) {
+            git("rm", "-q", RUNS + "/" + run + ".yaml");
+        }
+        commit(message);
+    }
+
+    private void commit(String message) {
         git("-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", message);
     }
 
@@ -154,12 +166,18 @@ public final class LocalArgoCd implements AutoCloseable {
      */
     public JsonNode awaitRunHealth(String application, String run, String what, Duration timeout, String status,
             Predicate<String> message) {
+        return awaitRunEntry(application, run, what, timeout,
+                entry -> status.equals(entry.path("health").path("status").asText())
+                        && message.test(entry.path("health").path("message").asText()));
+    }
+
+    /** The run's entry in the Application's status.resources once it satisfies {@code done}, refreshing each poll. */
+    public JsonNode awaitRunEntry(String application, String run, String what, Duration timeout,
+            Predicate<JsonNode> done) {
         return Await.until(what, timeout, () -> {
             refresh(application);
             return runEntry(application, run);
-        }, entry -> entry != null
-                && status.equals(entry.path("health").path("status").asText())
-                && message.test(entry.path("health").path("message").asText()));
+        }, entry -> entry != null && done.test(entry));
     }
 
     /** The run's entry in the Application's status.resources, or null. */
@@ -173,7 +191,7 @@ public final class LocalArgoCd implements AutoCloseable {
     }
 
     /** Asks Argo CD to compare Git and the cluster again now, rather than at its next periodic reconciliation. */
-    private void refresh(String application) {
+    public void refresh(String application) {
         application(application).edit(app -> {
             Map<String, String> annotations = new HashMap<>(app.getMetadata().getAnnotations() == null ? Map.of()
                     : app.getMetadata().getAnnotations());
