@@ -118,6 +118,7 @@ class ArgoCdE2EIT {
         assertTrue(message.startsWith("ErrImagePull: ") || message.startsWith("ImagePullBackOff: "), message);
         assertTrue(message.contains("trainingrun-tests/missing:0"), message);
         assertSynced(degraded);
+        assertEquals("Degraded", argoCd.health(application), "the worst of its runs' health");
 
         // Git sets runPolicy.suspend: false, so the action's true is a difference and selfHeal applies Git again:
         // the action's change (generation 2) and the sync that undoes it (generation 3).

@@ -158,6 +158,11 @@ public final class LocalArgoCd implements AutoCloseable {
         return JSON.valueToTree(application(application).get()).path("status").path("sync").path("status").asText();
     }
 
+    /** The Application's health status: Healthy, Progressing, Degraded, Suspended, Missing or Unknown. */
+    public String health(String application) {
+        return JSON.valueToTree(application(application).get()).path("status").path("health").path("status").asText();
+    }
+
     /**
      * The run's entry in the Application's status.resources (sync status, health status and message) once its health
      * matches. Each poll asks for a refresh, as {@code argocd app get --refresh} does: Argo CD 3.5 does not refresh an
