@@ -179,10 +179,14 @@ public final class LocalArgoCd implements AutoCloseable {
     /** The run's entry in the Application's status.resources once it satisfies {@code done}, refreshing each poll. */
     public JsonNode awaitRunEntry(String application, String run, String what, Duration timeout,
             Predicate<JsonNode> done) {
-        return Await.until(what, timeout, () -> {
+        JsonNode found = Await.until(what, timeout, () -> {
             refresh(application);
             return runEntry(application, run);
         }, entry -> entry != null && done.test(entry));
+        // What Argo CD said, in the test's report: the verdicts are the point of these tests.
+        System.out.printf("Argo CD on %s: %s %s: %s%n", run, found.path("status").asText(),
+                found.path("health").path("status").asText(), found.path("health").path("message").asText());
+        return found;
     }
 
     /** The run's entry in the Application's status.resources, or null. */
