@@ -95,7 +95,11 @@ class ArgoCdSyncIT {
 
         argoCd.commitRuns("train longer", Map.of(EDITED, manifest(EDITED, "epochs: 7")));
         JsonNode failed = Await.until("Argo CD's sync of the edited spec to fail", TIMEOUT,
-                () -> JSON.valueToTree(argoCd.application(application).get()).path("status").path("operationState"),
+                () -> {
+                    argoCd.refresh(application);
+                    return JSON.valueToTree(argoCd.application(application).get()).path("status")
+                            .path("operationState");
+                },
                 operation -> "Failed".equals(operation.path("phase").asText())
                         && operation.toString().contains(EDITED));
         assertTrue(failed.toString().contains(
