@@ -15,13 +15,17 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Argo CD itself syncing a TrainingRun from Git ({@link LocalArgoCd}), with the operator as it ships and the run on a
  * fake GPU node. Argo CD's own verdicts are read from the Application's status.
  */
 @OnLocalCluster
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the second leaves Git and the cluster agreeing only at its end
 class ArgoCdSyncIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String RUN = "synced";
@@ -63,6 +67,7 @@ class ArgoCdSyncIT {
     }
 
     @Test
+    @Order(1)
     void argoCdSyncsARunFromGitStaysSyncedAndJudgesItWithTheHealthCheck() {
         // Training on a fake GPU node: Argo CD's health is the script's, with the operator's message.
         JsonNode training = argoCd.awaitRunHealth(application, RUN, "Argo CD to see the run train", TIMEOUT,
@@ -88,6 +93,7 @@ class ArgoCdSyncIT {
      * The test leaves Git and the cluster agreeing again.
      */
     @Test
+    @Order(2)
     void aSpecChangeInGitFailsTheSyncAndARunRemovedFromGitStaysUntilSomeoneDeletesIt() {
         argoCd.commitRuns("add " + EDITED, Map.of(EDITED, manifest(EDITED, "epochs: 3")));
         argoCd.awaitRunHealth(application, EDITED, "Argo CD to sync the second run", TIMEOUT, "Progressing",
