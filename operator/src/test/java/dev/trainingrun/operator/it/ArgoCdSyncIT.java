@@ -100,18 +100,23 @@ class ArgoCdSyncIT {
                 message -> true);
 
         argoCd.commitRuns("train longer", Map.of(EDITED, manifest(EDITED, "epochs: 7")));
-        JsonNode failed = Await.until("Argo CD's sync of the edited spec to fail", TIMEOUT,
-                () -> {
-                    argoCd.refresh(application);
-                    return JSON.valueToTree(argoCd.application(application).get()).path("status")
-                            .path("operationState");
-                },
-                operation -> "Failed".equals(operation.path("phase").asText())
-                        && operation.toString().contains(EDITED));
-        assertTrue(failed.toString().contains(
+        // The run's result in the sync: Argo CD retries a failed automated sync, failing the same way each time.
+        JsonNode failed = Await.until("Argo CD's sync of the edited spec to fail", TIMEOUT, () -> {
+            argoCd.refresh(application);
+            for (JsonNode result : JSON.valueToTree(argoCd.application(application).get())
+                    .at("/status/operationState/syncResult/resources")) {
+                if (EDITED.equals(result.path("name").asText())) {
+                    return result;
+                }
+            }
+            return null;
+        }, result -> result != null && "SyncFailed".equals(result.path("status").asText()));
+        assertTrue(failed.path("message").asText().endsWith(
                 "spec.training is immutable once the run exists; create a new TrainingRun instead"), failed.toString());
         assertEquals("OutOfSync", argoCd.runEntry(application, EDITED).path("status").asText());
         assertEquals(3, Fixtures.get(client, EDITED).getSpec().getTraining().getEpochs());
+        // Its retries would apply that revision again, and create the run anew once it is deleted below.
+        argoCd.cli("app", "terminate-op", application);
 
         argoCd.removeRuns("remove " + EDITED, EDITED);
         JsonNode removed = argoCd.awaitRunEntry(application, EDITED, "Argo CD to see the run removed from Git",

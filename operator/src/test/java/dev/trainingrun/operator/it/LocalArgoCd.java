@@ -215,11 +215,15 @@ public final class LocalArgoCd implements AutoCloseable {
      * --resource-name RUN}, through Argo CD's API server; returns what the CLI printed, or throws with it.
      */
     public String runAction(String application, String action, String run) {
-        List<String> command = List.of(cluster.setting("TRAININGRUN_ARGOCD"),
-                "--server", cluster.setting("TRAININGRUN_ARGOCD_SERVER"), "--plaintext",
-                "app", "actions", "run", application, action,
-                "--group", "trainingrun.dev", "--kind", "TrainingRun", "--namespace", cluster.namespace(),
-                "--resource-name", run);
+        return cli("app", "actions", "run", application, action, "--group", "trainingrun.dev", "--kind", "TrainingRun",
+                "--namespace", cluster.namespace(), "--resource-name", run);
+    }
+
+    /** Runs the {@code argocd} CLI against Argo CD's API server; returns what it printed, or throws with it. */
+    public String cli(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(cluster.setting("TRAININGRUN_ARGOCD"),
+                "--server", cluster.setting("TRAININGRUN_ARGOCD_SERVER"), "--plaintext"));
+        command.addAll(List.of(arguments));
         try {
             Process process = inNetworkNamespace(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
