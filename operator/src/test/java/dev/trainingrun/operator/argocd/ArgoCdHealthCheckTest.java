@@ -93,7 +93,7 @@ class ArgoCdHealthCheckTest {
         for (String block : DocumentedArgocdCm.blocks()) {
             copies.add(HealthTests.YAML.readTree(block).path("data").path(DocumentedArgocdCm.HEALTH_KEY).asText());
         }
-        assertEquals(List.of(script), copies, "the argocd-cm snippet in " + DocumentedArgocdCm.GITOPS_DOC + " and "
+        assertEquals(List.of(script), copies, "the argocd-cm snippet in " + GitopsDoc.PATH + " and "
                 + HealthCheck.SCRIPT + " (copy the script into the snippet, indented by four spaces)");
     }
 
@@ -103,14 +103,14 @@ class ArgoCdHealthCheckTest {
         JsonNode actions = HealthTests.YAML.readTree(DocumentedArgocdCm.data().path(DocumentedArgocdCm.ACTIONS_KEY)
                 .asText());
         assertEquals(Files.readString(ActionTests.DIRECTORY.resolve("discovery.lua")),
-                actions.path("discovery.lua").asText(), "discovery.lua in " + DocumentedArgocdCm.GITOPS_DOC);
+                actions.path("discovery.lua").asText(), "discovery.lua in " + GitopsDoc.PATH);
         List<String> names = new ArrayList<>();
         for (JsonNode definition : actions.path("definitions")) {
             String name = definition.path("name").asText();
             names.add(name);
             assertEquals(Files.readString(ActionTests.DIRECTORY.resolve(Path.of(name, "action.lua"))),
-                    definition.path("action.lua").asText(), name + "/action.lua in " + DocumentedArgocdCm.GITOPS_DOC);
+                    definition.path("action.lua").asText(), name + "/action.lua in " + GitopsDoc.PATH);
         }
-        assertEquals(List.of("suspend", "resume"), names, "the actions in " + DocumentedArgocdCm.GITOPS_DOC);
+        assertEquals(List.of("suspend", "resume"), names, "the actions in " + GitopsDoc.PATH);
     }
 }

@@ -56,7 +56,7 @@ class ArgoCdResourceOverridesTest {
     void theDocumentedConfigMapLeavesTheStandardLibrariesOff() {
         assertTrue(DocumentedArgocdCm.data().path(DocumentedArgocdCm.HEALTH_KEY).isTextual());
         assertFalse(DocumentedArgocdCm.data().has(DocumentedArgocdCm.OPEN_LIBS_KEY),
-                DocumentedArgocdCm.OPEN_LIBS_KEY + " is set in " + DocumentedArgocdCm.GITOPS_DOC);
+                DocumentedArgocdCm.OPEN_LIBS_KEY + " is set in " + GitopsDoc.PATH);
     }
 
     /** Argo CD without open libraries has no string library: a script calling string.format fails there. */
