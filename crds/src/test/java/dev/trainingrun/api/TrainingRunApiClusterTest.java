@@ -187,7 +187,9 @@ class TrainingRunApiClusterTest {
                 "best", Map.of("epoch", 2, "valAccuracy", 0.9)));
 
         List<String> lines = kubectl("get", "tr", "columns").orThrow().output().lines().toList();
-        assertEquals(List.of("NAME", "PHASE", "EPOCH", "VAL-ACC", "BEST", "AGE"), List.of(lines.get(0).split("\\s+")));
+        assertEquals(List.of("NAME", "PHASE", "QUEUED", "EPOCH", "VAL-ACC", "BEST", "AGE"),
+                List.of(lines.get(0).split("\\s+")));
+        // QUEUED is empty for a run without a Kueue queue
         assertEquals(List.of("columns", "Running", "3", "0.875", "0.9"),
                 List.of(lines.get(1).split("\\s+")).subList(0, 5));
     }

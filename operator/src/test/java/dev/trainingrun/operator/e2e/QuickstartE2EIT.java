@@ -78,7 +78,7 @@ class QuickstartE2EIT {
         TrainingRun done = e2e.awaitFinished(name, TIMEOUT);
         assertEquals(Phase.Succeeded, done.getStatus().getPhase(), () -> e2e.logs(name));
 
-        // kubectl get tr, while it ran: NAME PHASE EPOCH VAL-ACC BEST AGE
+        // kubectl get tr, while it ran: NAME PHASE QUEUED EPOCH VAL-ACC BEST AGE, QUEUED empty (no Kueue queue)
         String[] columns = row.strip().split("\\s+");
         assertEquals(6, columns.length, row);
         assertEquals(List.of(name, "Running"), List.of(columns[0], columns[1]), row);
