@@ -205,7 +205,9 @@ class KueueIT {
             GenericKubernetesResource object = client.getKubernetesSerialization()
                     .unmarshal(document, GenericKubernetesResource.class);
             if ("LocalQueue".equals(object.getKind())) {
+                // The test's own namespace, where a LocalQueue of the test's already has the example's name.
                 object.getMetadata().setNamespace(namespace);
+                object.getMetadata().setName("example-" + object.getMetadata().getName());
             }
             client.resource(object).dryRun().create();
             kinds.add(object.getKind());
