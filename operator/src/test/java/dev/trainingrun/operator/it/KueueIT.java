@@ -94,8 +94,11 @@ class KueueIT {
 
         TrainingRun waiting = Await.until("third to wait in its queue with its place", TIMEOUT,
                 () -> get(client, "third"), run -> condition(run, "Queued")
+                        // Kueue's visibility API may list the Workload a moment before its scheduler says why it
+                        // waits: both must reach the message.
                         .filter(queued -> "True".equals(queued.getStatus())
-                                && queued.getMessage().contains("at position 1")).isPresent());
+                                && queued.getMessage().contains("at position 1")
+                                && queued.getMessage().contains("nvidia.com/gpu")).isPresent());
         assertEquals(Phase.Pending, waiting.getStatus().getPhase());
         String message = condition(waiting, "Queued").orElseThrow().getMessage();
         assertTrue(message.contains("LocalQueue \"" + QUEUE + "\"") && message.contains("nvidia.com/gpu"), message);
