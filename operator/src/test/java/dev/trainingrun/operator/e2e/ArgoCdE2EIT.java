@@ -104,8 +104,7 @@ class ArgoCdE2EIT {
         assertTrue(healthy.path("health").path("message").asText()
                 .startsWith(Fixtures.condition(finished, "Succeeded").orElseThrow().getMessage()), healthy.toString());
         assertSynced(healthy);
-        String log = e2e.logs(TRAINED);
-        assertTrue(log.contains("the last attempt was stopped at step " + savedAt + "; 0 step(s)"), log);
+        e2e.assertContinuedAfterStop(TRAINED, savedAt);
     }
 
     @Test

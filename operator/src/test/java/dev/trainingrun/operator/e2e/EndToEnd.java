@@ -2,6 +2,7 @@ package dev.trainingrun.operator.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -106,6 +107,15 @@ final class EndToEnd implements AutoCloseable {
     /** The run's Job (named after the run). */
     Job job(String run) {
         return client.batch().v1().jobs().inNamespace(cluster.namespace()).withName(run).get();
+    }
+
+    /**
+     * Asserts that the run's later pod continued from the step checkpoint its stopped pod saved at step
+     * {@code savedAt}, with no step redone, as the trainer logs it at start.
+     */
+    void assertContinuedAfterStop(String run, long savedAt) {
+        String log = logs(run);
+        assertTrue(log.contains("the last attempt was stopped at step " + savedAt + "; 0 step(s)"), log);
     }
 
     /**

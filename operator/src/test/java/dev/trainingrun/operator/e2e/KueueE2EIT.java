@@ -83,8 +83,7 @@ class KueueE2EIT {
         assertEquals("False", Fixtures.condition(low, "Preempted").orElseThrow().getStatus(),
                 "Kueue clears its Preempted condition when it admits the run again");
         assertEquals(2, low.getStatus().getAttempts());
-        String resumedLog = e2e.logs("low");
-        assertTrue(resumedLog.contains("the last attempt was stopped at step " + savedAt + "; 0 step(s)"), resumedLog);
+        e2e.assertContinuedAfterStop("low", savedAt);
         Interruptions interruptions = low.getStatus().getInterruptions();
         assertEquals(List.of(1, 0L, "Stopped"), List.of(interruptions.getCount(), interruptions.getStepsRedone(),
                 interruptions.getLastCause()));
@@ -114,8 +113,7 @@ class KueueE2EIT {
         assertEquals(Phase.Succeeded, waiting.getStatus().getPhase(), () -> e2e.logs("waiting"));
         TrainingRun paused = e2e.awaitFinished("paused", TIMEOUT);
         assertEquals(Phase.Succeeded, paused.getStatus().getPhase(), () -> e2e.logs("paused"));
-        String resumedLog = e2e.logs("paused");
-        assertTrue(resumedLog.contains("the last attempt was stopped at step " + savedAt + "; 0 step(s)"), resumedLog);
+        e2e.assertContinuedAfterStop("paused", savedAt);
         assertEquals(0L, paused.getStatus().getInterruptions().getStepsRedone());
         e2e.assertEndsAs("steady", paused, TIMEOUT);
     }

@@ -104,9 +104,7 @@ class ResumeE2EIT {
         suspend("paused", false);
         TrainingRun finished = e2e.awaitFinished("paused", TIMEOUT);
         assertEquals(Phase.Succeeded, finished.getStatus().getPhase(), () -> e2e.logs("paused"));
-        String resumedLog = e2e.logs("paused");
-        assertTrue(resumedLog.contains("the last attempt was stopped at step " + savedAt + "; 0 step(s)"),
-                resumedLog);
+        e2e.assertContinuedAfterStop("paused", savedAt);
         assertEquals(ALL_EPOCHS, EndToEnd.statusEpochs(finished));
         assertEquals(ALL_EPOCHS, e2e.metrics(finished).stream().map(m -> m.get("epoch").asInt()).toList());
         assertEquals(0L, finished.getStatus().getInterruptions().getStepsRedone());
