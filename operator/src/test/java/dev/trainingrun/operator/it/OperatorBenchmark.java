@@ -11,28 +11,34 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.Watchable;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.dsl.Watchable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Issue 7's benchmark: applies N TrainingRuns (500 by default) for the fake GPU nodes against the operator as it
- * ships, and prints apply-to-Job latency (p50, p99), the time until every pod runs, the operator's resident memory
- * and CPU time, and its status writes per run. Run it with {@code hack/benchmark-operator}; not a test.
- * BENCHMARK_JVM_OPTIONS, BENCHMARK_WARMUP and BENCHMARK_RATE vary the JVM, its warm-up and the arrival rate.
+ * The operator benchmark (issues 7 and 19): creates N runs (500 by default) for the fake GPU nodes against our
+ * operator as it ships and, in the same run on the same nodes, against the peer (the Kubeflow training-operator's
+ * PyTorchJob, see {@link KubeflowTrainingOperator}), one after the other, and prints for each: run created → first
+ * object (our Job, the peer's pod) p50/p90/p99/max, the time until all of those exist and all pods run, the
+ * operator's resident memory and CPU time, then both side by side with their ratios. Run it with
+ * {@code hack/benchmark-operator}; not a test. BENCHMARK_JVM_OPTIONS, BENCHMARK_WARMUP and BENCHMARK_RATE vary our
+ * JVM, the warm-up and the arrival rate; without BENCHMARK_PEER_BINARY only ours is measured.
  */
 public final class OperatorBenchmark {
     private static final int NODES = 16;
@@ -43,16 +49,48 @@ public final class OperatorBenchmark {
     /** Linux reports process CPU time in clock ticks of 1/100 s. */
     private static final double TICKS_PER_SECOND = 100.0;
 
+    /** What one operator achieved; times in nanoseconds of {@link System#nanoTime()}, memory in kB. */
+    private record Figures(Contender contender, int runs, int warmUp, long creating, List<Long> latencies,
+            long allWorkloads, long allRunning, long residentKb, long peakKb, double cpuSeconds,
+            OptionalDouble statusWrites) {
+    }
+
     private final Map<String, Long> runSeen = new ConcurrentHashMap<>();
-    private final Map<String, Long> jobSeen = new ConcurrentHashMap<>();
+    private final Map<String, Long> workloadSeen = new ConcurrentHashMap<>();
     private final Map<String, Long> podRunning = new ConcurrentHashMap<>();
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         Path kubeconfig = Path.of(System.getenv("KUBECONFIG"));
+        List<String> jvmOptions = jvmOptions();
+        List<Contender> contenders = new ArrayList<>();
+        contenders.add(new TrainingRunContender(kubeconfig, jvmOptions));
+        String peer = System.getenv(KubeflowTrainingOperator.BINARY_ENV);
+        if (peer != null && !peer.isBlank()) {
+            contenders.add(new KubeflowTrainingOperator(Path.of(peer),
+                    Path.of(System.getenv(KubeflowTrainingOperator.CRD_ENV)), kubeconfig));
+        }
         int exitCode = 0;
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            new OperatorBenchmark().run(client, kubeconfig, runs);
+            createNodes(client);
+            try {
+                System.out.printf("%n## Operator benchmark: %d runs on %d fake nodes of %d GPUs%n", runs, NODES,
+                        GPUS_PER_NODE);
+                System.out.printf("%nOur operator's JVM options: %s%n",
+                        jvmOptions.isEmpty() ? "(none)" : String.join(" ", jvmOptions));
+                List<Figures> results = new ArrayList<>();
+                for (Contender contender : contenders) {
+                    // Printed at once: a later contender that fails leaves the earlier one's figures.
+                    Figures figures = new OperatorBenchmark().measure(client, contender, runs);
+                    print(figures);
+                    results.add(figures);
+                }
+                if (results.size() == 2) {
+                    compare(results.get(0), results.get(1));
+                }
+            } finally {
+                deleteNodes(client);
+            }
         } catch (Exception e) {
             e.printStackTrace();
             exitCode = 1;
@@ -61,88 +99,114 @@ public final class OperatorBenchmark {
         System.exit(exitCode);
     }
 
-    private void run(KubernetesClient client, Path kubeconfig, int runs) throws Exception {
+    /** Runs the contender's part in a namespace of its own, which it leaves empty and deleted. */
+    private Figures measure(KubernetesClient client, Contender contender, int runs) throws Exception {
         String namespace = "bench-" + Long.toHexString(System.currentTimeMillis());
-        Fixtures.installCrd(client);
+        System.err.printf("[benchmark] %s: %d runs in namespace %s%n", contender.name(), runs, namespace);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build()).create();
         client.serviceAccounts().inNamespace(namespace).withName("default")
                 .waitUntilCondition(sa -> sa != null, 60, TimeUnit.SECONDS);
-        Fixtures.createBoundClaims(client, namespace);
-        createNodes(client);
-        List<String> jvmOptions = jvmOptions();
-        OperatorProcess operator = OperatorProcess.start("benchmark", kubeconfig,
-                Map.of("TRAININGRUN_OPERATOR_NAMESPACES", namespace), jvmOptions);
         List<Watch> watches = new ArrayList<>();
-        try {
+        try (Contender.Running operator = contender.start(client, namespace)) {
             int warmUp = warmUpRuns();
             if (warmUp > 0) {
-                warmUp(client, namespace, warmUp);
+                createRuns(client, contender, namespace, "warm-up-", warmUp);
+                Await.until("the warm-up runs' pods to run", DEADLINE, () -> client.pods().inNamespace(namespace)
+                        .list().getItems().stream().filter(pod -> contender.runOf(pod).isPresent())
+                        .filter(pod -> "Running".equals(pod.getStatus().getPhase())).count() == warmUp);
+                contender.deleteRuns(client, namespace);
             }
-            double writesBefore = counter(operator.metrics(), "trainingrun_status_writes_total");
+            OptionalDouble writesBefore = operator.statusWrites();
             double cpuBefore = cpuSeconds(operator.pid());
-            watches.add(watch(client.resources(TrainingRun.class).inNamespace(namespace),
-                    (action, run) -> seen(runSeen, action, run.getMetadata().getName())));
-            watches.add(watch(client.batch().v1().jobs().inNamespace(namespace),
-                    (action, job) -> seen(jobSeen, action, job.getMetadata().getName())));
+            watches.add(contender.watchRuns(client, namespace, (action, run) -> seen(runSeen, action, run)));
+            watches.add(contender.watchWorkloads(client, namespace,
+                    (action, run) -> seen(workloadSeen, action, run)));
             watches.add(watch(client.pods().inNamespace(namespace), (action, pod) -> {
                 if ("Running".equals(pod.getStatus().getPhase())) {
-                    seen(podRunning, action, pod.getMetadata().getLabels().get(Fixtures.RUN_LABEL));
+                    contender.runOf(pod).ifPresent(run -> seen(podRunning, action, run));
                 }
             }));
 
             long start = System.nanoTime();
-            applyRuns(client, namespace, MEASURED, runs);
-            long applied = System.nanoTime();
-            awaitAll("Jobs", jobSeen, runs);
-            awaitAll("running pods", podRunning, runs);
-            // Let the last status writes land before counting them.
-            Await.until("every run to show Running", DEADLINE, () -> client.resources(TrainingRun.class)
-                    .inNamespace(namespace).list().getItems().stream()
-                    .filter(r -> r.getMetadata().getName().startsWith(MEASURED) && r.getStatus() != null && r.getStatus().getPhase() != null
-                            && r.getStatus().getPhase().name().equals("Running")).count() == runs);
-
+            createRuns(client, contender, namespace, MEASURED, runs);
+            long created = System.nanoTime();
+            awaitAll(workloadSeen, runs, contender.workloadKind() + "s");
+            awaitAll(podRunning, runs, "running pods");
+            OptionalDouble writes = OptionalDouble.empty();
+            if (writesBefore.isPresent()) {
+                // Let the last status writes land before counting them.
+                Await.until("every run to show Running", DEADLINE, () -> client.resources(TrainingRun.class)
+                        .inNamespace(namespace).list().getItems().stream()
+                        .filter(r -> r.getMetadata().getName().startsWith(MEASURED) && r.getStatus() != null
+                                && r.getStatus().getPhase() != null
+                                && r.getStatus().getPhase().name().equals("Running")).count() == runs);
+                writes = OptionalDouble.of(operator.statusWrites().getAsDouble() - writesBefore.getAsDouble());
+            }
             List<Long> latencies = runSeen.keySet().stream()
-                    .map(name -> jobSeen.get(name) - runSeen.get(name)).sorted().toList();
-            double writes = counter(operator.metrics(), "trainingrun_status_writes_total") - writesBefore;
-            double cpu = cpuSeconds(operator.pid()) - cpuBefore;
+                    .map(name -> workloadSeen.get(name) - runSeen.get(name)).sorted().toList();
             Map<String, Long> memory = memoryKb(operator.pid());
-            System.out.printf("%n## Operator benchmark: %d TrainingRuns on %d fake nodes of %d GPUs%n%n",
-                    runs, NODES, GPUS_PER_NODE);
-            System.out.printf("| figure | value |%n|---|---|%n");
-            System.out.printf("| operator JVM options | %s |%n", jvmOptions.isEmpty() ? "(none)" : String.join(" ", jvmOptions));
-            System.out.printf("| runs the operator handled before (warm-up) | %d |%n", warmUp);
-            System.out.printf("| creating the %d runs (8 client threads%s) | %.1f s |%n", runs,
-                    rate() > 0 ? ", paced at " + rate() + " runs/s" : "", seconds(applied - start));
-            System.out.printf("| run created → Job created, p50 | %d ms |%n", millis(percentile(latencies, 50)));
-            System.out.printf("| run created → Job created, p90 | %d ms |%n", millis(percentile(latencies, 90)));
-            System.out.printf("| run created → Job created, p99 | %d ms |%n", millis(percentile(latencies, 99)));
-            System.out.printf("| run created → Job created, max | %d ms |%n", millis(latencies.get(latencies.size() - 1)));
-            System.out.printf("| first run created → all %d Jobs created | %.1f s |%n", runs, seconds(last(jobSeen) - first(runSeen)));
-            System.out.printf("| first run created → all %d pods Running | %.1f s |%n", runs, seconds(last(podRunning) - first(runSeen)));
-            System.out.printf("| operator resident memory at the end (VmRSS) | %d MB |%n", memory.get("VmRSS") / 1024);
-            System.out.printf("| operator resident memory, peak (VmHWM) | %d MB |%n", memory.get("VmHWM") / 1024);
-            System.out.printf("| operator CPU time during the benchmark | %.1f s |%n", cpu);
-            System.out.printf("| operator CPU time since its start | %.1f s |%n", cpuSeconds(operator.pid()));
-            System.out.printf("| status writes per run (to Running) | %.2f |%n", writes / runs);
+            return new Figures(contender, runs, warmUp, created - start, latencies,
+                    last(workloadSeen) - first(runSeen), last(podRunning) - first(runSeen),
+                    memory.get("VmRSS"), memory.get("VmHWM"), cpuSeconds(operator.pid()) - cpuBefore, writes);
         } finally {
             watches.forEach(Watch::close);
-            operator.stop();
-            cleanUp(client, namespace);
+            cleanUp(client, contender, namespace);
         }
     }
 
-    /** Every step runs even when one before it fails, so a broken benchmark leaves no fake nodes behind. */
-    private static void cleanUp(KubernetesClient client, String namespace) {
+    private static void print(Figures f) {
+        String first = f.contender().workloadKind();
+        System.out.printf("%n### %s%n%n| figure | value |%n|---|---|%n", f.contender().name());
+        System.out.printf("| runs the operator handled before (warm-up) | %d |%n", f.warmUp());
+        System.out.printf("| creating the %d runs (8 client threads%s) | %.1f s |%n", f.runs(),
+                rate() > 0 ? ", paced at " + rate() + " runs/s" : "", seconds(f.creating()));
+        for (int percent : new int[] {50, 90, 99}) {
+            System.out.printf("| run created → %s created, p%d | %d ms |%n", first, percent,
+                    millis(percentile(f.latencies(), percent)));
+        }
+        System.out.printf("| run created → %s created, max | %d ms |%n", first,
+                millis(f.latencies().get(f.latencies().size() - 1)));
+        System.out.printf("| first run created → all %d %ss created | %.1f s |%n", f.runs(), first,
+                seconds(f.allWorkloads()));
+        System.out.printf("| first run created → all %d pods Running | %.1f s |%n", f.runs(),
+                seconds(f.allRunning()));
+        System.out.printf("| resident memory at the end (VmRSS) | %d MB |%n", f.residentKb() / 1024);
+        System.out.printf("| resident memory, peak (VmHWM) | %d MB |%n", f.peakKb() / 1024);
+        System.out.printf("| CPU time during the benchmark | %.1f s |%n", f.cpuSeconds());
+        f.statusWrites().ifPresent(writes ->
+                System.out.printf("| status writes per run (to Running) | %.2f |%n", writes / f.runs()));
+    }
+
+    /** Both operators side by side; a ratio above 1 means ours took more (time, memory, CPU) than the peer. */
+    private static void compare(Figures ours, Figures peer) {
+        System.out.printf("%n### Side by side%n%n| figure | %s | %s | ours / peer |%n|---|---:|---:|---:|%n",
+                ours.contender().name(), peer.contender().name());
+        row("creating the runs (s)", ours, peer, f -> seconds(f.creating()));
+        row("run created → first object (Job / pod), p50 (ms)", ours, peer,
+                f -> millis(percentile(f.latencies(), 50)));
+        row("run created → first object (Job / pod), p99 (ms)", ours, peer,
+                f -> millis(percentile(f.latencies(), 99)));
+        row("first run created → all first objects (s)", ours, peer, f -> seconds(f.allWorkloads()));
+        row("first run created → all pods Running (s)", ours, peer, f -> seconds(f.allRunning()));
+        row("resident memory, peak (MB)", ours, peer, f -> f.peakKb() / 1024.0);
+        row("CPU time during the benchmark (s)", ours, peer, Figures::cpuSeconds);
+        row("CPU time per run (ms)", ours, peer, f -> f.cpuSeconds() * 1000 / f.runs());
+    }
+
+    private static void row(String figure, Figures ours, Figures peer, ToDoubleFunction<Figures> value) {
+        double a = value.applyAsDouble(ours);
+        double b = value.applyAsDouble(peer);
+        System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %s |%n", figure, a, b,
+                b > 0 ? String.format(Locale.ROOT, "%.2fx", a / b) : "-");
+    }
+
+    /** Every step runs even when one before it fails, so a broken benchmark leaves nothing behind. */
+    private static void cleanUp(KubernetesClient client, Contender contender, String namespace) {
         List<Runnable> steps = List.of(
-                () -> Fixtures.deleteRuns(client, namespace),
+                () -> contender.deleteRuns(client, namespace),
                 () -> client.namespaces().withName(namespace).delete(),
-                () -> Fixtures.deleteBoundClaimVolumes(client, namespace),
-                () -> {
-                    for (int i = 0; i < NODES; i++) {
-                        client.nodes().withName(NODE_PREFIX + i).delete();
-                    }
-                });
+                () -> Fixtures.deleteBoundClaimVolumes(client, namespace));
         for (Runnable step : steps) {
             try {
                 step.run();
@@ -152,14 +216,20 @@ public final class OperatorBenchmark {
         }
     }
 
+    private static void deleteNodes(KubernetesClient client) {
+        for (int i = 0; i < NODES; i++) {
+            client.nodes().withName(NODE_PREFIX + i).delete();
+        }
+    }
+
     /** Records when a measured run's object was first seen; the warm-up's leftovers do not count. */
     private static void seen(Map<String, Long> times, Watcher.Action action, String run) {
-        if (action != Watcher.Action.DELETED && run.startsWith(MEASURED)) {
+        if (action != Watcher.Action.DELETED && run != null && run.startsWith(MEASURED)) {
             times.putIfAbsent(run, System.nanoTime());
         }
     }
 
-    /** What the operator runs with; BENCHMARK_JVM_OPTIONS overrides, e.g. to compare heap settings. */
+    /** What our operator runs with; BENCHMARK_JVM_OPTIONS overrides, e.g. to compare heap settings. */
     private static List<String> jvmOptions() {
         String options = System.getenv("BENCHMARK_JVM_OPTIONS");
         return options == null || options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
@@ -181,19 +251,10 @@ public final class OperatorBenchmark {
         }
     }
 
-    /** BENCHMARK_WARMUP runs are made and removed first, so that the figures show a warmed-up JVM (0: a cold one). */
+    /** BENCHMARK_WARMUP runs are made and removed first, so that the figures show a warmed-up operator. */
     private static int warmUpRuns() {
         String warmUp = System.getenv("BENCHMARK_WARMUP");
         return warmUp == null || warmUp.isBlank() ? 0 : Integer.parseInt(warmUp.trim());
-    }
-
-    private static void warmUp(KubernetesClient client, String namespace, int runs) throws Exception {
-        applyRuns(client, namespace, "warm-up-", runs);
-        Await.until("the warm-up runs to run", DEADLINE, () -> client.resources(TrainingRun.class)
-                .inNamespace(namespace).list().getItems().stream()
-                .filter(r -> r.getStatus() != null && r.getStatus().getPhase() != null
-                        && r.getStatus().getPhase().name().equals("Running")).count() == runs);
-        Fixtures.deleteRuns(client, namespace);
     }
 
     /** BENCHMARK_RATE paces the measured runs (runs per second) instead of creating them as fast as possible. */
@@ -202,8 +263,8 @@ public final class OperatorBenchmark {
         return rate == null || rate.isBlank() ? 0 : Double.parseDouble(rate.trim());
     }
 
-    private static void applyRuns(KubernetesClient client, String namespace, String prefix, int runs)
-            throws Exception {
+    private static void createRuns(KubernetesClient client, Contender contender, String namespace, String prefix,
+            int runs) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         double rate = prefix.equals(MEASURED) ? rate() : 0;
         long start = System.nanoTime();
@@ -215,9 +276,8 @@ public final class OperatorBenchmark {
                     long due = start + (long) (i / rate * 1e9);
                     TimeUnit.NANOSECONDS.sleep(Math.max(0, due - System.nanoTime()));
                 }
-                TrainingRun run = Fixtures.fakeNodeRun(prefix + i, 1);
-                created.add(pool.submit(() -> client.resources(TrainingRun.class).inNamespace(namespace)
-                        .resource(run).create()));
+                String name = prefix + i;
+                created.add(pool.submit(() -> contender.create(client, namespace, name)));
             }
             for (Future<?> future : created) {
                 future.get();
@@ -227,7 +287,7 @@ public final class OperatorBenchmark {
         }
     }
 
-    private static <T extends HasMetadata> Watch watch(Watchable<T> resources, BiConsumer<Watcher.Action, T> onEvent) {
+    static <T extends HasMetadata> Watch watch(Watchable<T> resources, BiConsumer<Watcher.Action, T> onEvent) {
         return resources.watch(new Watcher<T>() {
             @Override
             public void eventReceived(Action action, T resource) {
@@ -243,7 +303,7 @@ public final class OperatorBenchmark {
         });
     }
 
-    private static void awaitAll(String what, Map<String, Long> seen, int runs) {
+    private static void awaitAll(Map<String, Long> seen, int runs, String what) {
         Await.until("all " + runs + " " + what + " (" + seen.size() + " so far)", DEADLINE, () -> seen.size() >= runs);
     }
 
@@ -268,7 +328,7 @@ public final class OperatorBenchmark {
         return nanos / 1e9;
     }
 
-    private static double counter(String metrics, String name) {
+    static double counter(String metrics, String name) {
         return metrics.lines().filter(line -> line.startsWith(name + " "))
                 .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1))).findFirst().orElse(0);
     }

@@ -100,16 +100,17 @@ public final class OperatorProcess implements AutoCloseable {
     /** Ends the process at once, as a node failure or an OOM kill would: no shutdown hooks run. */
     public void kill() {
         process.destroyForcibly();
-        waitForExit();
+        awaitExit(process);
     }
 
     /** SIGTERM, as Kubernetes stops a pod: the operator finishes what it is doing and leaves. */
     public void stop() {
         process.destroy();
-        waitForExit();
+        awaitExit(process);
     }
 
-    private void waitForExit() {
+    /** Waits up to a minute for {@code process} to exit, then kills it. */
+    static void awaitExit(Process process) {
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -160,7 +161,8 @@ public final class OperatorProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A TCP port free on this machine now, for a process the tests start. */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
