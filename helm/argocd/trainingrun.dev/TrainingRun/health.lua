@@ -91,10 +91,15 @@ local function health()
 
   -- A finished run never starts again, so its outcome stands even when a later runPolicy edit is not observed yet.
   if phase == "Succeeded" then
-    -- The reason is always Completed; the message says where the outputs are.
+    -- The message says where the outputs are. The reason is Completed after the last epoch, or the stop rule
+    -- (spec.training.stopWhen) that ended the run early, which is worth showing.
     local succeeded = condition(status, "Succeeded")
     local message = succeeded ~= nil and type(succeeded.message) == "string" and succeeded.message ~= ""
       and succeeded.message or "Training finished."
+    if succeeded ~= nil and type(succeeded.reason) == "string" and succeeded.reason ~= ""
+      and succeeded.reason ~= "Completed" then
+      message = succeeded.reason .. ": " .. message
+    end
     local best = status.best
     if type(best) == "table" and type(best.valAccuracy) == "number" and type(best.epoch) == "number" then
       message = message .. " Best val-acc " .. fixed4(best.valAccuracy)
@@ -127,11 +132,15 @@ local function health()
     return "Suspended", explain(condition(status, "Suspended"), "spec.runPolicy.suspend is true.")
   end
 
-  -- Stuck runs need someone to act, except a pod waiting for free GPUs, which a busy cluster resolves by itself.
+  -- Stuck runs need someone to act, except a pod waiting for free GPUs, which a busy cluster resolves by itself, and
+  -- a fork waiting for the checkpoint its source run is training towards.
   local stuck = condition(status, "Stuck")
   if stuck ~= nil and stuck.status == "True" then
     if stuck.reason == "Unschedulable" then
       return "Progressing", explain(stuck, "The training pod cannot be scheduled yet.")
+    end
+    if stuck.reason == "SourceCheckpointPending" then
+      return "Progressing", explain(stuck, "Waiting for the source run's checkpoint.")
     end
     return "Degraded", explain(stuck, "The run is stuck.")
   end

@@ -19,7 +19,12 @@ public enum TrainerExitCode {
      * after saving a step checkpoint; the next pod continues at the next step. Not a failure: never counted against
      * the backoff limit.
      */
-    STOPPED(3);
+    STOPPED(3),
+    /**
+     * A training step's loss was not finite ({@link StopReason#Diverged}): the run fails at once, since training on
+     * from such weights is never useful; none of them was saved, and the message printed last names the step.
+     */
+    DIVERGED(4);
 
     private final int code;
 
@@ -27,7 +32,7 @@ public enum TrainerExitCode {
         this.code = code;
     }
 
-    /** The process exit status, 0 to 3. */
+    /** The process exit status, 0 to 4. */
     public int code() {
         return code;
     }

@@ -1,6 +1,8 @@
 package dev.trainingrun.api;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the operator promises the training pod, and what the trainer relies on: the command line, the mounts, the
@@ -21,14 +23,29 @@ public final class TrainerPod {
     public static final String DATA_DIR = "/data";
     /** The checkpoint claim; the run's own directory on it is {@link #runDirectory}. */
     public static final String CHECKPOINT_DIR = "/checkpoints";
+    /**
+     * A fork's source (spec.model.from): the source run's checkpoint claim, read-only; the source's directory on it
+     * is {@link #runDirectory} of the source run.
+     */
+    public static final String SOURCE_DIR = "/source";
     /** Scratch space on an emptyDir (the root filesystem is read-only); also {@code HOME}. */
     public static final String SCRATCH_DIR = "/tmp";
 
-    /** The trainer's subcommand and options, as {@code train --run M --data D --output O} spells them. */
+    /** The trainer's subcommand and options, as {@code train --run M --data D --output O
+     * --termination-message T} spells them. */
     public static final String TRAIN = "train";
     public static final String RUN_OPTION = "--run";
     public static final String DATA_OPTION = "--data";
     public static final String OUTPUT_OPTION = "--output";
+    /**
+     * Where the trainer writes why its run ended early ({@link EarlyStop}): the container's terminationMessagePath
+     * (Kubernetes' default), named to the trainer by {@code --termination-message}, so that a trainer run by hand
+     * writes none.
+     */
+    public static final String TERMINATION_MESSAGE_OPTION = "--termination-message";
+    public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
+    /** The source run's directory a fork starts from, as {@code --from DIR}; only for a run with spec.model.from. */
+    public static final String FROM_OPTION = "--from";
 
     /** The run's name and namespace, from the downward API: where the trainer reports its status. */
     public static final String RUN_NAME_ENV = "TRAININGRUN_NAME";
@@ -47,9 +64,15 @@ public final class TrainerPod {
         return run.getMetadata().getName() + "-" + run.getMetadata().getUid().substring(0, 8);
     }
 
-    /** The trainer container's arguments (the image's entrypoint is the trainer launcher). */
-    public static List<String> arguments(TrainingRun run) {
-        return List.of(TRAIN, RUN_OPTION, MANIFEST_DIR + "/" + MANIFEST_FILE, DATA_OPTION, DATA_DIR,
-                OUTPUT_OPTION, CHECKPOINT_DIR + "/" + runDirectory(run));
+    /**
+     * The trainer container's arguments (the image's entrypoint is the trainer launcher); for a fork, {@code source}
+     * is the run that spec.model.from names, whose directory the trainer reads under {@link #SOURCE_DIR}.
+     */
+    public static List<String> arguments(TrainingRun run, Optional<TrainingRun> source) {
+        List<String> arguments = new ArrayList<>(List.of(TRAIN, RUN_OPTION, MANIFEST_DIR + "/" + MANIFEST_FILE,
+                DATA_OPTION, DATA_DIR, OUTPUT_OPTION, CHECKPOINT_DIR + "/" + runDirectory(run),
+                TERMINATION_MESSAGE_OPTION, TERMINATION_MESSAGE_PATH));
+        source.ifPresent(from -> arguments.addAll(List.of(FROM_OPTION, SOURCE_DIR + "/" + runDirectory(from))));
+        return List.copyOf(arguments);
     }
 }

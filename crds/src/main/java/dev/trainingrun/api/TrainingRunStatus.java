@@ -91,6 +91,10 @@ public class TrainingRunStatus {
     @OwnedBy(StatusOwner.TRAINER)
     private ImageCounts images;
 
+    @JsonPropertyDescription("For a fork (spec.model.from): the run and checkpoint it started from.")
+    @OwnedBy(StatusOwner.TRAINER)
+    private StartedFrom startedFrom;
+
     public Long getObservedGeneration() {
         return observedGeneration;
     }
@@ -217,5 +221,13 @@ public class TrainingRunStatus {
 
     public void setImages(ImageCounts images) {
         this.images = images;
+    }
+
+    public StartedFrom getStartedFrom() {
+        return startedFrom;
+    }
+
+    public void setStartedFrom(StartedFrom startedFrom) {
+        this.startedFrom = startedFrom;
     }
 }

@@ -62,6 +62,10 @@ public class TrainingSpec {
     @Max(1024)
     private Integer intraOpThreads;
 
+    @JsonPropertyDescription("Rules that end the run early, checked after each epoch: a target validation accuracy "
+            + "and a patience. Left out: the run trains every epoch, unless its loss stops being finite.")
+    private StopWhen stopWhen;
+
     public int getEpochs() {
         return epochs;
     }
@@ -124,5 +128,13 @@ public class TrainingSpec {
 
     public void setIntraOpThreads(Integer intraOpThreads) {
         this.intraOpThreads = intraOpThreads;
+    }
+
+    public StopWhen getStopWhen() {
+        return stopWhen;
+    }
+
+    public void setStopWhen(StopWhen stopWhen) {
+        this.stopWhen = stopWhen;
     }
 }

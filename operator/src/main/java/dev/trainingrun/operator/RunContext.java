@@ -28,6 +28,9 @@ public interface RunContext {
     /** The Job controller's FailedCreate Events about the run's Job: admission refused its pod. */
     List<Event> failedCreates();
 
+    /** Another TrainingRun of the run's namespace, by name (a fork's source). */
+    Optional<TrainingRun> trainingRun(String name);
+
     /** A claim of the run's namespace, by name. */
     Optional<PersistentVolumeClaim> claim(String name);
 

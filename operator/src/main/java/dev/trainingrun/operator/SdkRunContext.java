@@ -45,6 +45,11 @@ final class SdkRunContext implements RunContext {
     }
 
     @Override
+    public Optional<TrainingRun> trainingRun(String name) {
+        return context.getPrimaryCache().get(new ResourceID(name, run.getMetadata().getNamespace()));
+    }
+
+    @Override
     public Optional<PersistentVolumeClaim> claim(String name) {
         return informer(PersistentVolumeClaim.class, TrainingRunReconciler.CLAIM)
                 .get(new ResourceID(name, run.getMetadata().getNamespace()));

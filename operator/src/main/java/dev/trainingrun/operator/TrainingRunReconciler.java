@@ -78,6 +78,8 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
     static final String CLAIM_EVENTS = "claim-events";
     /** How often a run that waits on Kueue's objects is looked at again ({@link #lookAgainIfQueued}). */
     static final Duration QUEUE_POLL = Duration.ofSeconds(5);
+    /** How often a fork that waits for its source, or its source's checkpoint, is looked at again. */
+    static final Duration SOURCE_POLL = Duration.ofSeconds(10);
 
     private final OperatorConfig config;
     private final SecurityPolicy policy;
@@ -154,6 +156,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
         Optional<Problem> problem = context.job().isPresent()
                 ? Optional.empty()
                 : RunValidator.validate(run, policy, name -> context.claim(name).isPresent())
+                        .or(() -> RunValidator.source(run, context::trainingRun))
                         .or(context::queueRefusal);
         // A finished run is never started again, even when its Job has been removed after ttlSecondsAfterFinished.
         boolean finished = isFinished(run.getStatus());
@@ -170,8 +173,19 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
         TrainingRunStatus status = StatusAggregator.derive(seen, now);
         statusWriter.write(run, servedCrd.writable(status), context);
         UpdateControl<TrainingRun> control = removeFinishedJob(run, status, seen.job(), context, now);
-        return isFinished(status) || control.getScheduleDelay().isPresent()
-                ? control : lookAgainIfQueued(seen, control);
+        if (isFinished(status) || control.getScheduleDelay().isPresent()) {
+            return control;
+        }
+        return waitsForSource(seen) ? control.rescheduleAfter(SOURCE_POLL) : lookAgainIfQueued(seen, control);
+    }
+
+    /**
+     * A fork whose source run does not exist yet, or has not saved the checkpoint it starts from: both are events of
+     * another run, so the fork is looked at again after {@link #SOURCE_POLL}.
+     */
+    private static boolean waitsForSource(Observation seen) {
+        return seen.problem().map(Problem::reason).filter(reason -> reason.equals(RunValidator.SOURCE_RUN_NOT_FOUND)
+                || reason.equals(RunValidator.SOURCE_CHECKPOINT_PENDING)).isPresent();
     }
 
     /**

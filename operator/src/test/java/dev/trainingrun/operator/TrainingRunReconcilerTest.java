@@ -3,6 +3,7 @@ package dev.trainingrun.operator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainingrun.api.CheckpointLocations;
 import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
@@ -82,6 +83,51 @@ class TrainingRunReconcilerTest {
         Condition stuck = condition(context.lastStatus(), "Stuck");
         assertEquals("ClaimNotFound", stuck.getReason());
         assertTrue(stuck.getMessage().startsWith("PersistentVolumeClaim \"images\""), stuck::getMessage);
+    }
+
+    @Test
+    void aForkWhoseSourceRunIsMissingWaitsWithNothingMadeAndIsLookedAtAgain() {
+        String fork = "{model: {from: {run: quickstart}}, " + RUN.substring(1);
+        FakeRunContext context = new FakeRunContext().withClaim("images");
+        UpdateControl<TrainingRun> control = reconciler.reconcile(Runs.run("fork", fork), context);
+        assertEquals(0, context.dependentsReconciled);
+        assertEquals(Phase.Pending, context.lastStatus().getPhase());
+        Condition stuck = condition(context.lastStatus(), "Stuck");
+        assertEquals("SourceRunNotFound", stuck.getReason());
+        assertEquals("TrainingRun quickstart in namespace ml, named by spec.model.from.run, does not exist; the run "
+                + "starts as soon as it does.", stuck.getMessage());
+        assertEquals(Optional.of(TrainingRunReconciler.SOURCE_POLL.toMillis()), control.getScheduleDelay(),
+                "the source's creation is another run's event");
+
+        TrainingRun source = Runs.run("quickstart", RUN);
+        FakeRunContext training = new FakeRunContext().withClaim("images").withRun(source);
+        control = reconciler.reconcile(Runs.run("fork", fork), training);
+        assertEquals(0, training.dependentsReconciled);
+        assertEquals("SourceCheckpointPending", condition(training.lastStatus(), "Stuck").getReason());
+        assertEquals(Optional.of(TrainingRunReconciler.SOURCE_POLL.toMillis()), control.getScheduleDelay(),
+                "the source's checkpoint is another run's event too");
+
+        // As the source's trainer reports its best checkpoint.
+        source.setStatus(new TrainingRunStatus());
+        source.getStatus().setCheckpoints(new CheckpointLocations());
+        source.getStatus().getCheckpoints().setBest("checkpoints/best.safetensors");
+        FakeRunContext later = new FakeRunContext().withClaim("images").withRun(source);
+        reconciler.reconcile(Runs.run("fork", fork), later);
+        assertEquals(1, later.dependentsReconciled, "made once the source has its checkpoint");
+    }
+
+    @Test
+    void aForkOfAnotherNetworkFailsWithNothingMade() {
+        FakeRunContext context = new FakeRunContext().withClaim("images")
+                .withRun(Runs.run("quickstart", "{model: {numClasses: 3}, " + RUN.substring(1)));
+        reconciler.reconcile(Runs.run("fork", "{model: {numClasses: 4, from: {run: quickstart}}, "
+                + RUN.substring(1)), context);
+        assertEquals(0, context.dependentsReconciled);
+        assertEquals(Phase.Failed, context.lastStatus().getPhase());
+        Condition failed = condition(context.lastStatus(), "Failed");
+        assertEquals("SourceRunMismatch", failed.getReason());
+        assertTrue(failed.getMessage().contains("trains ResNet18 with 3 classes, and this run ResNet18 with 4"),
+                failed::getMessage);
     }
 
     @Test
@@ -218,6 +264,7 @@ class TrainingRunReconcilerTest {
         private Optional<Job> job = Optional.empty();
         private final List<Pod> pods = new ArrayList<>();
         private final List<PersistentVolumeClaim> claims = new ArrayList<>();
+        private final List<TrainingRun> runs = new ArrayList<>();
         private Optional<Problem> refusal = Optional.empty();
         private Optional<Problem> queueRefusal = Optional.empty();
         private Optional<KueueWorkload> workload = Optional.empty();
@@ -229,6 +276,11 @@ class TrainingRunReconcilerTest {
         FakeRunContext withClaim(String name) {
             claims.add(new PersistentVolumeClaimBuilder().withNewMetadata().withName(name).withNamespace("ml")
                     .withUid("uid-" + name).endMetadata().withNewStatus().withPhase("Bound").endStatus().build());
+            return this;
+        }
+
+        FakeRunContext withRun(TrainingRun run) {
+            runs.add(run);
             return this;
         }
 
@@ -254,6 +306,11 @@ class TrainingRunReconcilerTest {
         @Override
         public List<Event> failedCreates() {
             return List.of();
+        }
+
+        @Override
+        public Optional<TrainingRun> trainingRun(String name) {
+            return runs.stream().filter(run -> name.equals(run.getMetadata().getName())).findFirst();
         }
 
         @Override

@@ -5,7 +5,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.trainingrun.trainer.checkpoint.Checkpoints;
+import dev.trainingrun.trainer.checkpoint.Fork;
 import dev.trainingrun.trainer.checkpoint.RunIdentity;
+import dev.trainingrun.trainer.checkpoint.StateDictLoader;
 import dev.trainingrun.trainer.config.DeviceChoice;
 import dev.trainingrun.trainer.config.InvalidInputException;
 import dev.trainingrun.trainer.config.TrainingConfig;
@@ -15,6 +17,7 @@ import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.engine.Resumption;
 import dev.trainingrun.trainer.engine.StopRequest;
 import dev.trainingrun.trainer.engine.TrainingLoop;
+import dev.trainingrun.trainer.events.LoadedWeights;
 import dev.trainingrun.trainer.events.RunListener;
 import dev.trainingrun.trainer.events.RunResult;
 import dev.trainingrun.trainer.files.RunDirectory;
@@ -23,16 +26,20 @@ import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.output.RunFiles;
 import dev.trainingrun.trainer.output.SkippedImagesFile;
 import dev.trainingrun.trainer.output.Versions;
+import dev.trainingrun.trainer.safetensors.InvalidSafetensorsException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The library's entry point: {@code run(config) → RunResult}. Checks the devices and the data before anything
- * is trained (every bad-data error surfaces here), builds the network, continues from the run's newest readable
- * checkpoint when it resumes, and runs the loop; the run's files (config.json, metrics.jsonl, curves.png) are
- * always written, before the caller's listeners hear of anything.
+ * is trained (every bad-data error surfaces here), builds the network and puts the initial weights into it (checked
+ * before the run's folder is made), continues from the run's newest readable checkpoint when it resumes (a fork
+ * without one starts from its source's checkpoint, also checked before), and runs the loop; the run's files
+ * (config.json, metrics.jsonl, curves.png) are always written, before the caller's listeners hear of anything.
  */
 public final class RunTrainer {
     private static final String ENGINE = "PyTorch";
@@ -56,22 +63,54 @@ public final class RunTrainer {
         ImageDecoder decoder = ImageDecoder.forThisProcess();
         DataSets data = DataSets.open(config.trainDir(), config.valDir(), config.numClasses(), config.batchSize(),
                 decoder, config.loaderThreads());
-        RunDirectory run = openRunDirectory(config);
-        // Images an earlier attempt found unreadable while training stay unreadable: the same batches again.
-        List<SkippedImage> knownUnreadable = config.resume() ? SkippedImagesFile.read(run.skippedImages()) : List.of();
+        Optional<Fork> fork = Fork.of(config);
+        // A fork's source is checked before its folder is made, so that a wrong source leaves nothing behind; a fork
+        // that continues from checkpoints of its own does not need it.
+        fork.filter(source -> !config.resume() || !new RunDirectory(config.outputDir()).hasCheckpoint())
+                .ifPresent(Fork::find);
         try (NDManager manager = engine.newBaseManager(devices.get(0))) {
             Network network = Network.create(config.architecture(), config.numClasses(), config.seed(), manager);
+            // Before the run's folder is made, so that weights that do not fit leave nothing behind; a resumed run's
+            // checkpoint replaces them below.
+            Optional<LoadedWeights> weights = loadWeights(config, network);
+            if (config.freezeBackbone()) {
+                network.freezeBackbone();
+            }
+            RunDirectory run = openRunDirectory(config);
+            // Images an earlier attempt found unreadable while training stay unreadable: the same batches again.
+            List<SkippedImage> knownUnreadable = config.resume() ? SkippedImagesFile.read(run.skippedImages())
+                    : List.of();
             FusedAdamW optimizer = FusedAdamW.withWeightDecay(config.weightDecay(), TrainingLoop.schedule(config, data),
                     manager);
-            try (Checkpoints checkpoints = new Checkpoints(run, network, RunIdentity.of(config, data.train()),
-                    data.train().classes(), config.saveAfterEpoch(), config.keepCheckpoints(), clock)) {
+            try (Checkpoints checkpoints = new Checkpoints(run, network, RunIdentity.of(config, data.train(), weights),
+                    data.train().classes(), config.saveAfterEpoch(), config.keepCheckpoints(), clock, fork)) {
                 Resumption resumption = checkpoints.start(config.resume(), optimizer, devices);
                 List<RunListener> all = new ArrayList<>();
                 all.add(new RunFiles(run, config, Versions.of(engine), System.err));
                 all.addAll(listeners);
-                return new TrainingLoop(config, data, network, devices, all, checkpoints, optimizer, resumption,
-                        stop, clock, decoder, knownUnreadable).run(manager);
+                return new TrainingLoop(config, data, network, weights, devices, all, checkpoints, optimizer,
+                        resumption, stop, clock, decoder, knownUnreadable).run(manager);
             }
+        }
+    }
+
+    /** The initial weights put into {@code network}, if the run names any; a file that does not fit is bad input. */
+    private static Optional<LoadedWeights> loadWeights(TrainingConfig config, Network network) {
+        if (config.weights().isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = config.weights().get();
+        try {
+            return Optional.of(StateDictLoader.load(network, file));
+        } catch (InvalidSafetensorsException e) {
+            throw new InvalidInputException("spec.model.weights: " + file + " is not a state_dict saved as "
+                    + "safetensors: " + e.getMessage() + " (save PyTorch weights with "
+                    + "safetensors.torch.save_file(model.float().state_dict(), FILE))");
+        } catch (StateDictLoader.StateDictMismatchException e) {
+            throw new InvalidInputException("spec.model.weights: " + file + " does not fit " + config.architecture()
+                    + " with " + config.numClasses() + " classes: " + e.getMessage());
+        } catch (IOException e) {
+            throw new InvalidInputException("spec.model.weights: cannot read " + file + ": " + e);
         }
     }
 

@@ -39,6 +39,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +67,13 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
 
     @Override
     protected Job desired(TrainingRun run, Context<TrainingRun> context) {
-        return desiredJob(run, TrainerDefaults.from(config));
+        return desiredJob(run, TrainerDefaults.from(config), source(run, context));
+    }
+
+    /** A fork's source run (spec.model.from), which the reconciler has found before it made any object. */
+    private static Optional<TrainingRun> source(TrainingRun run, Context<TrainingRun> context) {
+        return Optional.ofNullable(run.getSpec().getModel().getFrom()).flatMap(from -> context.getPrimaryCache()
+                .get(new ResourceID(from.getRun(), run.getMetadata().getNamespace())));
     }
 
     /** Only the run policy counts: everything else was fixed when the Job was created. */
@@ -123,7 +131,8 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
         return patch;
     }
 
-    static Job desiredJob(TrainingRun run, TrainerDefaults defaults) {
+    /** The run's Job; {@code source} is a fork's source run (spec.model.from), whose checkpoint claim it reads. */
+    static Job desiredJob(TrainingRun run, TrainerDefaults defaults, Optional<TrainingRun> source) {
         RunPolicy policy = run.getSpec().getRunPolicy();
         Map<String, String> annotations = propagated(run.getMetadata().getAnnotations(), defaults);
         Map<String, String> jobAnnotations = new LinkedHashMap<>(annotations);
@@ -151,7 +160,7 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                             .withLabels(metadata.getLabels())
                             .withAnnotations(annotations)
                         .endMetadata()
-                        .withSpec(podSpec(run, defaults))
+                        .withSpec(podSpec(run, defaults, source))
                     .endTemplate()
                 .endSpec()
                 .build();
@@ -159,7 +168,8 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
 
     /**
      * How the Job counts a pod's end, by the trainer's exit code ({@link TrainerExitCode}) and Kubernetes' own
-     * disruption mark: invalid input fails the run at once (retrying cannot help); a pod stopped on request after
+     * disruption mark: invalid input and a diverged training fail the run at once (retrying cannot help: the same
+     * input, or the same checkpoint and seed, come to the same end); a pod stopped on request after
      * saving its step checkpoint, and one disrupted by Kubernetes (eviction, preemption, a drained or tainted node,
      * a lost node: the DisruptionTarget condition), are replaced without counting against the backoff limit. Any
      * other end counts, as without a policy.
@@ -169,7 +179,8 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 .addNewRule()
                     .withAction("FailJob")
                     .withNewOnExitCodes().withContainerName(TrainerPod.CONTAINER).withOperator("In")
-                        .withValues(TrainerExitCode.INVALID_INPUT.code()).endOnExitCodes()
+                        .withValues(TrainerExitCode.INVALID_INPUT.code(), TrainerExitCode.DIVERGED.code())
+                        .endOnExitCodes()
                 .endRule()
                 .addNewRule()
                     .withAction("Ignore")
@@ -183,7 +194,7 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 .build();
     }
 
-    private static PodSpec podSpec(TrainingRun run, TrainerDefaults defaults) {
+    private static PodSpec podSpec(TrainingRun run, TrainerDefaults defaults, Optional<TrainingRun> source) {
         ResourceSpec resources = run.getSpec().getResources();
         return new PodSpecBuilder()
                 .withRestartPolicy("Never")
@@ -205,18 +216,28 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 .withTolerations(resources.getTolerations())
                 .withPriorityClassName(resources.getPriorityClassName())
                 .withSchedulerName(resources.getSchedulerName())
-                .withContainers(container(run, defaults))
-                .withVolumes(volumes(run))
+                .withContainers(container(run, defaults, source))
+                .withVolumes(volumes(run, source))
                 .build();
     }
 
-    private static Container container(TrainingRun run, TrainerDefaults defaults) {
+    private static Container container(TrainingRun run, TrainerDefaults defaults, Optional<TrainingRun> source) {
+        List<VolumeMount> mounts = new ArrayList<>(List.of(
+                mount("data", TrainerPod.DATA_DIR, true),
+                mount("config", TrainerPod.MANIFEST_DIR, true),
+                mount("checkpoints", TrainerPod.CHECKPOINT_DIR, false),
+                mount("scratch", TrainerPod.SCRATCH_DIR, false)));
+        // A fork reads its source's claim, read-only; when the source writes to this run's own claim, that volume is
+        // mounted a second time, read-only (a pod may mount one volume at several paths, but two volumes of one claim
+        // may never be set up on some storage).
+        source.ifPresent(from -> mounts.add(mount(sharesClaim(run, from) ? "checkpoints" : "source",
+                TrainerPod.SOURCE_DIR, true)));
         String image = run.getSpec().getImage() != null ? run.getSpec().getImage() : defaults.image();
         return new ContainerBuilder()
                 .withName(TrainerPod.CONTAINER)
                 .withImage(image)
                 .withImagePullPolicy(defaults.imagePullPolicy())
-                .withArgs(TrainerPod.arguments(run))
+                .withArgs(TrainerPod.arguments(run, source))
                 .withEnv(env())
                 .withResources(resources(run.getSpec().getResources()))
                 .withSecurityContext(new SecurityContextBuilder()
@@ -225,15 +246,17 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                         .withReadOnlyRootFilesystem(true)
                         .withCapabilities(new Capabilities(null, List.of("ALL")))
                         .build())
-                // The trainer's last log lines become the pod's termination message, which the run's
-                // Failed condition quotes.
+                // The trainer writes why a run ended early to the termination-message file; when it wrote nothing
+                // and failed, its last log lines become the message. The run's conditions quote it.
+                .withTerminationMessagePath(TrainerPod.TERMINATION_MESSAGE_PATH)
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
-                .withVolumeMounts(
-                        mount("data", TrainerPod.DATA_DIR, true),
-                        mount("config", TrainerPod.MANIFEST_DIR, true),
-                        mount("checkpoints", TrainerPod.CHECKPOINT_DIR, false),
-                        mount("scratch", TrainerPod.SCRATCH_DIR, false))
+                .withVolumeMounts(mounts)
                 .build();
+    }
+
+    /** Whether a fork's source writes its checkpoints to the same claim as the fork. */
+    private static boolean sharesClaim(TrainingRun run, TrainingRun source) {
+        return RunResources.checkpointClaimName(source).equals(RunResources.checkpointClaimName(run));
     }
 
     private static VolumeMount mount(String volume, String path, boolean readOnly) {
@@ -272,14 +295,19 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 : new ResourceRequirements(null, new LinkedHashMap<>(requests), requests);
     }
 
-    private static List<Volume> volumes(TrainingRun run) {
-        return List.of(
+    private static List<Volume> volumes(TrainingRun run, Optional<TrainingRun> source) {
+        List<Volume> volumes = new ArrayList<>(List.of(
                 dataVolume(run.getSpec().getData().getVolume()),
                 new VolumeBuilder().withName("config").withNewConfigMap()
                         .withName(RunResources.configMapName(run)).endConfigMap().build(),
                 new VolumeBuilder().withName("checkpoints").withNewPersistentVolumeClaim()
                         .withClaimName(RunResources.checkpointClaimName(run)).endPersistentVolumeClaim().build(),
-                new VolumeBuilder().withName("scratch").withNewEmptyDir().endEmptyDir().build());
+                new VolumeBuilder().withName("scratch").withNewEmptyDir().endEmptyDir().build()));
+        source.filter(from -> !sharesClaim(run, from)).ifPresent(from -> volumes.add(new VolumeBuilder()
+                .withName("source").withNewPersistentVolumeClaim()
+                .withClaimName(RunResources.checkpointClaimName(from)).withReadOnly(true)
+                .endPersistentVolumeClaim().build()));
+        return volumes;
     }
 
     /** The data volume, read-only whatever the spec says: training never writes to its data. */

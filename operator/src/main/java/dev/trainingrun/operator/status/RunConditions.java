@@ -1,6 +1,10 @@
 package dev.trainingrun.operator.status;
 
-/** The condition types the operator writes, and the reasons it makes up itself (others come from Kubernetes). */
+/**
+ * The condition types the operator writes, and the reasons it makes up itself (others come from Kubernetes). A run a
+ * stop rule ended has the trainer's {@link dev.trainingrun.api.StopReason} as the reason of its Succeeded or Failed
+ * condition.
+ */
 public final class RunConditions {
     /** The run's objects exist, or why they cannot be made. */
     public static final String READY = "Ready";

@@ -27,7 +27,9 @@ import static dev.trainingrun.operator.status.RunConditions.UNSCHEDULABLE;
 import static dev.trainingrun.operator.status.RunConditions.WAITING_FOR_WORKLOAD;
 
 import dev.trainingrun.api.CheckpointLocations;
+import dev.trainingrun.api.EarlyStop;
 import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.StopReason;
 import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingPod;
@@ -156,9 +158,17 @@ public final class StatusAggregator {
         if (complete.isPresent()) {
             String finishedAt = job.getStatus().getCompletionTime() != null
                     ? job.getStatus().getCompletionTime() : complete.get().getLastTransitionTime();
-            return new Verdict(Phase.Succeeded, COMPLETED, "Training finished; its files are in directory "
-                    + TrainerPod.runDirectory(run) + " of claim " + RunResources.checkpointClaimName(run) + ".",
-                    null, finishedAt);
+            String files = "its files are in directory " + TrainerPod.runDirectory(run) + " of claim "
+                    + RunResources.checkpointClaimName(run) + ".";
+            // A stop rule that ended the run early is in the trainer's termination message (exit 0).
+            Optional<EarlyStop> early = newestIn(seen.pods(), "Succeeded").flatMap(StatusAggregator::ending)
+                    .flatMap(ending -> EarlyStop.parse(ending.getMessage()))
+                    .filter(stop -> stop.reason().phase() == Phase.Succeeded);
+            if (early.isPresent()) {
+                return new Verdict(Phase.Succeeded, early.get().reason().name(), "Training stopped early: "
+                        + early.get().message() + " The stopped epoch is the run's last; " + files, null, finishedAt);
+            }
+            return new Verdict(Phase.Succeeded, COMPLETED, "Training finished; " + files, null, finishedAt);
         }
         Optional<Verdict> overBudget = overBudget(run, job);
         if (overBudget.isPresent()) {
@@ -173,6 +183,16 @@ public final class StatusAggregator {
                 return new Verdict(Phase.Failed, INVALID_INPUT, "The trainer refused the run's input, so the run "
                         + "failed without a retry: " + Optional.ofNullable(refusal.get().getMessage())
                                 .map(String::strip).orElse("(no message)"), null, condition.getLastTransitionTime());
+            }
+            Optional<ContainerStateTerminated> diverged = newestFailed(seen.pods())
+                    .flatMap(StatusAggregator::ending)
+                    .filter(ending -> ending.getExitCode() == TrainerExitCode.DIVERGED.code());
+            if (diverged.isPresent()) {
+                String said = Optional.ofNullable(diverged.get().getMessage()).map(String::strip).orElse("");
+                String why = EarlyStop.parse(said).map(EarlyStop::message)
+                        .orElse(said.isEmpty() ? "(no message)" : said);
+                return new Verdict(Phase.Failed, StopReason.Diverged.name(), "Training diverged, so the run failed "
+                        + "without a retry: " + why, null, condition.getLastTransitionTime());
             }
             String reason = condition.getReason() != null && !condition.getReason().isBlank()
                     ? condition.getReason() : JOB_FAILED;
@@ -450,8 +470,13 @@ public final class StatusAggregator {
     }
 
     private static Optional<Pod> newestFailed(List<Pod> pods) {
+        return newestIn(pods, "Failed");
+    }
+
+    /** The newest pod in {@code phase}, by creation time. */
+    private static Optional<Pod> newestIn(List<Pod> pods, String phase) {
         return pods.stream()
-                .filter(pod -> "Failed".equals(phaseOf(pod)))
+                .filter(pod -> phase.equals(phaseOf(pod)))
                 .max(Comparator.comparing((Pod pod) -> pod.getMetadata().getCreationTimestamp(),
                         Comparator.nullsFirst(Comparator.naturalOrder())));
     }

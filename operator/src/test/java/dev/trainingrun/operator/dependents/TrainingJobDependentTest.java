@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class TrainingJobDependentTest {
                     new TrainerDefaults.Stop(30, 50, 10));
 
     private static Job job(TrainingRun run) {
-        return TrainingJobDependent.desiredJob(run, DEFAULTS);
+        return TrainingJobDependent.desiredJob(run, DEFAULTS, Optional.empty());
     }
 
     private static Container trainer(Job job) {
@@ -46,18 +47,24 @@ class TrainingJobDependentTest {
     void theTrainerGetsItsManifestDataAndRunDirectoryAsArguments() {
         Container trainer = trainer(job(Runs.minimal()));
         assertEquals(List.of("train", "--run", "/etc/trainingrun/run.yaml", "--data", "/data",
-                "--output", "/checkpoints/cats-0a1b2c3d"), trainer.getArgs());
+                "--output", "/checkpoints/cats-0a1b2c3d", "--termination-message", "/dev/termination-log"),
+                trainer.getArgs());
+        assertEquals("/dev/termination-log", trainer.getTerminationMessagePath(),
+                "the trainer writes why its run ended early where Kubernetes reads the termination message");
+        assertEquals("FallbackToLogsOnError", trainer.getTerminationMessagePolicy());
         assertTrue(trainer.getCommand().isEmpty(), "the image's entrypoint is the trainer launcher");
         assertEquals("trainer:1", trainer.getImage());
     }
 
     @Test
-    void invalidInputFailsTheRunAtOnceWhileStopsAndDisruptionsDoNotCount() {
+    void invalidInputAndDivergenceFailTheRunAtOnceWhileStopsAndDisruptionsDoNotCount() {
         PodFailurePolicy policy = job(Runs.minimal()).getSpec().getPodFailurePolicy();
         assertEquals(3, policy.getRules().size());
         PodFailurePolicyRule invalid = policy.getRules().get(0);
         assertEquals("FailJob", invalid.getAction());
-        assertEquals(List.of(TrainerExitCode.INVALID_INPUT.code()), invalid.getOnExitCodes().getValues());
+        assertEquals(List.of(TrainerExitCode.INVALID_INPUT.code(), TrainerExitCode.DIVERGED.code()),
+                invalid.getOnExitCodes().getValues());
+        assertEquals("In", invalid.getOnExitCodes().getOperator());
         assertEquals("trainer", invalid.getOnExitCodes().getContainerName());
         PodFailurePolicyRule stopped = policy.getRules().get(1);
         assertEquals("Ignore", stopped.getAction());
@@ -122,6 +129,44 @@ class TrainingJobDependentTest {
         assertEquals("/checkpoints", mounts.get("checkpoints").getMountPath());
         assertFalse(mounts.get("checkpoints").getReadOnly());
         assertEquals("/tmp", mounts.get("scratch").getMountPath());
+    }
+
+    @Test
+    void aForkReadsItsSourcesClaimReadOnlyAndIsToldTheSourcesDirectory() {
+        TrainingRun source = Runs.run("quickstart", "{data: {volume: {nfs: {server: s, path: /d}}}}");
+        source.getMetadata().setUid("feedbeef-0000-4000-8000-000000000000");
+        TrainingRun fork = Runs.run("cats", "{model: {from: {run: quickstart}}, data: {volume: {nfs: {server: s, "
+                + "path: /d}}}}");
+        Job job = TrainingJobDependent.desiredJob(fork, DEFAULTS, Optional.of(source));
+        assertEquals(List.of("train", "--run", "/etc/trainingrun/run.yaml", "--data", "/data",
+                "--output", "/checkpoints/cats-0a1b2c3d", "--termination-message", "/dev/termination-log",
+                "--from", "/source/quickstart-feedbeef"),
+                trainer(job).getArgs());
+        Volume claim = job.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("source")).findFirst().orElseThrow();
+        assertEquals("quickstart-checkpoints", claim.getPersistentVolumeClaim().getClaimName());
+        assertTrue(claim.getPersistentVolumeClaim().getReadOnly(), "the source's claim is read-only in the pod");
+        VolumeMount mount = trainer(job).getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals("/source")).findFirst().orElseThrow();
+        assertEquals("source", mount.getName());
+        assertTrue(mount.getReadOnly());
+        assertTrue(trainer(job(fork)).getVolumeMounts().stream().noneMatch(m -> m.getMountPath().equals("/source")),
+                "without its source (never the case once validated) nothing is mounted");
+    }
+
+    @Test
+    void aForkOnItsSourcesClaimMountsThatOneVolumeAgainReadOnly() {
+        String shared = "data: {volume: {nfs: {server: s, path: /d}}}, checkpoints: {claimName: shared}";
+        TrainingRun source = Runs.run("quickstart", "{" + shared + "}");
+        TrainingRun fork = Runs.run("cats", "{model: {from: {run: quickstart}}, " + shared + "}");
+        Job job = TrainingJobDependent.desiredJob(fork, DEFAULTS, Optional.of(source));
+        List<Volume> volumes = job.getSpec().getTemplate().getSpec().getVolumes();
+        assertEquals(1, volumes.stream().filter(v -> v.getPersistentVolumeClaim() != null
+                && "shared".equals(v.getPersistentVolumeClaim().getClaimName())).count(), "one volume of the claim");
+        List<VolumeMount> mounts = trainer(job).getVolumeMounts().stream()
+                .filter(m -> m.getName().equals("checkpoints")).toList();
+        assertEquals(List.of("/checkpoints", "/source"), mounts.stream().map(VolumeMount::getMountPath).toList());
+        assertEquals(List.of(false, true), mounts.stream().map(VolumeMount::getReadOnly).toList());
     }
 
     @Test
@@ -275,7 +320,7 @@ class TrainingJobDependentTest {
         TrainingRun run = Runs.minimal();
         run.getMetadata().setLabels(Map.of(Kueue.QUEUE_LABEL, "team-a"));
         Job job = TrainingJobDependent.desiredJob(run, new TrainerDefaults("trainer:1", "IfNotPresent", List.of(),
-                new TrainerDefaults.Stop(30, 50, 10)));
+                new TrainerDefaults.Stop(30, 50, 10)), Optional.empty());
         assertEquals(true, job.getSpec().getSuspend(), "Kueue unsuspends it when it admits it");
         assertEquals("team-a", job.getMetadata().getLabels().get(Kueue.QUEUE_LABEL));
         assertEquals("false", job.getMetadata().getAnnotations().get(RunResources.SUSPEND_ANNOTATION),

@@ -213,6 +213,11 @@ class ArgoCdHealthIT {
             check("degraded-crd-outdated", outdated, "Degraded", explained(outdated, "Ready"));
         } finally {
             Fixtures.installCrd(client);
+            // The operator has taken the current CRD back (its watches were restarted with it) before the next test
+            // edits a run and waits for the operator to act on it.
+            Await.until("the run to leave CrdOutdated once the current CRD is back", TIMEOUT,
+                    () -> Fixtures.get(client, "outdated"),
+                    run -> !Fixtures.hasCondition(run, "Ready", "False", "CrdOutdated"));
         }
     }
 

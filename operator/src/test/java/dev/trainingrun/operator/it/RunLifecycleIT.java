@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.RunSource;
 import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunYaml;
@@ -33,6 +34,8 @@ import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -110,7 +113,8 @@ class RunLifecycleIT {
         Pod pod = pods(client, "happy").get(0);
         var container = pod.getSpec().getContainers().get(0);
         assertEquals(List.of("train", "--run", "/etc/trainingrun/run.yaml", "--data", "/data",
-                "--output", "/checkpoints/happy-" + uid.substring(0, 8)), container.getArgs());
+                "--output", "/checkpoints/happy-" + uid.substring(0, 8), "--termination-message",
+                "/dev/termination-log"), container.getArgs());
         assertTrue(container.getSecurityContext().getReadOnlyRootFilesystem());
         assertEquals(new Quantity("1"), container.getResources().getLimits().get("nvidia.com/gpu"));
         assertEquals("happy-trainer", pod.getSpec().getServiceAccountName());
@@ -269,6 +273,53 @@ class RunLifecycleIT {
         assertTrue(message.contains("Insufficient nvidia.com/gpu"), message);
         awaitEvent("huge", "Pending");
         awaitEvent("huge", "Unschedulable");
+    }
+
+    @Test
+    void aForkWaitsForItsSourceRunReadsItsClaimReadOnlyAndRefusesAnotherNetwork() {
+        TrainingRun fork = fakeNodeRun("fork-b", 1);
+        fork.getSpec().getModel().setFrom(new RunSource());
+        fork.getSpec().getModel().getFrom().setRun("fork-a");
+        runs(client).resource(fork).create();
+        TrainingRun waiting = awaitCondition(client, "fork-b", "Stuck", "SourceRunNotFound", TIMEOUT);
+        assertEquals(Phase.Pending, waiting.getStatus().getPhase());
+        assertEquals("TrainingRun fork-a in namespace " + namespace + ", named by spec.model.from.run, does not "
+                + "exist; the run starts as soon as it does.", condition(waiting, "Ready").orElseThrow().getMessage());
+        awaitEvent("fork-b", "SourceRunNotFound");
+        assertNull(client.batch().v1().jobs().withName("fork-b").get(), "nothing is made");
+
+        // The source's creation is another run's event: the fork looks again by itself, and waits for the
+        // checkpoint it starts from (the fake node trains nothing: the test reports it as the source's trainer would).
+        String sourceUid = runs(client).resource(fakeNodeRun("fork-a", 1)).create().getMetadata().getUid();
+        TrainingRun pending = awaitCondition(client, "fork-b", "Stuck", "SourceCheckpointPending", TIMEOUT);
+        assertEquals("TrainingRun fork-a, named by spec.model.from.run, has not saved a best checkpoint "
+                + "(spec.model.from.checkpoint) yet; the run starts as soon as it has.",
+                condition(pending, "Ready").orElseThrow().getMessage());
+        assertNull(client.batch().v1().jobs().withName("fork-b").get(), "nothing is made");
+        runs(client).withName("fork-a").subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"status\": {\"checkpoints\": {\"best\": \"checkpoints/best.safetensors\"}}}");
+        awaitCondition(client, "fork-b", "Running", "PodRunning", TIMEOUT);
+        Pod pod = pods(client, "fork-b").get(0);
+        List<String> args = pod.getSpec().getContainers().get(0).getArgs();
+        assertEquals(List.of("--from", "/source/fork-a-" + sourceUid.substring(0, 8)),
+                args.subList(args.size() - 2, args.size()));
+        // Both write to the same claim: its one volume is mounted again at /source, read-only, which the API server
+        // and the namespace's restricted Pod Security admission accepted.
+        var source = pod.getSpec().getContainers().get(0).getVolumeMounts().stream()
+                .filter(mount -> mount.getMountPath().equals("/source")).findFirst().orElseThrow();
+        assertEquals("checkpoints", source.getName());
+        assertTrue(source.getReadOnly());
+
+        TrainingRun other = fakeNodeRun("fork-c", 1);
+        other.getSpec().getModel().setNumClasses(4);
+        other.getSpec().getModel().setFrom(new RunSource());
+        other.getSpec().getModel().getFrom().setRun("fork-a");
+        runs(client).resource(other).create();
+        TrainingRun failed = awaitCondition(client, "fork-c", "Failed", "SourceRunMismatch", TIMEOUT);
+        assertEquals(Phase.Failed, failed.getStatus().getPhase());
+        assertTrue(condition(failed, "Failed").orElseThrow().getMessage().contains("trains ResNet18 with 2 classes, "
+                + "and this run ResNet18 with 4"), condition(failed, "Failed").orElseThrow().getMessage());
+        assertNull(client.batch().v1().jobs().withName("fork-c").get(), "nothing is made");
     }
 
     @Test

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingrun.api.EarlyStop;
 import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.StatusOwner;
+import dev.trainingrun.api.StopReason;
+import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.operator.ActiveTime;
@@ -225,6 +228,68 @@ class StatusAggregatorTest {
                 + "spec.model.numClasses: is 5 but spec.data.trainDir /data/train has 3 class folders [a, b, c]",
                 condition(status, "Failed").getMessage());
         assertEquals(1, status.getAttempts());
+    }
+
+    /** A Job the Job controller marked Complete, and its pod, which exited 0 with {@code terminationMessage}. */
+    private static TrainingRunStatus completedWith(String terminationMessage) {
+        Job complete = job().withNewStatus().withSucceeded(1).withCompletionTime("2026-01-02T03:30:00Z")
+                .addNewCondition().withType("Complete").withStatus("True")
+                .withLastTransitionTime("2026-01-02T03:30:00Z").endCondition().endStatus().build();
+        Pod earlier = pod("cats-aaaaa", "Succeeded").editStatus().addNewContainerStatus().withName("trainer")
+                .withNewState().withNewTerminated().withExitCode(0).withMessage("NoImprovement: an older pod's")
+                .endTerminated().endState().endContainerStatus().endStatus().build();
+        Pod done = pod("cats-bbbbb", "Succeeded").editMetadata().withCreationTimestamp("2026-01-02T03:05:00Z")
+                .endMetadata().editStatus().addNewContainerStatus().withName("trainer").withNewState()
+                .withNewTerminated().withExitCode(0).withReason("Completed").withMessage(terminationMessage)
+                .endTerminated().endState().endContainerStatus().endStatus().build();
+        return derive(Runs.minimal(), complete, earlier, done);
+    }
+
+    @Test
+    void aTargetReachedEndsTheRunSucceededWithTheTrainersReason() {
+        TrainingRunStatus status = completedWith(new EarlyStop(StopReason.TargetReached,
+                "validation accuracy 96.00 % (96/100) at epoch 2 reached the target of 95.00 %.").terminationMessage());
+        assertEquals(Phase.Succeeded, status.getPhase());
+        assertCondition(status, "Succeeded", "True", "TargetReached");
+        assertEquals("Training stopped early: validation accuracy 96.00 % (96/100) at epoch 2 reached the target of "
+                + "95.00 %. The stopped epoch is the run's last; its files are in directory cats-0a1b2c3d of claim "
+                + "cats-checkpoints.", condition(status, "Succeeded").getMessage());
+        assertEquals("2026-01-02T03:30:00Z", status.getCompletionTime());
+    }
+
+    @Test
+    void noImprovementEndsTheRunSucceededWithTheTrainersReason() {
+        TrainingRunStatus status = completedWith("NoImprovement: 3 epoch(s) in a row brought no new best.\n");
+        assertEquals(Phase.Succeeded, status.getPhase());
+        assertCondition(status, "Succeeded", "True", "NoImprovement");
+        assertTrue(condition(status, "Succeeded").getMessage()
+                .startsWith("Training stopped early: 3 epoch(s) in a row brought no new best. "),
+                condition(status, "Succeeded").getMessage());
+    }
+
+    @Test
+    void aRunThatTrainedEveryEpochIsCompletedWhateverItsLogsSay() {
+        assertCondition(completedWith(null), "Succeeded", "True", "Completed");
+        assertCondition(completedWith("Diverged: not a reason a succeeded pod gives"), "Succeeded", "True",
+                "Completed");
+    }
+
+    @Test
+    void aDivergedRunFailsWithoutRetryNamingTheStep() {
+        Job failed = job().withNewStatus().withFailed(1).addNewCondition().withType("Failed").withStatus("True")
+                .withReason("PodFailurePolicy").withMessage("Container trainer for pod ml/cats-aaaaa failed with exit "
+                        + "code 4 matching FailJob rule at index 0")
+                .withLastTransitionTime("2026-01-02T03:10:00Z").endCondition().endStatus().build();
+        Pod diverged = pod("cats-aaaaa", "Failed").editStatus().addNewContainerStatus().withName("trainer")
+                .withNewState().withNewTerminated().withExitCode(TrainerExitCode.DIVERGED.code()).withReason("Error")
+                .withMessage("Diverged: the training loss of step 11 (epoch 2, step 5 of 6) is NaN: training diverged "
+                        + "and stopped").endTerminated().endState().endContainerStatus().endStatus().build();
+        TrainingRunStatus status = derive(Runs.minimal(), failed, diverged);
+        assertEquals(Phase.Failed, status.getPhase());
+        assertCondition(status, "Failed", "True", "Diverged");
+        assertEquals("Training diverged, so the run failed without a retry: the training loss of step 11 (epoch 2, "
+                + "step 5 of 6) is NaN: training diverged and stopped", condition(status, "Failed").getMessage());
+        assertEquals("2026-01-02T03:10:00Z", status.getCompletionTime());
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainingrun.trainer.engine.LoopState;
 import dev.trainingrun.trainer.events.EpochProgress;
 import dev.trainingrun.trainer.events.EpochReport;
+import dev.trainingrun.trainer.events.Lineage;
 import dev.trainingrun.trainer.files.AtomicFile;
 import dev.trainingrun.trainer.files.RunJson;
 import dev.trainingrun.trainer.model.Network;
@@ -30,10 +31,13 @@ import java.util.Optional;
  * header's metadata the epoch, the schedule position, the batch count, the run's identity and the history of every
  * epoch so far. A step checkpoint, saved within an epoch, also holds how far that epoch got ({@code inEpoch}: its
  * batches done and metric sums). Data order and augmentation need nothing more: they are functions of (seed, epoch,
- * position).
+ * position). A fork's checkpoints also hold where it started ({@code forkedFrom}), and its optimiser state inherited
+ * from the source, per parameter, how many of its steps were inherited ({@code optimizer.<name>.inherited_steps},
+ * present only when some were).
  */
 final class CheckpointFile {
     static final String OPTIMIZER = "optimizer.";
+    private static final String INHERITED_STEPS = ".inherited_steps";
     private static final String STATE = "trainingrun.checkpoint";
     private static final int VERSION = 1;
 
@@ -47,18 +51,19 @@ final class CheckpointFile {
      * @param trainedBatches the batches actually trained on (batch norm's {@code num_batches_tracked})
      * @param history every finished epoch, the first first
      * @param inEpoch how far the epoch in progress got: only in a step checkpoint, {@code null} otherwise
+     * @param forkedFrom where a fork started: only in a fork's checkpoints, {@code null} otherwise
      */
     record State(int version, int epoch, long step, long trainedBatches, RunIdentity identity, List<EpochJson> history,
-            EpochProgress inEpoch) {
+            EpochProgress inEpoch, Lineage forkedFrom) {
 
         Optional<EpochProgress> position() {
             return Optional.ofNullable(inEpoch);
         }
     }
 
-    /** Writes a checkpoint atomically; {@code inEpoch} for a step checkpoint. */
+    /** Writes a checkpoint atomically; {@code inEpoch} for a step checkpoint, {@code forkedFrom} for a fork's. */
     static void write(Path path, Network network, LoopState state, RunIdentity identity, List<EpochReport> history,
-            Optional<EpochProgress> inEpoch) throws IOException {
+            Optional<EpochProgress> inEpoch, Optional<Lineage> forkedFrom) throws IOException {
         List<Tensor> tensors = new ArrayList<>(ModelState.tensors(network, state.trainedBatches()));
         Map<String, FusedAdamW.StateView> moments = state.optimizer().view();
         for (String name : network.parameters().keySet()) {
@@ -68,10 +73,13 @@ final class CheckpointFile {
                 tensors.add(ModelState.tensor(OPTIMIZER + name + ".exp_avg", view.mean()));
                 tensors.add(ModelState.tensor(OPTIMIZER + name + ".exp_avg_sq", view.variance()));
                 tensors.add(Tensor.scalar(OPTIMIZER + name + ".step", view.step()));
+                if (view.inheritedSteps() > 0) {
+                    tensors.add(Tensor.scalar(OPTIMIZER + name + INHERITED_STEPS, view.inheritedSteps()));
+                }
             }
         }
         State header = new State(VERSION, state.epoch(), state.step(), state.trainedBatches(), identity,
-                history.stream().map(EpochJson::of).toList(), inEpoch.orElse(null));
+                history.stream().map(EpochJson::of).toList(), inEpoch.orElse(null), forkedFrom.orElse(null));
         Map<String, String> metadata = Map.of("format", "pt", STATE, RunJson.MAPPER.writeValueAsString(header));
         AtomicFile.write(path, channel -> SafetensorsWriter.write(channel, metadata, tensors));
     }
@@ -126,8 +134,10 @@ final class CheckpointFile {
                 if (!file.tensors().containsKey(variance) || !file.tensors().containsKey(step)) {
                     throw new InvalidSafetensorsException("optimiser state of " + name + " is incomplete");
                 }
-                entries.put(name, new AdamWState.Entry(file.read(step).getLong(), floats(file.read(key)),
-                        floats(file.read(variance)), tensor.getValue().shape()));
+                String inherited = OPTIMIZER + name + INHERITED_STEPS;
+                long inheritedSteps = file.tensors().containsKey(inherited) ? file.read(inherited).getLong() : 0;
+                entries.put(name, new AdamWState.Entry(file.read(step).getLong(), inheritedSteps,
+                        floats(file.read(key)), floats(file.read(variance)), tensor.getValue().shape()));
             }
         }
         return new AdamWState(entries);

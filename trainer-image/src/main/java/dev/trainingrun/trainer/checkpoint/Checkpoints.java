@@ -8,6 +8,7 @@ import dev.trainingrun.trainer.events.EpochMetrics;
 import dev.trainingrun.trainer.events.EpochProgress;
 import dev.trainingrun.trainer.events.EpochReport;
 import dev.trainingrun.trainer.events.Interruption;
+import dev.trainingrun.trainer.events.Lineage;
 import dev.trainingrun.trainer.events.RunHistory;
 import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.events.StartPoint;
@@ -26,7 +27,9 @@ import java.util.Optional;
  * slate when it does not), a checkpoint after each epoch past {@code saveAfterEpoch} with the pointers and
  * retention that follow, a step checkpoint within an epoch when the loop asks, the best model whenever an epoch
  * becomes the best, and the final model. It also keeps {@code position.json} and {@code interruptions.jsonl}, from
- * which a resumed run learns what its interruption cost. A file that cannot be written stops the run: a run that
+ * which a resumed run learns what its interruption cost. A fork (spec.model.from) that has no checkpoint of its own
+ * to continue from starts from its source's ({@link Fork}); its checkpoints record that lineage, so a restarted pod
+ * continues from its own checkpoints and still knows it. A file that cannot be written stops the run: a run that
  * cannot save could not resume either.
  */
 public final class Checkpoints implements Checkpointing, AutoCloseable {
@@ -38,6 +41,9 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
     private final Clock clock;
     private final CheckpointFolder folder;
     private final ModelExports exports;
+    private final Optional<Fork> fork;
+    /** Where this run started from, if it is a fork: written into each of its checkpoints. */
+    private Optional<Lineage> forkedFrom = Optional.empty();
     private PositionFile position;
     /** The step of the newest checkpoint and when it was saved (or training started): what position.json tells. */
     private long checkpointStep;
@@ -45,6 +51,12 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
 
     public Checkpoints(RunDirectory run, Network network, RunIdentity identity, List<String> classes,
             int saveAfterEpoch, int keep, Clock clock) {
+        this(run, network, identity, classes, saveAfterEpoch, keep, clock, Optional.empty());
+    }
+
+    /** Checkpoints of a run that starts from {@code fork} when it has none of its own to continue from. */
+    public Checkpoints(RunDirectory run, Network network, RunIdentity identity, List<String> classes,
+            int saveAfterEpoch, int keep, Clock clock, Optional<Fork> fork) {
         this.run = run;
         this.network = network;
         this.identity = identity;
@@ -53,17 +65,26 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
         this.clock = clock;
         this.folder = new CheckpointFolder(run);
         this.exports = new ModelExports(run, network, classes);
+        this.fork = fork;
     }
 
     /**
      * With {@code resume}, loads the newest readable checkpoint into the network and optimiser, brings the pointers
      * and the best model in line with it, and records the interruption it continues after; without, removes earlier
-     * checkpoints, exports and records.
+     * checkpoints, exports and records. A fork with nothing of its own to continue from then loads its source's
+     * checkpoint.
      */
     public Resumption start(boolean resume, FusedAdamW optimizer, List<Device> devices) {
         try {
             close();
             Resumption resumption = resume ? restore(optimizer, devices) : startOver();
+            if (fork.isPresent() && resumption.start().checkpoint().isEmpty()) {
+                forkedFrom = Optional.of(fork.get().load(network, optimizer, devices));
+            }
+            if (forkedFrom.isPresent()) {
+                resumption = new Resumption(resumption.start().forkedFrom(forkedFrom.get()), resumption.step(),
+                        resumption.trainedBatches());
+            }
             saved(resumption.step());
             // From here on an interruption is counted from this start: a second kill before the first step has
             // cost nothing more. A finished run's position stays as it is.
@@ -99,6 +120,7 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
             return Resumption.fresh(restorer.unreadable(), interruptions);
         }
         Restorer.Restored from = restored.get();
+        forkedFrom = from.forkedFrom();
         RunHistory history = from.history();
         folder.update(history, keep);
         // A step checkpoint at batch 0 holds the end of the epoch before it, as an epoch checkpoint does.
@@ -111,7 +133,7 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
                     .after(interruption.get()));
         }
         StartPoint start = new StartPoint(Optional.of(from.checkpoint()), history.reports(), inEpoch,
-                restorer.unreadable(), interruptions);
+                restorer.unreadable(), interruptions, Optional.empty());
         return new Resumption(start, from.step(), from.trainedBatches());
     }
 
@@ -143,7 +165,7 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
         long started = System.nanoTime();
         try {
             CheckpointFile.write(run.stepCheckpoint(), network, state, identity, history.reports(),
-                    Optional.of(inEpoch));
+                    Optional.of(inEpoch), forkedFrom);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save a step checkpoint in " + run.root() + ": " + e.getMessage(), e);
         }
@@ -166,7 +188,7 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
         try {
             if (checkpoint.isPresent()) {
                 CheckpointFile.write(run.resolve(checkpoint.get()), network, state, identity, history.reports(),
-                        Optional.empty());
+                        Optional.empty(), forkedFrom);
                 folder.update(history, keep);
                 // The step checkpoint is of this epoch or an earlier one: the new epoch checkpoint supersedes it.
                 Files.deleteIfExists(run.stepCheckpoint());

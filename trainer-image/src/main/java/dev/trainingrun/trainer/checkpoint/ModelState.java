@@ -61,6 +61,11 @@ public final class ModelState {
         for (String name : network.parameters().keySet()) {
             values.put(name, file.read(name));
         }
+        set(network, values);
+    }
+
+    /** Sets the named parameters of {@code network} from their float32 bytes, little-endian. */
+    static void set(Network network, Map<String, ByteBuffer> values) {
         // A FloatBuffer view makes DJL copy the values into the engine's own memory.
         values.forEach((name, bytes) -> network.parameters().get(name).getArray().set(bytes.asFloatBuffer()));
     }

@@ -3,6 +3,7 @@ package dev.trainingrun.trainer.checkpoint;
 import ai.djl.Device;
 import dev.trainingrun.trainer.config.InvalidInputException;
 import dev.trainingrun.trainer.events.EpochProgress;
+import dev.trainingrun.trainer.events.Lineage;
 import dev.trainingrun.trainer.events.RunHistory;
 import dev.trainingrun.trainer.events.UnreadableCheckpoint;
 import dev.trainingrun.trainer.model.Network;
@@ -40,7 +41,7 @@ final class Restorer {
      * it holds, and for a step checkpoint how far its epoch had got.
      */
     record Restored(String checkpoint, RunHistory history, long step, long trainedBatches,
-            Optional<EpochProgress> inEpoch) {}
+            Optional<EpochProgress> inEpoch, Optional<Lineage> forkedFrom) {}
 
     /** Restores the newest readable checkpoint, the step checkpoint included, or returns empty when there is none. */
     Optional<Restored> newest(FusedAdamW optimizer, List<Device> devices) throws IOException {
@@ -57,7 +58,7 @@ final class Restorer {
                 ModelState.load(network, opened);
                 optimizer.restore(moments, devices);
                 return Optional.of(new Restored(relative, history, state.step(), state.trainedBatches(),
-                        state.position()));
+                        state.position(), Optional.ofNullable(state.forkedFrom())));
             } catch (IOException e) {
                 unreadable.add(new UnreadableCheckpoint(relative, e.getMessage()));
                 folder.setAside(file);

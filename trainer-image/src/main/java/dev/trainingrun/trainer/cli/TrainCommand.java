@@ -1,5 +1,6 @@
 package dev.trainingrun.trainer.cli;
 
+import dev.trainingrun.api.EarlyStop;
 import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
@@ -9,6 +10,7 @@ import dev.trainingrun.trainer.config.InvalidInputException;
 import dev.trainingrun.trainer.config.TrainingConfig;
 import dev.trainingrun.trainer.console.MetricsTable;
 import dev.trainingrun.trainer.console.ProgressPrinter;
+import dev.trainingrun.trainer.engine.TrainingDiverged;
 import dev.trainingrun.trainer.events.RunListener;
 import dev.trainingrun.trainer.events.RunResult;
 import dev.trainingrun.trainer.events.SavedStep;
@@ -30,8 +32,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code train MANIFEST --data DIR --output DIR}: one format for people and the operator, a TrainingRun manifest;
- * the data folders in it are relative to {@code --data}, the data volume's root. The operator's Job names the
+ * {@code train MANIFEST --data DIR --output DIR [--from DIR]}: one format for people and the operator, a TrainingRun
+ * manifest; the data folders in it are relative to {@code --data}, the data volume's root, and a fork's source
+ * folder is {@code --from}. The operator's Job names the
  * manifest with {@code --run MANIFEST}.
  */
 @Command(name = TrainerPod.TRAIN, mixinStandardHelpOptions = true,
@@ -61,6 +64,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "The run's own output folder.")
     private Path output;
 
+    @Option(names = TrainerPod.FROM_OPTION, paramLabel = "DIR",
+            description = "For a fork (spec.model.from): the source run's folder, which is only read.")
+    private Path sourceDir;
+
+    @Option(names = TrainerPod.TERMINATION_MESSAGE_OPTION, paramLabel = "FILE",
+            description = "Where to write why the run ended early (its container's termination message).")
+    private Path terminationMessage;
+
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out;
@@ -68,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             TrainingRun run = TrainingRunYaml.read(manifest.path());
             // The output folder is made only once the data has passed its checks: bad input leaves nothing behind.
-            TrainingConfig config = TrainingConfig.from(run, dataRoot, output);
+            TrainingConfig config = TrainingConfig.from(run, dataRoot, output, Optional.ofNullable(sourceDir));
             List<RunListener> listeners = new ArrayList<>();
             listeners.add(new ProgressPrinter(out, System.console() != null));
             // In a pod the operator made: the run's status, written from inside the pod.
@@ -83,6 +94,10 @@ final class TrainCommand implements Callable<Integer> {
             return badInput(e.problems());
         } catch (InvalidInputException e) {
             return badInput(e.problems());
+        } catch (TrainingDiverged e) {
+            System.err.println("error: " + e.getMessage());
+            tellWhyItEnded(e.stop());
+            return TrainerExitCode.DIVERGED.code();
         }
         if (result.stopped()) {
             SavedStep saved = result.stoppedAt().get();
@@ -96,7 +111,29 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "best validation accuracy %.2f %% at epoch %d%s; %.0f s in all%n",
                 100 * result.best().valAccuracy(), result.best().epoch(),
                 result.best().checkpoint().map(c -> " (" + c + ")").orElse(""), result.seconds());
+        result.stoppedEarly().ifPresent(stop -> {
+            out.printf(Locale.ROOT, "stopped early at epoch %d of %d (%s): %s%n", result.last().epoch(),
+                    result.plan().epochs(), stop.reason(), stop.message());
+            tellWhyItEnded(stop);
+        });
         return TrainerExitCode.SUCCEEDED.code();
+    }
+
+    /**
+     * Writes the early end to the termination-message file, when one is named, for the operator. Not being able to
+     * is no reason to fail a run that has ended: a warning says so, and the run's files tell the reason anyway.
+     */
+    private void tellWhyItEnded(EarlyStop stop) {
+        if (terminationMessage == null) {
+            return;
+        }
+        try {
+            // Written in place: Kubernetes mounts this one file, which cannot be replaced by a rename.
+            Files.writeString(terminationMessage, stop.terminationMessage());
+        } catch (IOException e) {
+            System.err.println("warning: cannot write " + terminationMessage + " (" + e.getMessage()
+                    + "); the operator will not see why the run ended");
+        }
     }
 
     private static int badInput(List<String> problems) {

@@ -3,23 +3,33 @@ package dev.trainingrun.trainer.config;
 import dev.trainingrun.api.Architecture;
 import dev.trainingrun.api.Durations;
 import dev.trainingrun.api.Normalization;
+import dev.trainingrun.api.RunSource;
+import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunSpec;
+import dev.trainingrun.trainer.events.StopRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Everything one training run needs, resolved: the TrainingRun manifest it came from (the same YAML a user
- * applies, or the one the operator hands the pod), with the data folders placed under the data volume's root and the
- * run's own output folder (its checkpoints and files). Built only through {@link #from}, which validates first.
+ * applies, or the one the operator hands the pod), with the data folders and the initial weights placed under the
+ * data volume's root, the run's own output folder (its checkpoints and files), and for a fork (spec.model.from) the
+ * source run's folder. Built only through {@link #from}, which validates first.
+ *
+ * @param weights the initial weights' file ({@code spec.model.weights}), empty for the seed's initialisation
+ * @param freezeBackbone whether only the head trains ({@code spec.model.freezeBackbone})
  */
 public record TrainingConfig(
         TrainingRun manifest,
         Architecture architecture,
         int numClasses,
+        Optional<Path> weights,
+        boolean freezeBackbone,
         Path trainDir,
         Path valDir,
         int imageSize,
@@ -34,12 +44,14 @@ public record TrainingConfig(
         int warmupEpochs,
         double weightDecay,
         long seed,
+        StopRules stopRules,
         int saveAfterEpoch,
         int keepCheckpoints,
         Duration checkpointInterval,
         boolean resume,
         int gpus,
-        Path outputDir) {
+        Path outputDir,
+        Optional<Path> sourceDir) {
 
     /**
      * Validates a manifest and resolves it against the data volume's root, the output folder and the CPUs this
@@ -47,7 +59,15 @@ public record TrainingConfig(
      * reported at once, each naming its field.
      */
     public static TrainingConfig from(TrainingRun run, Path dataRoot, Path outputDir) {
-        return from(run, dataRoot, outputDir, Runtime.getRuntime().availableProcessors());
+        return from(run, dataRoot, outputDir, Optional.empty());
+    }
+
+    /**
+     * As {@link #from(TrainingRun, Path, Path)}, for a run that may be a fork: {@code sourceDir} ({@code --from}) is
+     * the source run's folder, given exactly when the manifest has spec.model.from.
+     */
+    public static TrainingConfig from(TrainingRun run, Path dataRoot, Path outputDir, Optional<Path> sourceDir) {
+        return from(run, dataRoot, outputDir, sourceDir, Runtime.getRuntime().availableProcessors());
     }
 
     /**
@@ -56,11 +76,36 @@ public record TrainingConfig(
      * whatever the container's limit); the loader threads are {@code spec.data.loaderThreads}, at most {@code cpus}.
      */
     public static TrainingConfig from(TrainingRun run, Path dataRoot, Path outputDir, int cpus) {
+        return from(run, dataRoot, outputDir, Optional.empty(), cpus);
+    }
+
+    private static TrainingConfig from(TrainingRun run, Path dataRoot, Path outputDir, Optional<Path> sourceDir,
+            int cpus) {
         List<String> problems = ManifestValidator.problems(run);
+        RunSource from = run.getSpec() != null && run.getSpec().getModel() != null
+                ? run.getSpec().getModel().getFrom() : null;
+        if (from != null && sourceDir.isEmpty()) {
+            problems = concat(problems, "spec.model.from: the run starts from run " + from.getRun()
+                    + "'s checkpoint; pass that run's folder with " + TrainerPod.FROM_OPTION + " DIR");
+        } else if (from == null && sourceDir.isPresent()) {
+            problems = concat(problems, TrainerPod.FROM_OPTION + ": " + sourceDir.get() + " is given, but the "
+                    + "manifest has no spec.model.from to say which checkpoint to take from it");
+        } else if (sourceDir.isPresent() && !Files.isDirectory(sourceDir.get())) {
+            problems = concat(problems, TrainerPod.FROM_OPTION + ": folder " + sourceDir.get() + " (the folder of "
+                    + "run " + from.getRun() + ", named by spec.model.from.run) does not exist");
+        }
         if (!Files.isDirectory(dataRoot)) {
             problems = concat(problems, "--data: " + (Files.exists(dataRoot)
                     ? dataRoot + " is a file, expected the data volume's folder"
                     : "folder " + dataRoot + " does not exist"));
+        }
+        // Whether the file fits the network is known once the network is built; here only whether it is there.
+        String weights = problems.isEmpty() ? run.getSpec().getModel().getWeights() : null;
+        if (weights != null && Files.isDirectory(dataRoot) && !Files.isRegularFile(dataRoot.resolve(weights))) {
+            Path file = dataRoot.resolve(weights);
+            problems = concat(problems, "spec.model.weights: " + (Files.exists(file)
+                    ? file + " is not a file, expected a safetensors file of the initial weights"
+                    : "file " + file + " does not exist"));
         }
         if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
             problems = concat(problems, "--output: " + outputDir + " exists and is not a folder");
@@ -76,6 +121,8 @@ public record TrainingConfig(
                 run,
                 spec.getModel().getArchitecture(),
                 spec.getModel().getNumClasses(),
+                Optional.ofNullable(spec.getModel().getWeights()).map(dataRoot::resolve),
+                spec.getModel().isFreezeBackbone(),
                 dataRoot.resolve(data.getTrainDir()),
                 dataRoot.resolve(data.getValDir()),
                 data.getImageSize(),
@@ -90,12 +137,14 @@ public record TrainingConfig(
                 training.getWarmupEpochs(),
                 training.getWeightDecay(),
                 training.getSeed(),
+                StopRules.of(training.getStopWhen()),
                 checkpoints.getSaveAfterEpoch(),
                 checkpoints.getKeep(),
                 Durations.parse(checkpoints.getInterval()),
                 checkpoints.isResume(),
                 spec.getResources().getGpus(),
-                outputDir);
+                outputDir,
+                sourceDir);
     }
 
     private static List<String> concat(List<String> problems, String problem) {

@@ -1,5 +1,6 @@
 package dev.trainingrun.trainer.console;
 
+import dev.trainingrun.api.SourceInclude;
 import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.events.BestEpoch;
 import dev.trainingrun.trainer.events.EpochMetrics;
@@ -18,10 +19,11 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The console view of a run: where it starts (a resumed run names its checkpoint and any unreadable one passed
- * over), on a terminal a live bar redrawn in place a few times a second, in a log a full line every few seconds; a
- * summary line per epoch (with its checkpoint and the resident memory, which should stay flat), a warning per
- * skipped image, and at the end where the run's files are.
+ * The console view of a run: where it starts (a fork names its source, a resumed run its checkpoint and any
+ * unreadable one passed over), on a terminal a live bar redrawn in place a few times a second, in a log a full line
+ * every few seconds; a summary line per epoch (with its checkpoint and the resident memory, which should stay
+ * flat; and the stop rule that ends the run after it, if one does), a warning per skipped image, and at the end
+ * where the run's files are.
  */
 public final class ProgressPrinter implements RunListener {
     private static final int BAR_WIDTH = 24;
@@ -49,17 +51,25 @@ public final class ProgressPrinter implements RunListener {
                 threads.cpus() == 1 ? "" : "s", plan.classes().size(), plan.classes(), plan.trainImages(),
                 plan.validationImages(), plan.epochs(), plan.epochs() == 1 ? "" : "s", plan.stepsPerEpoch(),
                 plan.batchSize(), plan.trainableParameters());
+        plan.weights().ifPresent(w -> out.printf(Locale.ROOT, "initial weights %s (sha256 %s): %d tensors, %s%n",
+                w.file(), w.sha256(), w.tensors(), w.headFromFile() ? "the head (fc) included"
+                        : "the head (fc) initialised for " + plan.classes().size() + " classes"));
         StartPoint start = plan.start();
         start.unreadable().forEach(u -> out.println("warning: checkpoint " + u.checkpoint() + " is unreadable, "
                 + "trying an older one: " + u.reason()));
         long batches = start.firstEpochProgress().batches();
-        String next = start.firstEpoch() > plan.epochs() ? "nothing left to train"
+        boolean ended = !start.finished().isEmpty()
+                && start.finished().get(start.finished().size() - 1).stop().isPresent();
+        String next = start.firstEpoch() > plan.epochs() || ended ? "nothing left to train"
                 : batches > 0 ? String.format(Locale.ROOT, "continuing epoch %d at step %d/%d", start.firstEpoch(),
                         batches + 1, plan.stepsPerEpoch())
                 : "continuing with epoch " + start.firstEpoch();
         int finished = start.finished().size();
         String done = finished == 0 ? "no epoch is done yet" : finished == 1 ? "epoch 1 is done"
                 : "epochs 1-" + finished + " are done";
+        start.forkedFrom().ifPresent(source -> out.printf(Locale.ROOT, "forked from run %s%s: %s (epoch %d), %s%n",
+                source.run(), source.uid() == null ? "" : " (uid " + source.uid() + ")", source.checkpoint(),
+                source.epoch(), source.include() == SourceInclude.Weights ? "weights" : "weights and optimiser state"));
         start.checkpoint().ifPresent(checkpoint -> out.printf(Locale.ROOT, "resuming from %s: %s, %s%n", checkpoint,
                 done, next));
         if (!start.interruptions().isEmpty()) {
@@ -112,6 +122,7 @@ public final class ProgressPrinter implements RunListener {
                 m.epoch(), m.seconds(), m.trainLoss(), m.valLoss(), 100 * m.valAccuracy(), m.valCorrect(),
                 m.valTotal(), m.imagesPerSecond(), m.skippedImages() > 0 ? ", " + m.skippedImages() + " skipped" : "",
                 memory, report.checkpoint().map(c -> "; saved " + c).orElse(""));
+        report.stop().ifPresent(stop -> out.println("stopping early (" + stop.reason() + "): " + stop.message()));
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.events.EpochMetrics;
 import dev.trainingrun.trainer.events.EpochProgress;
 import dev.trainingrun.trainer.events.EpochReport;
+import dev.trainingrun.trainer.events.LoadedWeights;
 import dev.trainingrun.trainer.events.ProgressUpdate;
 import dev.trainingrun.trainer.events.RunHistory;
 import dev.trainingrun.trainer.events.RunListener;
@@ -51,6 +52,10 @@ import java.util.stream.Collectors;
  * from an epoch checkpoint at the next epoch, from a step checkpoint at the next batch of its epoch. A step
  * checkpoint is saved when a stop is requested (at the next step boundary, or between validation batches) and every
  * {@code checkpointInterval} of training; a stopped loop returns a result that says where it saved.
+ *
+ * <p>After each epoch's checkpoint the stop rules ({@code spec.training.stopWhen}) may end the run: it then ends as a
+ * run whose last epoch that was. A step whose loss is not finite ends it at once with {@link TrainingDiverged},
+ * before the step is counted or saved.
  */
 public final class TrainingLoop {
     private static final long RATE_WINDOW_NANOS = 5_000_000_000L;
@@ -60,6 +65,7 @@ public final class TrainingLoop {
     private final ImageTransform validationTransform;
     private final DataSets data;
     private final Network network;
+    private final Optional<LoadedWeights> weights;
     private final List<Device> devices;
     private final List<RunListener> listeners;
     private final Checkpointing checkpointing;
@@ -82,20 +88,23 @@ public final class TrainingLoop {
 
     /**
      * A loop over {@code network}, whose parameters, like {@code optimizer}'s state, are already where
-     * {@code resumption} says the run stands, trained as {@code config} says, at the learning rates of the
-     * optimiser's schedule (made by {@link #schedule}); it stops early when {@code stop} is requested, and measures
-     * the checkpoint interval on {@code clock}. {@code knownUnreadable} are the images an earlier attempt of the run
-     * left out as unreadable (its skipped-images.jsonl): they stay out, so that this attempt forms the same batches.
+     * {@code resumption} says the run stands (its initial {@code weights}, if any, for a fresh start), trained as
+     * {@code config} says, at the learning rates of the optimiser's schedule (made by {@link #schedule}); it stops
+     * early when {@code stop} is requested, and measures the checkpoint interval on {@code clock}.
+     * {@code knownUnreadable} are the images an earlier attempt of the run left out as unreadable (its
+     * skipped-images.jsonl): they stay out, so that this attempt forms the same batches.
      */
-    public TrainingLoop(TrainingConfig config, DataSets data, Network network, List<Device> devices,
-            List<RunListener> listeners, Checkpointing checkpointing, FusedAdamW optimizer, Resumption resumption,
-            StopRequest stop, InstantSource clock, ImageDecoder decoder, List<SkippedImage> knownUnreadable) {
+    public TrainingLoop(TrainingConfig config, DataSets data, Network network, Optional<LoadedWeights> weights,
+            List<Device> devices, List<RunListener> listeners, Checkpointing checkpointing, FusedAdamW optimizer,
+            Resumption resumption, StopRequest stop, InstantSource clock, ImageDecoder decoder,
+            List<SkippedImage> knownUnreadable) {
         this.config = config;
         Normalizer normalizer = Normalizer.of(config.normalization());
         this.trainTransform = ImageTransform.training(config.imageSize(), normalizer);
         this.validationTransform = ImageTransform.validation(config.imageSize(), normalizer);
         this.data = data;
         this.network = network;
+        this.weights = weights;
         this.devices = devices;
         this.listeners = listeners;
         this.checkpointing = checkpointing;
@@ -128,18 +137,21 @@ public final class TrainingLoop {
     }
 
     /**
-     * Trains every epoch left, or until a stop is requested; {@code manager} owns every per-step scope. Closes the
-     * optimiser at the end.
+     * Trains every epoch left, or until a stop rule ends the run or a stop is requested; {@code manager} owns every
+     * per-step scope. Closes the optimiser at the end.
+     *
+     * @throws TrainingDiverged when a step's loss is not finite
      */
     public RunResult run(NDManager manager) {
         long started = System.nanoTime();
-        StartPoint start = resumption.start();
+        // The stop rules are decided again on the finished epochs: a run that a rule ended trains nothing more.
+        RunHistory history = new RunHistory(resumption.start().finished(), config.stopRules());
+        StartPoint start = resumption.start().withFinished(history.reports());
         RunPlan plan = new RunPlan(network.architecture(), data.train().classes(), data.train().samples().size(),
                 data.validation().samples().size(), config.epochs(), stepsPerEpoch, totalSteps,
                 config.batchSize(), devices,
                 new RunPlan.Threads(config.cpus(), config.intraOpThreads(), config.loaderThreads()),
-                network.trainableParameterCount(), config.outputDir(), start);
-        RunHistory history = new RunHistory(start.finished());
+                network.trainableParameterCount(), weights, config.outputDir(), start);
         trainedBatches = resumption.trainedBatches();
         lastSave = clock.instant();
         listeners.forEach(l -> l.onStart(plan));
@@ -157,7 +169,7 @@ public final class TrainingLoop {
             Validation evaluator = new Validation(network.block(), store, manager);
             ProgressThrottle throttle = new ProgressThrottle(listeners);
             EpochProgress from = start.firstEpochProgress();
-            for (int epoch = from.epoch(); epoch <= config.epochs() && stoppedAt.isEmpty(); epoch++) {
+            for (int epoch = from.epoch(); epoch <= config.epochs() && !history.stoppedEarly(); epoch++) {
                 EpochRun run = runEpoch(from, history, loader, step, evaluator, throttle);
                 if (run.stopped().isPresent()) {
                     stoppedAt = run.stopped();
@@ -169,15 +181,17 @@ public final class TrainingLoop {
                     lastSave = clock.instant();
                 }
                 from = EpochProgress.start(epoch + 1);
-                if (stop.requested() && epoch < config.epochs()) {
+                if (stop.requested() && epoch < config.epochs() && report.stop().isEmpty()) {
                     // Asked during validation's last batch or the checkpoint: the next epoch need not wait.
                     stoppedAt = Optional.of(report.checkpoint().isPresent()
                             ? stopAtEpochCheckpoint(epoch, report.checkpoint().get())
                             : saveStep(history, state(epoch), from, SavedStep.Reason.STOP));
+                    break;
                 }
             }
             if (stoppedAt.isEmpty()) {
-                checkpointing.afterRun(history, state(config.epochs()));
+                // The last epoch trained, or the one a stop rule ended the run after.
+                checkpointing.afterRun(history, state(history.last().epoch()));
             } else {
                 checkpointing.stopped(stoppedAt.get().step());
             }
@@ -218,6 +232,10 @@ public final class TrainingLoop {
             progress = progress.withSkipped(reportSkipped());
             long globalStep = (epoch - 1) * stepsPerEpoch + i;
             double loss = step.run(batch);
+            if (!Double.isFinite(loss)) {
+                // Before anything is saved: these weights took a step on a non-finite gradient.
+                throw new TrainingDiverged(loss, globalStep + 1, epoch, i + 1, stepsPerEpoch);
+            }
             trainedBatches++;
             long now = System.nanoTime();
             progress = progress.afterBatch(config.batchSize(), loss, (now - stepStart) / 1e9);

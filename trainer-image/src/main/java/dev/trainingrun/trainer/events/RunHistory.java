@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * The epochs a run has finished, in order, and what follows from them: the best epoch, the best saved epoch (the
- * checkpoint retention always keeps) and the newest checkpoint. One place decides what "best" means.
+ * checkpoint retention always keeps), the newest checkpoint, and whether a stop rule ends the run. One place decides
+ * what "best" means.
  */
 public final class RunHistory {
     /** Higher validation accuracy first, then lower validation loss, then the earlier epoch. */
@@ -17,10 +18,21 @@ public final class RunHistory {
             .thenComparingInt(EpochMetrics::epoch);
 
     private final List<EpochReport> reports = new ArrayList<>();
+    private final StopRules rules;
 
-    /** A history that continues the given reports (empty from scratch). */
+    /** A history that continues the given reports (empty from scratch), with no stop rule. */
     public RunHistory(List<EpochReport> finished) {
+        this.rules = StopRules.NONE;
         reports.addAll(finished);
+    }
+
+    /**
+     * A history under {@code rules} that continues the given epochs (empty from scratch): each is added again, so
+     * that their reports say where the rules stop the run, whatever history they came from.
+     */
+    public RunHistory(List<EpochReport> finished, StopRules rules) {
+        this.rules = rules;
+        finished.forEach(report -> add(report.metrics(), report.checkpoint()));
     }
 
     /** Appends the next epoch and returns its report. */
@@ -40,7 +52,7 @@ public final class RunHistory {
         Optional<String> latest = checkpoint.isPresent() || reports.isEmpty() ? checkpoint
                 : last().latestCheckpoint();
         BestEpoch bestEpoch = new BestEpoch(best.epoch(), best.valAccuracy(), best.valLoss(), bestCheckpoint);
-        EpochReport report = new EpochReport(metrics, checkpoint, bestEpoch, latest);
+        EpochReport report = new EpochReport(metrics, checkpoint, bestEpoch, latest, rules.check(metrics, bestEpoch));
         reports.add(report);
         return report;
     }
@@ -56,6 +68,11 @@ public final class RunHistory {
 
     public EpochReport last() {
         return reports.get(reports.size() - 1);
+    }
+
+    /** Whether a stop rule ended the run after its last epoch. */
+    public boolean stoppedEarly() {
+        return !reports.isEmpty() && last().stop().isPresent();
     }
 
     /** The best of the epochs that have a checkpoint. */

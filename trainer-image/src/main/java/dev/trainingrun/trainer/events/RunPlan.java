@@ -4,12 +4,14 @@ import ai.djl.Device;
 import dev.trainingrun.api.Architecture;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a run is about to do, known before its first step: the data and schedule, the devices and threads, where its
  * files go, and where it starts (after a restart: the checkpoint it continues from and the epochs already finished).
  *
  * @param threads the CPUs the trainer may use and the threads it runs on them
+ * @param weights the initial weights the network was given ({@code spec.model.weights}), if any
  */
 public record RunPlan(
         Architecture architecture,
@@ -23,6 +25,7 @@ public record RunPlan(
         List<Device> devices,
         Threads threads,
         long trainableParameters,
+        Optional<LoadedWeights> weights,
         Path runDirectory,
         StartPoint start) {
 

@@ -85,6 +85,11 @@ public record RunDirectory(Path root) {
         return root.resolve("interruptions.jsonl");
     }
 
+    /** Whether the folder holds a checkpoint to continue from: an epoch checkpoint's pointer or a step checkpoint. */
+    public boolean hasCheckpoint() {
+        return Files.isRegularFile(latestPointer()) || Files.isRegularFile(stepCheckpoint());
+    }
+
     /** The relative path of a checkpoint file name, as listeners and pointer files give it. */
     public String checkpointPath(String fileName) {
         return CHECKPOINTS + "/" + fileName;

@@ -5,11 +5,15 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.trainingrun.api.Architecture;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A ResNet ready to train: built for an architecture and class count, initialised as torchvision does from a seed,
- * its parameters named as torchvision's, and for ResNet18RandomEncoder everything but the head frozen.
+ * its parameters named as torchvision's, and for ResNet18RandomEncoder (or any network on request,
+ * {@link #freezeBackbone}) everything but the head frozen.
  */
 public record Network(Architecture architecture, ResNet block, Map<String, Parameter> parameters) {
 
@@ -20,11 +24,28 @@ public record Network(Architecture architecture, ResNet block, Map<String, Param
         block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
         Map<String, Parameter> parameters = TorchvisionNames.of(block);
         TorchvisionInit.apply(parameters, seed);
+        Network network = new Network(architecture, block, parameters);
         if (architecture == Architecture.ResNet18RandomEncoder) {
-            block.freezeParameters(true);
-            block.head().freezeParameters(false);
+            network.freezeBackbone();
         }
-        return new Network(architecture, block, parameters);
+        return network;
+    }
+
+    /**
+     * Freezes every parameter but the head's: they get no gradient, so the optimiser neither updates them nor keeps
+     * state for them. Batch norm still runs in training mode, so its running statistics keep following the data,
+     * as PyTorch's do under {@code requires_grad=False} in {@code train()} mode.
+     */
+    public void freezeBackbone() {
+        block.freezeParameters(true);
+        block.head().freezeParameters(false);
+    }
+
+    /** The torchvision names of the head's parameters ({@code fc.weight}, {@code fc.bias}). */
+    public Set<String> headNames() {
+        List<Parameter> head = block.head().getParameters().values();
+        return parameters.entrySet().stream().filter(e -> head.stream().anyMatch(p -> p == e.getValue()))
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
     }
 
     /** Number of values the optimiser updates. */

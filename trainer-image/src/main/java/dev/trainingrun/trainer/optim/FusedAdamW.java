@@ -61,7 +61,8 @@ public final class FusedAdamW implements AutoCloseable {
 
     /**
      * One AdamW step of {@code weight} (in place) at the schedule's learning rate for the steps this parameter has
-     * taken (restored ones included); the gradient is only read.
+     * taken in this run (restored ones included, inherited ones not: {@link AdamWState#inherited}); the bias
+     * correction counts every step its moments have seen, inherited ones too. The gradient is only read.
      *
      * @throws EngineException when the parameter's state does not fit it (another shape, type or device)
      */
@@ -72,15 +73,18 @@ public final class FusedAdamW implements AutoCloseable {
                         manager.zeros(weight.getShape(), DataType.FLOAT32, d)));
         try {
             TorchOps.fusedAdamW(weight, gradient, moments.mean, moments.variance, moments.step + 1,
-                    schedule.at(moments.step), beta1, beta2, weightDecay, epsilon);
+                    schedule.at(moments.step - moments.inheritedSteps), beta1, beta2, weightDecay, epsilon);
         } catch (EngineException e) {
             throw new EngineException("AdamW step of " + parameterId + ": " + e.getMessage(), e);
         }
         moments.step++;
     }
 
-    /** One parameter's state as the engine holds it: steps taken and the first device's moment arrays. */
-    public record StateView(long step, NDArray mean, NDArray variance) {}
+    /**
+     * One parameter's state as the engine holds it: steps taken (those of the run it was inherited from included),
+     * how many of them were inherited, and the first device's moment arrays.
+     */
+    public record StateView(long step, long inheritedSteps, NDArray mean, NDArray variance) {}
 
     /**
      * The state of every parameter, viewed in place (not copied), valid until the next update or restore: what a
@@ -90,7 +94,8 @@ public final class FusedAdamW implements AutoCloseable {
         Map<String, StateView> views = new LinkedHashMap<>();
         state.forEach((id, replicas) -> {
             Moments moments = replicas.values().iterator().next();
-            views.put(id, new StateView(moments.step, moments.mean, moments.variance));
+            views.put(id, new StateView(moments.step, moments.inheritedSteps, moments.mean,
+                    moments.variance));
         });
         return views;
     }
@@ -98,7 +103,8 @@ public final class FusedAdamW implements AutoCloseable {
     /** A copy of the state (moments and step of every parameter) that outlives the engine's arrays. */
     public AdamWState snapshot() {
         Map<String, AdamWState.Entry> entries = new LinkedHashMap<>();
-        view().forEach((id, view) -> entries.put(id, new AdamWState.Entry(view.step(), view.mean().toFloatArray(),
+        view().forEach((id, view) -> entries.put(id, new AdamWState.Entry(view.step(), view.inheritedSteps(),
+                view.mean().toFloatArray(),
                 view.variance().toFloatArray(), view.mean().getShape().getShape())));
         return new AdamWState(entries);
     }
@@ -116,6 +122,7 @@ public final class FusedAdamW implements AutoCloseable {
                 Moments moments = new Moments(array(entry.mean(), entry.shape(), device),
                         array(entry.variance(), entry.shape(), device));
                 moments.step = entry.step();
+                moments.inheritedSteps = entry.inheritedSteps();
                 replicas.put(device, moments);
             }
             state.put(id, replicas);
@@ -150,11 +157,15 @@ public final class FusedAdamW implements AutoCloseable {
         }));
     }
 
-    /** First and second moment estimates and the number of steps taken with them. */
+    /**
+     * First and second moment estimates, the number of steps taken with them, and how many of those another run took
+     * (a fork's, {@link AdamWState#inherited}).
+     */
     private static final class Moments {
         final NDArray mean;
         final NDArray variance;
         long step;
+        long inheritedSteps;
 
         Moments(NDArray mean, NDArray variance) {
             this.mean = mean;

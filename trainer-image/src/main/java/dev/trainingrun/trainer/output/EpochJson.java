@@ -1,5 +1,7 @@
 package dev.trainingrun.trainer.output;
 
+import dev.trainingrun.api.EarlyStop;
+import dev.trainingrun.api.StopReason;
 import dev.trainingrun.trainer.events.EpochMetrics;
 import dev.trainingrun.trainer.events.EpochReport;
 import java.util.Optional;
@@ -12,6 +14,10 @@ import java.util.Optional;
  * @param interruptions {@code null} only in checkpoints written before interruptions were counted (read as 0), as is
  *     {@code stepsRedone}
  * @param checkpoint the checkpoint saved after the epoch, relative to the run directory; {@code null} when none was
+ * @param stopped the stop rule's reason when the run ended after this epoch ({@code TargetReached},
+ *     {@code NoImprovement}), else {@code null}; written for the reader, not read back (a resumed run decides again
+ *     from the metrics)
+ * @param stopMessage the stop rule's words, with {@code stopped}
  */
 public record EpochJson(
         int epoch,
@@ -26,13 +32,16 @@ public record EpochJson(
         int skippedImages,
         Integer interruptions,
         Long stepsRedone,
-        String checkpoint) {
+        String checkpoint,
+        StopReason stopped,
+        String stopMessage) {
 
     public static EpochJson of(EpochReport report) {
         EpochMetrics m = report.metrics();
         return new EpochJson(m.epoch(), m.trainLoss(), m.valLoss(), m.valAccuracy(), m.valCorrect(), m.valTotal(),
                 m.learningRate(), m.seconds(), m.imagesPerSecond(), m.skippedImages(), m.interruptions(),
-                m.stepsRedone(), report.checkpoint().orElse(null));
+                m.stepsRedone(), report.checkpoint().orElse(null),
+                report.stop().map(EarlyStop::reason).orElse(null), report.stop().map(EarlyStop::message).orElse(null));
     }
 
     public EpochMetrics metrics() {

@@ -4,10 +4,12 @@ import dev.trainingrun.api.BestResult;
 import dev.trainingrun.api.EpochResult;
 import dev.trainingrun.api.Interruptions;
 import dev.trainingrun.api.Progress;
+import dev.trainingrun.api.StartedFrom;
 import dev.trainingrun.trainer.events.BestEpoch;
 import dev.trainingrun.trainer.events.EpochMetrics;
 import dev.trainingrun.trainer.events.EpochReport;
 import dev.trainingrun.trainer.events.Interruption;
+import dev.trainingrun.trainer.events.Lineage;
 import dev.trainingrun.trainer.events.ProgressUpdate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -67,6 +69,17 @@ final class StatusFields {
         Interruption last = all.get(all.size() - 1);
         result.setLastCause(last.cause());
         result.setLastResumedAt(last.time().truncatedTo(ChronoUnit.SECONDS).toString());
+        return result;
+    }
+
+    /** A fork's lineage as status.startedFrom. */
+    static StartedFrom startedFrom(Lineage lineage) {
+        StartedFrom result = new StartedFrom();
+        result.setRun(lineage.run());
+        result.setUid(lineage.uid());
+        result.setCheckpoint(lineage.checkpoint());
+        result.setEpoch(lineage.epoch());
+        result.setInclude(lineage.include().name());
         return result;
     }
 

@@ -5,6 +5,7 @@ import dev.trainingrun.api.CheckpointLocations;
 import dev.trainingrun.api.EpochResult;
 import dev.trainingrun.api.ImageCounts;
 import dev.trainingrun.api.Interruptions;
+import dev.trainingrun.api.StartedFrom;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.events.EpochReport;
@@ -39,6 +40,7 @@ public final class StatusReporter implements RunListener, AutoCloseable {
     private String bestCheckpoint;
     private SavedStep stepCheckpoint;
     private Interruptions interruptions;
+    private StartedFrom startedFrom;
     private ProgressUpdate lastProgress;
     private Double lastAccuracy;
     private int trainImages;
@@ -72,6 +74,7 @@ public final class StatusReporter implements RunListener, AutoCloseable {
             stepCheckpoint = new SavedStep(start.checkpoint().get(), epoch, batches, step, SavedStep.Reason.STOP, 0);
         }
         interruptions = StatusFields.interruptions(start.interruptions());
+        startedFrom = start.forkedFrom().map(StatusFields::startedFrom).orElse(null);
         lastProgress = new ProgressUpdate(Math.min(epoch, plan.epochs()), plan.epochs(), step, plan.totalSteps(),
                 batches * plan.batchSize(), plan.stepsPerEpoch() * plan.batchSize(), Double.NaN, 0, 0, -1);
         publish();
@@ -151,6 +154,7 @@ public final class StatusReporter implements RunListener, AutoCloseable {
         images.setValidation(validationImages);
         images.setSkipped(skippedImages);
         status.setImages(images);
+        status.setStartedFrom(startedFrom);
         publisher.publish(status);
     }
 }

@@ -63,7 +63,7 @@ class CheckpointsTest {
         manager = Engine.getEngine("PyTorch").newBaseManager();
         network = Network.create(Architecture.ResNet18, CLASSES.size(), 7, manager);
         optimizer = FusedAdamW.withWeightDecay(0.01, step -> 0.001, manager);
-        optimizer.restore(new AdamWState(Map.of("fc.bias", new AdamWState.Entry(12,
+        optimizer.restore(new AdamWState(Map.of("fc.bias", new AdamWState.Entry(12, 0,
                 new float[] {0.1f, -0.2f, 0.3f}, new float[] {1e-4f, 2e-4f, 3e-4f}, new long[] {3}))), CPU);
     }
 

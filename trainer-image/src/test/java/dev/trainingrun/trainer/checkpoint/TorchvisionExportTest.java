@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingrun.api.Architecture;
@@ -59,17 +56,12 @@ class TorchvisionExportTest {
             new ModelExports(run, network, List.of("a", "b", "c", "d", "e"))
                     .writeFinal(new EpochMetrics(4, 0.3, 0.4, 90, 100, 1e-4, 10, 50, 0, 0, 0), TRAINED_BATCHES);
 
-            float[] input = new float[2 * 3 * 64 * 64];
-            SplittableRandom random = new SplittableRandom(11);
-            for (int i = 0; i < input.length; i++) {
-                input[i] = (float) random.nextGaussian();
-            }
-            NDArray logits = network.block().forward(new ParameterStore(manager, false),
-                    new NDList(manager.create(input, new Shape(2, 3, 64, 64))), false).singletonOrThrow();
+            float[] input = ReferenceForward.input();
+            float[] logits = ReferenceForward.logits(network, manager, input);
             Path io = dir.resolve("io.safetensors");
             AtomicFile.write(io, channel -> SafetensorsWriter.write(channel, Map.of(), List.of(
-                    Tensor.floats("input", new long[] {2, 3, 64, 64}, input),
-                    Tensor.floats("logits", new long[] {2, numClasses}, logits.toFloatArray()))));
+                    Tensor.floats("input", ReferenceForward.INPUT_SHAPE, input),
+                    Tensor.floats("logits", new long[] {2, numClasses}, logits))));
 
             JsonNode result = runPython(run.finalModel(), io, architecture, numClasses);
             System.out.println("torchvision export of " + architecture + ": " + result);

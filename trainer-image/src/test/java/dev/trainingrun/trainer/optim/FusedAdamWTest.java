@@ -88,12 +88,40 @@ class FusedAdamWTest {
         }
     }
 
+    /**
+     * A fork's inherited state (include: WeightsAndOptimizer): the bias correction counts the source's 100 steps, as
+     * torch's AdamW does after load_state_dict, while the learning rate is the new schedule's first (at step 0).
+     */
+    @Test
+    void anInheritedStateKeepsItsBiasCorrectionAndStartsTheScheduleAfresh() {
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            double lr = 0.1;
+            double decay = 0.01;
+            // Only the schedule's first step has a learning rate: a step taken at any other position changes nothing.
+            FusedAdamW adamw = FusedAdamW.withWeightDecay(decay, step -> step == 0 ? lr : 0, manager);
+            AdamWState source = new AdamWState(Map.of("w", new AdamWState.Entry(100, 0, new float[] {0.2f},
+                    new float[] {0.04f}, new long[] {1})));
+            adamw.restore(source.inherited(), List.of(Device.cpu()));
+            NDArray weight = manager.create(new float[] {1f});
+            adamw.update("w", weight, manager.create(new float[] {1f}));
+
+            double mean = 0.9 * 0.2f + 0.1;
+            double variance = 0.999 * 0.04f + 0.001;
+            double corrected = mean / (1 - Math.pow(0.9, 101)) / (Math.sqrt(variance / (1 - Math.pow(0.999, 101)))
+                    + 1e-8);
+            assertEquals(1 * (1 - lr * decay) - lr * corrected, weight.toFloatArray()[0], 1e-6);
+            AdamWState.Entry after = adamw.snapshot().entries().get("w");
+            assertEquals(101, after.step());
+            assertEquals(100, after.inheritedSteps(), "a checkpoint of the fork keeps the count for its resume");
+        }
+    }
+
     @Test
     void aStateOfAnotherShapeIsRefusedNamingTheParameterAndLeavesItUntouched() {
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
             FusedAdamW adamw = FusedAdamW.withWeightDecay(0.01, step -> 0.1, manager);
             // e.g. a checkpoint of another model: the fused kernel would read past the end of these moments
-            adamw.restore(new AdamWState(Map.of("fc.weight", new AdamWState.Entry(3, new float[2], new float[2],
+            adamw.restore(new AdamWState(Map.of("fc.weight", new AdamWState.Entry(3, 0, new float[2], new float[2],
                     new long[] {2}))), List.of(Device.cpu()));
             NDArray weight = manager.create(new float[] {1f, 2f, 3f});
             EngineException e = assertThrows(EngineException.class,

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.trainingrun.api.EarlyStop;
+import dev.trainingrun.api.StopReason;
 import dev.trainingrun.trainer.events.BestEpoch;
 import dev.trainingrun.trainer.events.EpochMetrics;
 import dev.trainingrun.trainer.events.EpochReport;
@@ -22,7 +24,7 @@ class EpochJsonTest {
         String checkpoint = "checkpoints/x.safetensors";
         EpochReport report = new EpochReport(METRICS, Optional.of(checkpoint),
                 new BestEpoch(3, METRICS.valAccuracy(), METRICS.valLoss(), Optional.of(checkpoint)),
-                Optional.of(checkpoint));
+                Optional.of(checkpoint), Optional.empty());
 
         String text = RunJson.MAPPER.writeValueAsString(EpochJson.of(report));
         EpochJson read = RunJson.MAPPER.readValue(text, EpochJson.class);
@@ -37,11 +39,27 @@ class EpochJsonTest {
     @Test
     void anEpochWithoutCheckpointHasNoCheckpointField() throws Exception {
         EpochReport report = new EpochReport(METRICS, Optional.empty(),
-                new BestEpoch(3, METRICS.valAccuracy(), METRICS.valLoss(), Optional.empty()), Optional.empty());
+                new BestEpoch(3, METRICS.valAccuracy(), METRICS.valLoss(), Optional.empty()), Optional.empty(),
+                Optional.empty());
 
         JsonNode line = RunJson.MAPPER.readTree(RunJson.MAPPER.writeValueAsString(EpochJson.of(report)));
 
         assertEquals(false, line.has("checkpoint"), line.toString());
+        assertEquals(false, line.has("stopped"), line.toString());
+    }
+
+    @Test
+    void theEpochAStopRuleEndedTheRunAfterNamesTheReasonAndReadsBack() throws Exception {
+        EpochReport report = new EpochReport(METRICS, Optional.empty(),
+                new BestEpoch(3, METRICS.valAccuracy(), METRICS.valLoss(), Optional.empty()), Optional.empty(),
+                Optional.of(new EarlyStop(StopReason.TargetReached, "reached")));
+
+        String text = RunJson.MAPPER.writeValueAsString(EpochJson.of(report));
+        JsonNode line = RunJson.MAPPER.readTree(text);
+
+        assertEquals("TargetReached", line.get("stopped").asText(), text);
+        assertEquals("reached", line.get("stopMessage").asText(), text);
+        assertEquals(METRICS, RunJson.MAPPER.readValue(text, EpochJson.class).metrics());
     }
 
     @Test

@@ -90,7 +90,7 @@ class StatusReporterTest {
         before.add(metrics(1, 0.5), Optional.of("c1"));
         before.add(metrics(2, 0.7), Optional.of("c2"));
         reporter.onStart(plan(4, new StartPoint(Optional.of("c2"), before.reports(), Optional.empty(), List.of(),
-                List.of())));
+                List.of(), Optional.empty())));
         reporter.close();
 
         TrainingRunStatus first = writer.written().get(0);
@@ -110,7 +110,7 @@ class StatusReporterTest {
                 new Interruption(Interruption.KILLED, 14, 11, 3, 4.25, Instant.parse("2026-01-01T10:00:00.5Z")),
                 new Interruption(Interruption.STOPPED, 16, 16, 0, 0, Instant.parse("2026-01-01T11:00:00.5Z")));
         reporter.onStart(plan(3, new StartPoint(Optional.of("checkpoints/step.safetensors"), before.reports(),
-                Optional.of(new EpochProgress(2, 6, 3, 6, 96, 0, 9, 2, 3)), List.of(), interruptions)));
+                Optional.of(new EpochProgress(2, 6, 3, 6, 96, 0, 9, 2, 3)), List.of(), interruptions, Optional.empty())));
         // The publisher writes on its own thread: wait for the state rather than assume it is there.
         TrainingRunStatus first = Await.until("the first state", WRITE_TIMEOUT, this::newestWritten,
                 status -> status != null);
@@ -218,7 +218,8 @@ class StatusReporterTest {
 
     private static RunPlan plan(int epochs, StartPoint start) {
         return new RunPlan(Architecture.ResNet18, List.of("a", "b"), 160, 40, epochs, STEPS, epochs * STEPS, 16,
-                List.of(Device.cpu()), new RunPlan.Threads(2, 2, 2), 11_000_000, Path.of("/checkpoints", "quickstart-1a2b3c4d"), start);
+                List.of(Device.cpu()), new RunPlan.Threads(2, 2, 2), 11_000_000, Optional.empty(),
+                Path.of("/checkpoints", "quickstart-1a2b3c4d"), start);
     }
 
     private static EpochMetrics metrics(int epoch, double accuracy) {
