@@ -3,12 +3,14 @@ package dev.trainingrun.trainer.status;
 import dev.trainingrun.api.StatusOwner;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -49,12 +51,17 @@ public final class KubernetesStatusSink implements StatusSink {
         apply.put("kind", "TrainingRun");
         apply.put("metadata", Map.of("name", name));
         apply.put("status", status);
-        client.resources(TrainingRun.class).inNamespace(namespace).withName(name).subresource("status")
+        // Sent as the object to apply, not as a patch string: fabric8 reads the object before applying a string,
+        // and the trainer needs no right to read runs.
+        GenericKubernetesResource object = client.getKubernetesSerialization()
+                .convertValue(apply, GenericKubernetesResource.class);
+        client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(TrainingRun.class))
+                .inNamespace(namespace).resource(object).subresource("status")
                 .patch(new PatchContext.Builder()
                         .withPatchType(PatchType.SERVER_SIDE_APPLY)
                         .withFieldManager(StatusOwner.TRAINER.fieldManager())
                         .withForce(true)
-                        .build(), client.getKubernetesSerialization().asJson(apply));
+                        .build());
     }
 
     @Override
