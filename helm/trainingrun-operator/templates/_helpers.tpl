@@ -74,10 +74,11 @@ rule is apart: it is needed only where the Lease lives.
 - apiGroups: [""]
   resources: [persistentvolumeclaims]
   verbs: [get, list, watch, create, patch]
+# the namespace's trainer ServiceAccount, Role and RoleBinding (one of each per namespace); Kubernetes lets the
+# operator grant only rights it holds itself
 - apiGroups: [""]
-  resources: [configmaps, serviceaccounts]
+  resources: [serviceaccounts]
   verbs: [get, list, watch, create, patch, update]
-# the trainer's Role and RoleBinding; Kubernetes lets the operator grant only rights it holds itself
 - apiGroups: [rbac.authorization.k8s.io]
   resources: [roles, rolebindings]
   verbs: [get, list, watch, create, patch, update]

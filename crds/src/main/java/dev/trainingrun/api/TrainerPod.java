@@ -16,7 +16,14 @@ public final class TrainerPod {
     /** The uid and gid the trainer runs as (the images' non-root user). */
     public static final long USER_ID = 1000;
 
-    /** The run's resolved manifest, from a ConfigMap, read-only: {@code <dir>/<file>}. */
+    /**
+     * The ServiceAccount every trainer of a namespace runs under: one per namespace, not per run, made by the
+     * operator with a Role that lets it patch the status of any run there; the chart's ValidatingAdmissionPolicy,
+     * which names it too, narrows that to the run of the pod its token was issued to (docs/security.md).
+     */
+    public static final String SERVICE_ACCOUNT = "trainingrun-trainer";
+
+    /** The run's resolved manifest, from a downward-API volume of a pod annotation, read-only: {@code <dir>/<file>}. */
     public static final String MANIFEST_DIR = "/etc/trainingrun";
     public static final String MANIFEST_FILE = "run.yaml";
     /** The data volume, read-only: {@code spec.data.trainDir} and {@code valDir} are relative to it. */

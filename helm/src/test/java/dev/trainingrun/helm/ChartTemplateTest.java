@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.testing.Command;
 import dev.trainingrun.testing.HelmTemplate;
 import dev.trainingrun.testing.LocalCluster;
@@ -49,6 +50,7 @@ class ChartTemplateTest {
     private static final String RELEASE = "tr";
     private static final String NAMESPACE = "trainingrun-system";
     private static final String FULLNAME = "tr-trainingrun-operator";
+    private static final String TRAINER_POLICY = FULLNAME + "-trainer";
     private static final String VERSION = System.getProperty("project.version");
     private static final Set<String> LEADER_ELECTION_GROUPS = Set.of("coordination.k8s.io", "authorization.k8s.io");
     private static final String POLICY_ENV_PREFIX = "TRAININGRUN_OPERATOR_POLICY_";
@@ -82,6 +84,12 @@ class ChartTemplateTest {
     private static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type) {
         List<T> found = all(objects, type);
         assertEquals(1, found.size(), () -> type.getSimpleName() + ": " + found);
+        return found.get(0);
+    }
+
+    private static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
+        List<T> found = all(objects, type).stream().filter(o -> o.getMetadata().getName().equals(name)).toList();
+        assertEquals(1, found.size(), () -> type.getSimpleName() + " " + name + ": " + found);
         return found.get(0);
     }
 
@@ -297,7 +305,7 @@ class ChartTemplateTest {
                 "imagePrefixes", ""));
         assertEquals(defaults, operatorPolicy(objects));
 
-        ValidatingAdmissionPolicy policy = one(objects, ValidatingAdmissionPolicy.class);
+        ValidatingAdmissionPolicy policy = named(objects, ValidatingAdmissionPolicy.class, FULLNAME);
         assertEquals(FULLNAME, policy.getMetadata().getName());
         assertEquals("Fail", policy.getSpec().getFailurePolicy());
         assertNull(policy.getSpec().getParamKind(), "settings as CEL literals, not a parameter (docs/security.md)");
@@ -308,7 +316,7 @@ class ChartTemplateTest {
         assertEquals(defaults, admissionPolicySettings(objects));
         assertEquals("\"trainingrun/trainer:" + VERSION + "\"", variables(policy).get("trainerImage"));
 
-        ValidatingAdmissionPolicyBinding binding = one(objects, ValidatingAdmissionPolicyBinding.class);
+        ValidatingAdmissionPolicyBinding binding = named(objects, ValidatingAdmissionPolicyBinding.class, FULLNAME);
         assertEquals(FULLNAME, binding.getSpec().getPolicyName());
         assertEquals(List.of("Deny"), binding.getSpec().getValidationActions());
         assertNull(binding.getSpec().getMatchResources(), "every namespace, as the operator watches every one");
@@ -334,24 +342,49 @@ class ChartTemplateTest {
         assertEquals(Optional.of("registry.example:5000/ml/trainer:1"),
                 envValue(objects, "TRAININGRUN_OPERATOR_TRAINER_IMAGE"));
         assertEquals("\"registry.example:5000/ml/trainer:1\"",
-                variables(one(objects, ValidatingAdmissionPolicy.class)).get("trainerImage"));
+                variables(named(objects, ValidatingAdmissionPolicy.class, FULLNAME)).get("trainerImage"));
     }
 
     @Test
     void withWatchedNamespacesThePolicyIsEnforcedAtAdmissionOnlyThere() {
-        ValidatingAdmissionPolicyBinding binding = one(render("watchNamespaces: [team-a, team-b]"),
-                ValidatingAdmissionPolicyBinding.class);
+        ValidatingAdmissionPolicyBinding binding = named(render("watchNamespaces: [team-a, team-b]"),
+                ValidatingAdmissionPolicyBinding.class, FULLNAME);
         var selector = binding.getSpec().getMatchResources().getNamespaceSelector().getMatchExpressions().get(0);
         assertEquals("kubernetes.io/metadata.name", selector.getKey());
         assertEquals("In", selector.getOperator());
         assertEquals(List.of("team-a", "team-b"), selector.getValues());
     }
 
+    /**
+     * The trainer's policy names the ServiceAccount the operator makes in each namespace, checks only status writes,
+     * and is bound everywhere whatever the watched namespaces: its behaviour is TrainerPolicyIT's, on an API server.
+     */
+    @Test
+    void theTrainersPolicyNamesTheOperatorsTrainerAndIsBoundEverywhere() {
+        for (String values : List.of("{}", "watchNamespaces: [team-a]", "policy: {admission: false}")) {
+            List<HasMetadata> objects = render(values);
+            ValidatingAdmissionPolicy policy = named(objects, ValidatingAdmissionPolicy.class, TRAINER_POLICY);
+            assertEquals("Fail", policy.getSpec().getFailurePolicy());
+            var rule = policy.getSpec().getMatchConstraints().getResourceRules().get(0);
+            assertEquals(List.of("UPDATE"), rule.getOperations());
+            assertEquals(List.of("trainingruns/status"), rule.getResources());
+            assertTrue(policy.getSpec().getMatchConditions().get(0).getExpression()
+                    .endsWith(":" + TrainerPod.SERVICE_ACCOUNT + "'"), values);
+            ValidatingAdmissionPolicyBinding binding = named(objects, ValidatingAdmissionPolicyBinding.class,
+                    TRAINER_POLICY);
+            assertEquals(TRAINER_POLICY, binding.getSpec().getPolicyName());
+            assertEquals(List.of("Deny"), binding.getSpec().getValidationActions());
+            assertNull(binding.getSpec().getMatchResources(), values);
+        }
+    }
+
     @Test
     void withoutAdmissionTheOperatorAloneEnforcesThePolicy() {
         List<HasMetadata> objects = render("policy: {admission: false, hostPathPrefixes: [/srv/images]}");
-        assertTrue(all(objects, ValidatingAdmissionPolicy.class).isEmpty());
-        assertTrue(all(objects, ValidatingAdmissionPolicyBinding.class).isEmpty());
+        assertEquals(List.of(TRAINER_POLICY), all(objects, ValidatingAdmissionPolicy.class).stream()
+                .map(policy -> policy.getMetadata().getName()).toList(), "only the trainer's, which is never optional");
+        assertEquals(List.of(TRAINER_POLICY), all(objects, ValidatingAdmissionPolicyBinding.class).stream()
+                .map(binding -> binding.getMetadata().getName()).toList());
         assertEquals("/srv/images", operatorPolicy(objects).get("hostPathPrefixes"));
     }
 
@@ -368,7 +401,7 @@ class ChartTemplateTest {
 
     /** The admission policy's CEL variables of the same settings, their JSON literals read back as env values. */
     private static Map<String, String> admissionPolicySettings(List<HasMetadata> objects) {
-        Map<String, String> variables = variables(one(objects, ValidatingAdmissionPolicy.class));
+        Map<String, String> variables = variables(named(objects, ValidatingAdmissionPolicy.class, FULLNAME));
         Map<String, String> settings = new TreeMap<>();
         for (String name : operatorPolicy(objects).keySet()) {
             Object literal = Chart.YAML.unmarshal(variables.get(name), Object.class);

@@ -30,24 +30,23 @@ public final class RunResources {
     public static final String SUSPEND_ANNOTATION = "trainingrun.dev/suspend";
 
     /**
-     * Longest run name the operator can serve: the Job is named after the run, and Kubernetes puts the Job's
-     * name into a label of its pods, whose values end at 63 characters.
+     * The pod template annotation that carries the run's manifest to the trainer, which reads it as a file of a
+     * downward-API volume: the spec reaches the pod with the Job, without an object of its own.
      */
-    public static final int MAX_NAME_LENGTH = 63;
+    public static final String MANIFEST_ANNOTATION = "trainingrun.dev/manifest";
+
+    /**
+     * Longest run name the operator can serve. The Job is named after the run, and the Job controller names its pods
+     * by the Job's name, a dash and five random characters, cutting the name to 58 characters first (the API
+     * server's generateName): only up to 57 characters does a pod's name tell its run exactly, which is what the
+     * trainer's admission policy checks.
+     */
+    public static final int MAX_NAME_LENGTH = 57;
 
     private RunResources() {}
 
     public static String jobName(TrainingRun run) {
         return run.getMetadata().getName();
-    }
-
-    public static String configMapName(TrainingRun run) {
-        return run.getMetadata().getName() + "-config";
-    }
-
-    /** The ServiceAccount, Role and RoleBinding share this name. */
-    public static String trainerName(TrainingRun run) {
-        return run.getMetadata().getName() + "-trainer";
     }
 
     /** The claim a run's checkpoints go to: the one the spec names, or the one the operator makes. */

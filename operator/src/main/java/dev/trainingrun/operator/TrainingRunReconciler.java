@@ -7,7 +7,6 @@ import dev.trainingrun.operator.config.OperatorConfig;
 import dev.trainingrun.operator.crd.ServedCrd;
 import dev.trainingrun.operator.dependents.CheckpointClaimDependent;
 import dev.trainingrun.operator.dependents.OperatorMakesClaim;
-import dev.trainingrun.operator.dependents.RunConfigMapDependent;
 import dev.trainingrun.operator.dependents.TrainerRoleBindingDependent;
 import dev.trainingrun.operator.dependents.TrainerRoleDependent;
 import dev.trainingrun.operator.dependents.TrainerServiceAccountDependent;
@@ -58,17 +57,17 @@ import java.util.stream.Collectors;
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = TrainingRunReconciler.CLAIM, type = CheckpointClaimDependent.class,
             reconcilePrecondition = OperatorMakesClaim.class),
+    // The namespace's trainer identity, shared by its runs: made by the first, a cache lookup for the others.
     @Dependent(name = "service-account", type = TrainerServiceAccountDependent.class),
     @Dependent(name = "role", type = TrainerRoleDependent.class),
     // The API server lets the operator bind a Role only after checking that the operator holds the Role's rules
     // itself (it has no "bind" or "escalate" rights), which needs the Role to exist; the ServiceAccount need not.
     @Dependent(name = "role-binding", type = TrainerRoleBindingDependent.class, dependsOn = "role"),
-    @Dependent(name = "config", type = RunConfigMapDependent.class),
     // The pod needs its ServiceAccount (admission checks it, and the Job controller would back off for
-    // seconds without it), its ConfigMap, and its RBAC from the trainer's first status write on. Last, so that
-    // the run's first status is derived right after the Job is made, before a fast node could start the pod.
-    @Dependent(name = "job", type = TrainingJobDependent.class,
-            dependsOn = {"service-account", "role-binding", "config"})
+    // seconds without it) and its RBAC from the trainer's first status write on; its configuration travels in the
+    // pod template. Last, so that the run's first status is derived right after the Job is made, before a fast
+    // node could start the pod.
+    @Dependent(name = "job", type = TrainingJobDependent.class, dependsOn = {"service-account", "role-binding"})
 })
 @ControllerConfiguration(name = TrainingRunReconciler.NAME, fieldManager = RunResources.OPERATOR)
 public class TrainingRunReconciler implements Reconciler<TrainingRun>, ConfigurableReconciler<TrainingRun> {

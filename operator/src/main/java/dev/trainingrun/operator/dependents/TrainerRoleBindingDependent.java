@@ -1,5 +1,6 @@
 package dev.trainingrun.operator.dependents;
 
+import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.RunResources;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -8,13 +9,16 @@ import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.Objects;
 
-/** Grants the run's Role to the run's ServiceAccount. */
-@KubernetesDependent(informer = @Informer(labelSelector = RunResources.MANAGED_SELECTOR))
-public class TrainerRoleBindingDependent extends CRUDKubernetesDependentResource<RoleBinding, TrainingRun> {
+/** Grants the namespace's trainer Role to the namespace's trainer ServiceAccount. */
+@KubernetesDependent(informer = @Informer(labelSelector = RunResources.MANAGED_SELECTOR,
+        onAddFilter = NamespaceTrainerDependent.NoAdditions.class,
+        onUpdateFilter = NamespaceTrainerDependent.NoUpdates.class))
+public class TrainerRoleBindingDependent extends NamespaceTrainerDependent<RoleBinding>
+        implements Updater<RoleBinding, TrainingRun> {
 
     public TrainerRoleBindingDependent() {
         super(RoleBinding.class);
@@ -34,13 +38,12 @@ public class TrainerRoleBindingDependent extends CRUDKubernetesDependentResource
 
     @Override
     protected RoleBinding desired(TrainingRun run, Context<TrainingRun> context) {
-        String name = RunResources.trainerName(run);
         return new RoleBindingBuilder()
-                .withMetadata(RunResources.metadata(run, name))
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
+                .withMetadata(metadata(run))
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", TrainerPod.SERVICE_ACCOUNT)
                 .addNewSubject()
                     .withKind("ServiceAccount")
-                    .withName(name)
+                    .withName(TrainerPod.SERVICE_ACCOUNT)
                     .withNamespace(run.getMetadata().getNamespace())
                 .endSubject()
                 .build();

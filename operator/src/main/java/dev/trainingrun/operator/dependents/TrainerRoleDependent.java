@@ -8,16 +8,21 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Updater;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.Objects;
 
 /**
- * What the trainer may do with the API: read its own TrainingRun and patch that run's status, both by resource
- * name, so a compromised or buggy training pod cannot touch any other run.
+ * What a trainer may do with the API: patch the status of a run in its namespace, and nothing else (not even read a
+ * run: it writes by server-side apply, which needs no read first). RBAC cannot tell one trainer pod from another
+ * under the namespace's ServiceAccount; the chart's ValidatingAdmissionPolicy does, by the pod name bound into the
+ * pod's token, and refuses a write to any run but the pod's own (docs/security.md).
  */
-@KubernetesDependent(informer = @Informer(labelSelector = RunResources.MANAGED_SELECTOR))
-public class TrainerRoleDependent extends CRUDKubernetesDependentResource<Role, TrainingRun> {
+@KubernetesDependent(informer = @Informer(labelSelector = RunResources.MANAGED_SELECTOR,
+        onAddFilter = NamespaceTrainerDependent.NoAdditions.class,
+        onUpdateFilter = NamespaceTrainerDependent.NoUpdates.class))
+public class TrainerRoleDependent extends NamespaceTrainerDependent<Role>
+        implements Updater<Role, TrainingRun> {
 
     public TrainerRoleDependent() {
         super(Role.class);
@@ -35,22 +40,13 @@ public class TrainerRoleDependent extends CRUDKubernetesDependentResource<Role, 
     }
 
     static Role desiredRole(TrainingRun run) {
-        String name = run.getMetadata().getName();
         return new RoleBuilder()
-                .withMetadata(RunResources.metadata(run, RunResources.trainerName(run)))
-                .withRules(
-                        new PolicyRuleBuilder()
-                                .withApiGroups(TrainingRun.GROUP)
-                                .withResources("trainingruns")
-                                .withResourceNames(name)
-                                .withVerbs("get")
-                                .build(),
-                        new PolicyRuleBuilder()
-                                .withApiGroups(TrainingRun.GROUP)
-                                .withResources("trainingruns/status")
-                                .withResourceNames(name)
-                                .withVerbs("patch")
-                                .build())
+                .withMetadata(metadata(run))
+                .withRules(new PolicyRuleBuilder()
+                        .withApiGroups(TrainingRun.GROUP)
+                        .withResources("trainingruns/status")
+                        .withVerbs("patch")
+                        .build())
                 .build();
     }
 }

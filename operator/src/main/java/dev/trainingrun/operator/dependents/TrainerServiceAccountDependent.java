@@ -6,18 +6,17 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
-import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 
 /**
- * The identity the training pod reports its progress under; one per run so that its Role can name the run. Nothing
- * in it depends on the run's editable fields, so it is made once and never compared again.
+ * The identity the trainers of a namespace report their progress under. Which run a trainer may report on is not
+ * its ServiceAccount's to say but its pod's: see {@link TrainerRoleDependent}. Nothing in it changes, so it is made
+ * once and never compared again.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = RunResources.MANAGED_SELECTOR))
-public class TrainerServiceAccountDependent extends KubernetesDependentResource<ServiceAccount, TrainingRun>
-        implements Creator<ServiceAccount, TrainingRun>, GarbageCollected<TrainingRun> {
+@KubernetesDependent(informer = @Informer(labelSelector = RunResources.MANAGED_SELECTOR,
+        onAddFilter = NamespaceTrainerDependent.NoAdditions.class,
+        onUpdateFilter = NamespaceTrainerDependent.NoUpdates.class))
+public class TrainerServiceAccountDependent extends NamespaceTrainerDependent<ServiceAccount> {
 
     public TrainerServiceAccountDependent() {
         super(ServiceAccount.class);
@@ -25,8 +24,6 @@ public class TrainerServiceAccountDependent extends KubernetesDependentResource<
 
     @Override
     protected ServiceAccount desired(TrainingRun run, Context<TrainingRun> context) {
-        return new ServiceAccountBuilder()
-                .withMetadata(RunResources.metadata(run, RunResources.trainerName(run)))
-                .build();
+        return new ServiceAccountBuilder().withMetadata(metadata(run)).build();
     }
 }

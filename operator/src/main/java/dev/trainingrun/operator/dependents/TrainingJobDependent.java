@@ -8,6 +8,7 @@ import dev.trainingrun.api.RunPolicy;
 import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.api.TrainingRunYaml;
 import dev.trainingrun.operator.ActiveTime;
 import dev.trainingrun.operator.RunResources;
 import dev.trainingrun.operator.config.OperatorConfig;
@@ -158,12 +159,36 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                     .withNewTemplate()
                         .withNewMetadata()
                             .withLabels(metadata.getLabels())
-                            .withAnnotations(annotations)
+                            .withAnnotations(podAnnotations(run, annotations))
                         .endMetadata()
                         .withSpec(podSpec(run, defaults, source))
                     .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /** The propagated annotations and the run's manifest, which the pod's "config" volume turns into a file. */
+    private static Map<String, String> podAnnotations(TrainingRun run, Map<String, String> propagated) {
+        Map<String, String> annotations = new LinkedHashMap<>(propagated);
+        annotations.put(RunResources.MANIFEST_ANNOTATION, manifest(run));
+        return annotations;
+    }
+
+    /**
+     * What the trainer reads as its configuration ({@link TrainerPod#MANIFEST_FILE}): the run's identity and spec as
+     * the API server defaulted them, in the manifest format of the trainer's command line, so that a run trains the
+     * same inside the cluster and outside; without status or server-side bookkeeping. Fixed with the pod template
+     * when the Job is made, as the trainer's inputs are (spec.runPolicy, the one editable part, is the Job's).
+     */
+    static String manifest(TrainingRun run) {
+        TrainingRun copy = new TrainingRun();
+        copy.setMetadata(new ObjectMetaBuilder()
+                .withName(run.getMetadata().getName())
+                .withNamespace(run.getMetadata().getNamespace())
+                .withUid(run.getMetadata().getUid())
+                .build());
+        copy.setSpec(run.getSpec());
+        return TrainingRunYaml.write(copy);
     }
 
     /**
@@ -201,7 +226,7 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 // Time to finish a step and save a step checkpoint after SIGTERM, for this network's size.
                 .withTerminationGracePeriodSeconds(defaults.stop().gracePeriodSeconds(
                         run.getSpec().getModel().getArchitecture(), run.getSpec().getModel().getNumClasses()))
-                .withServiceAccountName(RunResources.trainerName(run))
+                .withServiceAccountName(TrainerPod.SERVICE_ACCOUNT)
                 .withAutomountServiceAccountToken(true)
                 .withEnableServiceLinks(false)
                 .withNewSecurityContext()
@@ -298,8 +323,11 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
     private static List<Volume> volumes(TrainingRun run, Optional<TrainingRun> source) {
         List<Volume> volumes = new ArrayList<>(List.of(
                 dataVolume(run.getSpec().getData().getVolume()),
-                new VolumeBuilder().withName("config").withNewConfigMap()
-                        .withName(RunResources.configMapName(run)).endConfigMap().build(),
+                new VolumeBuilder().withName("config").withNewDownwardAPI()
+                        .addNewItem().withPath(TrainerPod.MANIFEST_FILE).withNewFieldRef()
+                            .withFieldPath("metadata.annotations['" + RunResources.MANIFEST_ANNOTATION + "']")
+                            .endFieldRef().endItem()
+                        .endDownwardAPI().build(),
                 new VolumeBuilder().withName("checkpoints").withNewPersistentVolumeClaim()
                         .withClaimName(RunResources.checkpointClaimName(run)).endPersistentVolumeClaim().build(),
                 new VolumeBuilder().withName("scratch").withNewEmptyDir().endEmptyDir().build()));

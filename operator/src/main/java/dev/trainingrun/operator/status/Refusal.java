@@ -24,7 +24,7 @@ public final class Refusal {
      * refused it: any client error but those that pass by themselves, and a server error that names an admission
      * webhook (one that is down refuses everything until it is back).
      *
-     * @param kind the object's kind, e.g. {@code ConfigMap}
+     * @param kind the object's kind, e.g. {@code Job}
      * @param existed whether the object existed, so that the write was an update rather than a create
      */
     public static Optional<Problem> of(Throwable error, String kind, boolean existed) {

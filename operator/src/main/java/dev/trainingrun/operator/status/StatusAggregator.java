@@ -512,7 +512,7 @@ public final class StatusAggregator {
             conditions.add(condition(READY, false, verdict.reason(), verdict.message()));
         } else {
             conditions.add(condition(READY, true, JOB_CREATED, "Job " + seen.job().getMetadata().getName()
-                    + " exists with the trainer's ServiceAccount, Role, RoleBinding and ConfigMap."));
+                    + " exists; its trainer runs as ServiceAccount " + TrainerPod.SERVICE_ACCOUNT + "."));
         }
         conditions.add(phaseCondition(RUNNING, phase == Phase.Running, verdict));
         conditions.add(phaseCondition(SUCCEEDED, phase == Phase.Succeeded, verdict));

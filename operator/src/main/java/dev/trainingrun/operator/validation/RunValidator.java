@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 /**
  * What only the operator can check before it makes anything for a run: facts of the cluster that the CRD's schema
  * cannot see, and the installation's {@link SecurityPolicy}. Checked before the first object is made, so a run that
- * cannot start leaves nothing half-made, and a run the policy refuses gets no Job, ConfigMap or RBAC.
+ * cannot start leaves nothing half-made, and a run the policy refuses gets no Job.
  */
 public final class RunValidator {
     public static final String NAME_TOO_LONG = "NameTooLong";
@@ -40,8 +40,9 @@ public final class RunValidator {
         String name = run.getMetadata().getName();
         if (name.length() > RunResources.MAX_NAME_LENGTH) {
             return Optional.of(new Problem(NAME_TOO_LONG, "The run's name has " + name.length()
-                    + " characters; its Job is named after it and Job names end at " + RunResources.MAX_NAME_LENGTH
-                    + ". Create the run again under a shorter name.", true));
+                    + " characters; at most " + RunResources.MAX_NAME_LENGTH
+                    + " are served, since its pods are named after it and a pod's name keeps only that many before"
+                    + " its random end. Create the run again under a shorter name.", true));
         }
         Optional<Problem> refused = policy.check(run);
         if (refused.isPresent()) {

@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.api.TrainingRunStatus;
+import dev.trainingrun.api.TrainingRunYaml;
 import dev.trainingrun.operator.ActiveTime;
 import dev.trainingrun.operator.RunResources;
 import dev.trainingrun.operator.Runs;
 import dev.trainingrun.operator.kueue.Kueue;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -22,6 +25,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,8 +110,28 @@ class TrainingJobDependentTest {
         assertTrue(container.getReadOnlyRootFilesystem());
         assertEquals(List.of("ALL"), container.getCapabilities().getDrop());
         assertEquals("Never", pod.getRestartPolicy());
-        assertEquals("cats-trainer", pod.getServiceAccountName());
+        assertEquals("trainingrun-trainer", pod.getServiceAccountName());
         assertFalse(pod.getEnableServiceLinks());
+    }
+
+    /** The pod's annotation holds exactly what the trainer's command line reads, as the config volume's file. */
+    @Test
+    void theManifestIsTheDefaultedSpecWithTheRunsIdentity() {
+        TrainingRun run = Runs.run("cats", "{model: {numClasses: 7}, data: {volume: {nfs: {server: s, path: /d}}}}");
+        run.getMetadata().setResourceVersion("42");
+        run.setStatus(new TrainingRunStatus());
+        String yaml = job(run).getSpec().getTemplate().getMetadata().getAnnotations()
+                .get("trainingrun.dev/manifest");
+        TrainingRun read = TrainingRunYaml.read(yaml, "run.yaml");
+        assertEquals("cats", read.getMetadata().getName());
+        assertEquals("ml", read.getMetadata().getNamespace());
+        assertEquals(Runs.UID, read.getMetadata().getUid());
+        assertNull(read.getMetadata().getResourceVersion());
+        assertNull(read.getStatus());
+        assertFalse(yaml.contains("status"), yaml);
+        KubernetesSerialization json = new KubernetesSerialization();
+        assertEquals(json.asJson(run.getSpec()), json.asJson(read.getSpec()));
+        assertEquals(7, read.getSpec().getModel().getNumClasses());
     }
 
     @Test
@@ -118,7 +142,10 @@ class TrainingJobDependentTest {
                 .collect(Collectors.toMap(Volume::getName, Function.identity()));
         assertEquals("images", volumes.get("data").getPersistentVolumeClaim().getClaimName());
         assertTrue(volumes.get("data").getPersistentVolumeClaim().getReadOnly());
-        assertEquals("cats-config", volumes.get("config").getConfigMap().getName());
+        assertEquals(List.of("metadata.annotations['trainingrun.dev/manifest']"), volumes.get("config")
+                .getDownwardAPI().getItems().stream().map(item -> item.getFieldRef().getFieldPath()).toList());
+        assertEquals(List.of("run.yaml"), volumes.get("config").getDownwardAPI().getItems().stream()
+                .map(DownwardAPIVolumeFile::getPath).toList());
         assertEquals("cats-checkpoints", volumes.get("checkpoints").getPersistentVolumeClaim().getClaimName());
         assertTrue(volumes.containsKey("scratch") && volumes.get("scratch").getEmptyDir() != null);
         Map<String, VolumeMount> mounts = trainer(job(run)).getVolumeMounts().stream()

@@ -58,7 +58,7 @@ final class EndToEnd implements AutoCloseable {
 
     /** Sets everything up and starts the operator; {@code trainPerClass} images per class make an epoch's length. */
     static EndToEnd prepare(Class<?> testClass, KubernetesClient client, Cluster cluster, int trainPerClass) {
-        Fixtures.installCrd(client);
+        Fixtures.installClusterWide(client);
         String image = TrainerImage.pushedTo(cluster);
         ShapesData.generate(client, image, trainPerClass, 20);
         EndToEnd endToEnd = new EndToEnd(testClass.getSimpleName(), client, cluster, image);

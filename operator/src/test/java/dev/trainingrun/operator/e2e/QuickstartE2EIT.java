@@ -12,15 +12,10 @@ import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.api.TrainingRunYaml;
-import dev.trainingrun.operator.it.Fixtures;
-import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,38 +119,6 @@ class QuickstartE2EIT {
         }
 
         report(done, firstStep);
-    }
-
-    @Test
-    void aRunsServiceAccountMayWriteItsOwnStatusButNotAnotherRunsStatus() throws Exception {
-        // Suspended runs: the operator makes their ServiceAccounts and RBAC, and no pod.
-        for (String name : List.of("mine", "theirs")) {
-            e2e.create(name, EndToEnd.RESUMABLE_SPEC.replace("backoffLimit: 2", "backoffLimit: 2, suspend: true"));
-        }
-        e2e.await("theirs", "to be suspended", TIMEOUT, run -> run.getStatus() != null
-                && run.getStatus().getPhase() == Phase.Suspended);
-        Await.until("the operator to make mine-trainer's RoleBinding", TIMEOUT,
-                () -> client.rbac().roleBindings().withName("mine-trainer").get() != null);
-        // The identity a pod of "mine" has: a token of its ServiceAccount.
-        try (KubernetesClient trainer = Fixtures.serviceAccountClient(client, cluster.namespace(), "mine-trainer")) {
-            applyTrainerStatus(trainer, "mine");
-            assertEquals(0.5, e2e.get("mine").getStatus().getBest().getValAccuracy());
-            KubernetesClientException refused = assertThrows(KubernetesClientException.class,
-                    () -> applyTrainerStatus(trainer, "theirs"));
-            assertEquals(403, refused.getCode(), refused.getMessage());
-            assertTrue(refused.getMessage().contains("system:serviceaccount:" + cluster.namespace() + ":mine-trainer"),
-                    refused.getMessage());
-            assertNull(e2e.get("theirs").getStatus().getBest());
-        }
-    }
-
-    /** What the trainer sends: server-side apply of its fields on the status, under its field manager. */
-    private static void applyTrainerStatus(KubernetesClient as, String run) {
-        as.resources(TrainingRun.class).withName(run).subresource("status").patch(new PatchContext.Builder()
-                .withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager("trainingrun-trainer").withForce(true)
-                .build(), """
-                {"apiVersion": "trainingrun.dev/v1alpha1", "kind": "TrainingRun", "metadata": {"name": "%s"},
-                 "status": {"best": {"epoch": 1, "valAccuracy": 0.5}}}""".formatted(run));
     }
 
     /**

@@ -71,7 +71,7 @@ class ArgoCdHealthIT {
         HealthCheck.requireLua();
         client = kubernetes;
         cluster = localCluster;
-        Fixtures.installCrd(client);
+        Fixtures.installClusterWide(client);
         Fixtures.createBoundClaims(client, cluster.namespace());
         // The policy allows the hostPath run's directory, so that the namespace's Pod Security admission is what
         // refuses its pod (FailedCreate).
@@ -191,13 +191,13 @@ class ArgoCdHealthIT {
         TrainingRun unbound = awaitCondition(client, "unbound", "Stuck", "ClaimNotBound", TIMEOUT);
         check("stuck-claim-not-bound", unbound, "Degraded", explained(unbound, "Stuck"));
 
-        Fixtures.refuseConfigMaps(client);
+        Fixtures.refuseJobs(client);
         try {
             runs(client).resource(fakeNodeRun("refused", 1)).create();
             TrainingRun refused = awaitCondition(client, "refused", "Stuck", "CreateRefused", TIMEOUT);
             check("stuck-create-refused", refused, "Degraded", explained(refused, "Stuck"));
         } finally {
-            Fixtures.allowConfigMaps(client);
+            Fixtures.allowJobs(client);
         }
     }
 

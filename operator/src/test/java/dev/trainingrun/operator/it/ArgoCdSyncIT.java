@@ -44,7 +44,7 @@ class ArgoCdSyncIT {
         client = kubernetes;
         cluster = localCluster;
         argoCd = LocalArgoCd.start(client, cluster);
-        Fixtures.installCrd(client);
+        Fixtures.installClusterWide(client);
         Fixtures.createBoundClaims(client, cluster.namespace());
         operator = OperatorProcess.start(ArgoCdSyncIT.class.getSimpleName(), cluster.kubeconfig(),
                 Map.of("TRAININGRUN_OPERATOR_NAMESPACES", cluster.namespace()));

@@ -4,15 +4,19 @@ import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunYaml;
 import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Crds;
+import dev.trainingrun.testing.HelmTemplate;
+import dev.trainingrun.testing.LocalCluster;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -41,6 +45,8 @@ import java.util.stream.Collectors;
 public final class Fixtures {
     /** The CRD as the project ships it; the operator never installs or changes it. */
     static final Path CRD = Path.of("..", "crds", "trainingruns.trainingrun.dev.yaml");
+    static final Path CHART = Path.of("..", "helm", "trainingrun-operator");
+    private static final String TESTS = "trainingrun-tests";
     static final String FAKE_NODE_ANNOTATION = "kwok.x-k8s.io/node";
     static final String FAKE_NODE_LABEL = "trainingrun.dev/fake-node";
     /** kwok ends a Running pod on a fake node with this exit code once the annotation is set. */
@@ -49,12 +55,27 @@ public final class Fixtures {
     /** Claims bound at once to volumes nothing mounts: pods on fake nodes schedule without a provisioner. */
     static final String DATA_CLAIM = "data";
     static final String CHECKPOINT_CLAIM = "checkpoints";
-    static final String NO_CONFIG_MAPS = "no-configmaps";
+    static final String NO_JOBS = "no-jobs";
 
     private Fixtures() {}
 
+    /** The CRD as the project ships it (as the chart and crds/ install it). */
     public static void installCrd(KubernetesClient client) {
         Crds.install(client, CRD);
+    }
+
+    /**
+     * What the chart installs cluster-wide besides the operator, which the tests run as a process: the CRD and the
+     * trainer's admission policy (templates/trainer-policy.yaml, as {@code helm template} renders it), without
+     * which a trainer could write any run's status in its namespace.
+     */
+    public static void installClusterWide(KubernetesClient client) {
+        installCrd(client);
+        HelmTemplate.render(LocalCluster.builtTool("helm"), CHART, "tests", "trainingrun-system", "{}").stream()
+                .filter(object -> object.getMetadata().getName().endsWith("-trainer"))
+                .filter(object -> object instanceof ValidatingAdmissionPolicy
+                        || object instanceof ValidatingAdmissionPolicyBinding)
+                .forEach(object -> client.resource(object).fieldManager(TESTS).forceConflicts().serverSideApply());
     }
 
     /**
@@ -78,12 +99,30 @@ public final class Fixtures {
         return new KubernetesClientBuilder().withConfig(impersonating).build();
     }
 
-    /** A client acting as the namespace's ServiceAccount, with a fresh token of it: the identity its pods have. */
+    /** A client acting as the namespace's ServiceAccount, with a fresh token of it bound to no pod. */
     public static KubernetesClient serviceAccountClient(KubernetesClient admin, String namespace,
             String serviceAccount) {
-        String token = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(
-                new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build())
-                .getStatus().getToken();
+        return tokenClient(admin, namespace, admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build())
+                .getStatus().getToken());
+    }
+
+    /**
+     * A client with a token of the ServiceAccount bound to {@code pod}, as the kubelet mounts one into the pod: the
+     * API server names the pod in the requests' user info.
+     */
+    public static KubernetesClient podClient(KubernetesClient admin, String namespace, String serviceAccount,
+            Pod pod) {
+        return tokenClient(admin, namespace, admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L)
+                        .withNewBoundObjectRef().withApiVersion("v1").withKind("Pod")
+                            .withName(pod.getMetadata().getName()).withUid(pod.getMetadata().getUid())
+                            .endBoundObjectRef()
+                        .endSpec().build())
+                .getStatus().getToken());
+    }
+
+    private static KubernetesClient tokenClient(KubernetesClient admin, String namespace, String token) {
         Config config = admin.getConfiguration();
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
                 .withMasterUrl(config.getMasterUrl())
@@ -160,17 +199,22 @@ public final class Fixtures {
     }
 
     /**
-     * A ResourceQuota that lets no ConfigMap more into the namespace (which holds its kube-root-ca.crt already), so
-     * that the API server refuses a run's ConfigMap; {@link #allowConfigMaps} removes it.
+     * A ResourceQuota that lets no Job more into the namespace, so that the API server refuses a run's Job (the one
+     * object the operator makes per run); {@link #allowJobs} removes it. Waits until the quota's usage is counted:
+     * until then the API server admits what the quota would refuse.
      */
-    public static void refuseConfigMaps(KubernetesClient client) {
-        client.resourceQuotas().resource(new ResourceQuotaBuilder().withNewMetadata().withName(NO_CONFIG_MAPS)
-                .endMetadata().withNewSpec().addToHard("count/configmaps", new Quantity("0")).endSpec().build())
+    public static void refuseJobs(KubernetesClient client) {
+        client.resourceQuotas().resource(new ResourceQuotaBuilder().withNewMetadata().withName(NO_JOBS)
+                .endMetadata().withNewSpec().addToHard("count/jobs.batch", new Quantity("0")).endSpec().build())
                 .create();
+        Await.until("the quota " + NO_JOBS + " to be counted", Duration.ofSeconds(30),
+                () -> client.resourceQuotas().withName(NO_JOBS).get(),
+                quota -> quota.getStatus() != null && quota.getStatus().getUsed() != null
+                        && quota.getStatus().getUsed().containsKey("count/jobs.batch"));
     }
 
-    public static void allowConfigMaps(KubernetesClient client) {
-        client.resourceQuotas().withName(NO_CONFIG_MAPS).delete();
+    public static void allowJobs(KubernetesClient client) {
+        client.resourceQuotas().withName(NO_JOBS).delete();
     }
 
     public static void deleteBoundClaimVolumes(KubernetesClient client, String namespace) {

@@ -58,7 +58,7 @@ class KueueIT {
         client = kubernetes;
         cluster = localCluster;
         namespace = cluster.namespace();
-        Fixtures.installCrd(client);
+        Fixtures.installClusterWide(client);
         Fixtures.createBoundClaims(client, namespace);
         kueue = LocalKueue.start(cluster);
         KueueQueues.create(client, CLUSTER_QUEUE,

@@ -22,7 +22,7 @@ class LeaderElectionIT {
 
     @Test
     void onlyTheLeaseHolderReconcilesAndTheStandbyTakesOverWhenItDies(KubernetesClient client, Cluster cluster) {
-        Fixtures.installCrd(client);
+        Fixtures.installClusterWide(client);
         Fixtures.createBoundClaims(client, cluster.namespace());
         Map<String, String> env = Map.of(
                 "TRAININGRUN_OPERATOR_NAMESPACES", cluster.namespace(),

@@ -43,7 +43,7 @@ class OperatorRestartIT {
         client = kubernetes;
         namespace = cluster.namespace();
         kubeconfig = cluster.kubeconfig();
-        Fixtures.installCrd(client);
+        Fixtures.installClusterWide(client);
         Fixtures.createBoundClaims(client, namespace);
     }
 

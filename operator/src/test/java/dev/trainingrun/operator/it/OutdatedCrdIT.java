@@ -40,7 +40,7 @@ class OutdatedCrdIT {
     static void startOperatorOnAnOlderCrd(KubernetesClient kubernetes, Cluster cluster) {
         client = kubernetes;
         namespace = cluster.namespace();
-        Fixtures.installCrd(client);
+        Fixtures.installClusterWide(client);
         Fixtures.installCrdWithout(client, "status.activeSeconds", "status.activeSince");
         Fixtures.createBoundClaims(client, namespace);
         operator = OperatorProcess.startAlive(OutdatedCrdIT.class.getSimpleName(), cluster.kubeconfig(),

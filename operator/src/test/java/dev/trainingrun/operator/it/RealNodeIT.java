@@ -66,7 +66,7 @@ class RealNodeIT {
         cluster = localCluster;
         node = Fixtures.realNode(client);
         fakeTrainerImage = pushFakeTrainer();
-        Fixtures.installCrd(client);
+        Fixtures.installClusterWide(client);
         client.persistentVolumeClaims().resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("images").endMetadata()
                 .withNewSpec().withAccessModes("ReadWriteOnce")

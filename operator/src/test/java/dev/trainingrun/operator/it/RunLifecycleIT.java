@@ -17,8 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.RunSource;
 import dev.trainingrun.api.TrainerExitCode;
+import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunYaml;
+import dev.trainingrun.operator.RunResources;
 import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.OnLocalCluster;
@@ -41,6 +43,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -64,7 +67,7 @@ class RunLifecycleIT {
     static void startOperator(KubernetesClient kubernetes, Cluster cluster) {
         client = kubernetes;
         namespace = cluster.namespace();
-        Fixtures.installCrd(client);
+        Fixtures.installClusterWide(client);
         Fixtures.createBoundClaims(client, namespace);
         // The policy allows the hostPath run's directory, so that the namespace's Pod Security admission is what
         // refuses its pod (FailedCreate).
@@ -93,14 +96,14 @@ class RunLifecycleIT {
         assertOwnedBy(job, uid);
         assertEquals("research", job.getMetadata().getLabels().get("kueue.x-k8s.io/priority-class"));
         assertFalse(job.getMetadata().getLabels().containsKey("team"));
-        assertOwnedBy(client.serviceAccounts().withName("happy-trainer").get(), uid);
-        assertOwnedBy(client.rbac().roles().withName("happy-trainer").get(), uid);
-        assertOwnedBy(client.rbac().roleBindings().withName("happy-trainer").get(), uid);
-        ConfigMap config = client.configMaps().withName("happy-config").get();
-        assertOwnedBy(config, uid);
-        TrainingRun manifest = TrainingRunYaml.read(config.getData().get("run.yaml"), "run.yaml");
-        assertEquals(uid, manifest.getMetadata().getUid());
-        assertEquals(5, manifest.getSpec().getTraining().getEpochs(), "the spec as the API server defaulted it");
+        // The namespace's trainer identity belongs to no run; the Job is the only object made for this one.
+        for (HasMetadata shared : List.of(client.serviceAccounts().withName(TrainerPod.SERVICE_ACCOUNT).get(),
+                client.rbac().roles().withName(TrainerPod.SERVICE_ACCOUNT).get(),
+                client.rbac().roleBindings().withName(TrainerPod.SERVICE_ACCOUNT).get())) {
+            assertTrue(shared.getMetadata().getOwnerReferences().isEmpty(), shared.getKind());
+        }
+        assertTrue(client.configMaps().list().getItems().stream()
+                .noneMatch(config -> config.getMetadata().getName().startsWith("happy")), "no ConfigMap of the run");
 
         TrainingRun running = awaitCondition(client, "happy", "Running", "PodRunning", TIMEOUT);
         assertEquals(Phase.Running, running.getStatus().getPhase());
@@ -117,7 +120,14 @@ class RunLifecycleIT {
                 "/dev/termination-log"), container.getArgs());
         assertTrue(container.getSecurityContext().getReadOnlyRootFilesystem());
         assertEquals(new Quantity("1"), container.getResources().getLimits().get("nvidia.com/gpu"));
-        assertEquals("happy-trainer", pod.getSpec().getServiceAccountName());
+        assertEquals(TrainerPod.SERVICE_ACCOUNT, pod.getSpec().getServiceAccountName());
+        assertTrue(pod.getMetadata().getName().matches("happy-[a-z0-9]{5}"), "what the trainer's admission policy "
+                + "relies on: " + pod.getMetadata().getName());
+        // The trainer reads the run from the pod's annotation, which the kubelet writes as the config volume's file.
+        TrainingRun manifest = TrainingRunYaml.read(pod.getMetadata().getAnnotations()
+                .get(RunResources.MANIFEST_ANNOTATION), "run.yaml");
+        assertEquals(uid, manifest.getMetadata().getUid());
+        assertEquals(5, manifest.getSpec().getTraining().getEpochs(), "the spec as the API server defaulted it");
 
         endRunningPod(client, "happy", 0);
         TrainingRun done = awaitCondition(client, "happy", "Succeeded", "Completed", TIMEOUT);
@@ -132,6 +142,31 @@ class RunLifecycleIT {
                 () -> Fixtures.eventReasons(client, "happy"),
                 seen -> seen.containsAll(Set.of("Running", "Succeeded")));
         assertTrue(reasons.containsAll(Set.of("Running", "Succeeded")), reasons.toString());
+    }
+
+    /**
+     * The namespace's trainer objects belong to no run, so nothing would bring one back once removed: the operator
+     * watches their deletion and makes them again for the runs of the namespace, whose trainers need them to start
+     * and to report.
+     */
+    @Test
+    void theNamespacesTrainerObjectsAreMadeAgainWhenRemoved() {
+        runs(client).resource(fakeNodeRun("identity", 1)).create();
+        awaitCondition(client, "identity", "Running", "PodRunning", TIMEOUT);
+        String role = client.rbac().roles().withName(TrainerPod.SERVICE_ACCOUNT).get().getMetadata().getUid();
+        String binding = client.rbac().roleBindings().withName(TrainerPod.SERVICE_ACCOUNT).get().getMetadata()
+                .getUid();
+        String account = client.serviceAccounts().withName(TrainerPod.SERVICE_ACCOUNT).get().getMetadata().getUid();
+        client.rbac().roles().withName(TrainerPod.SERVICE_ACCOUNT).delete();
+        client.rbac().roleBindings().withName(TrainerPod.SERVICE_ACCOUNT).delete();
+        client.serviceAccounts().withName(TrainerPod.SERVICE_ACCOUNT).delete();
+        Await.until("the trainer's Role, RoleBinding and ServiceAccount to be made again", TIMEOUT, () -> List.of(
+                Optional.ofNullable(client.rbac().roles().withName(TrainerPod.SERVICE_ACCOUNT).get()),
+                Optional.ofNullable(client.rbac().roleBindings().withName(TrainerPod.SERVICE_ACCOUNT).get()),
+                Optional.ofNullable(client.serviceAccounts().withName(TrainerPod.SERVICE_ACCOUNT).get())),
+                made -> made.get(0).filter(o -> !o.getMetadata().getUid().equals(role)).isPresent()
+                        && made.get(1).filter(o -> !o.getMetadata().getUid().equals(binding)).isPresent()
+                        && made.get(2).filter(o -> !o.getMetadata().getUid().equals(account)).isPresent());
     }
 
     @Test
@@ -336,8 +371,6 @@ class RunLifecycleIT {
                 .contains("\"later\" (spec.checkpoints.claimName)"));
         awaitEvent("waiting", "ClaimNotFound");
         assertNull(client.batch().v1().jobs().withName("waiting").get());
-        assertNull(client.configMaps().withName("waiting-config").get());
-        assertNull(client.serviceAccounts().withName("waiting-trainer").get());
 
         client.persistentVolumeClaims().resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("later").endMetadata()
@@ -404,23 +437,23 @@ class RunLifecycleIT {
 
     @Test
     void anObjectTheApiServerRefusesIsStuckQuotingItAndTheRunGoesOnOnceTheCauseIsGone() {
-        Fixtures.refuseConfigMaps(client);
+        Fixtures.refuseJobs(client);
         try {
             runs(client).resource(fakeNodeRun("refused", 1)).create();
             TrainingRun stuck = awaitCondition(client, "refused", "Stuck", "CreateRefused", TIMEOUT);
             assertEquals(Phase.Pending, stuck.getStatus().getPhase());
             assertTrue(Fixtures.hasCondition(stuck, "Ready", "False", "CreateRefused"));
             String message = condition(stuck, "Stuck").orElseThrow().getMessage();
-            assertTrue(message.startsWith("The API server refused to create the run's ConfigMap: ")
-                    && message.contains("refused-config") && message.contains(Fixtures.NO_CONFIG_MAPS), message);
-            assertNull(job("refused"), "nothing after the ConfigMap is made");
+            assertTrue(message.startsWith("The API server refused to create the run's Job: ")
+                    && message.contains("refused") && message.contains(Fixtures.NO_JOBS), message);
+            assertNull(job("refused"));
             awaitEvent("refused", "CreateRefused");
         } finally {
-            Fixtures.allowConfigMaps(client);
+            Fixtures.allowJobs(client);
         }
         // The SDK retries with back-off (at most a minute apart); nobody tells the operator that the quota is gone.
         awaitCondition(client, "refused", "Running", "PodRunning", Duration.ofMinutes(2));
-        assertNotNull(client.configMaps().withName("refused-config").get());
+        assertNotNull(job("refused"));
     }
 
     @Test
@@ -450,7 +483,6 @@ class RunLifecycleIT {
         assertEquals(Phase.Suspended, suspended.getStatus().getPhase());
         Await.until("the pod to be removed", TIMEOUT, () -> pods(client, "pausable").isEmpty());
         assertEquals(jobUid, client.batch().v1().jobs().withName("pausable").get().getMetadata().getUid());
-        assertNotNull(client.configMaps().withName("pausable-config").get());
 
         setSuspend("pausable", false);
         awaitCondition(client, "pausable", "Running", "PodRunning", TIMEOUT);
@@ -478,11 +510,7 @@ class RunLifecycleIT {
         runs(client).withName("delete").delete();
         for (String name : List.of("retain", "delete")) {
             Await.until("everything " + name + " owned to be collected", Duration.ofSeconds(90), () -> Stream.of(
-                    client.batch().v1().jobs().withName(name).get(),
-                    client.configMaps().withName(name + "-config").get(),
-                    client.serviceAccounts().withName(name + "-trainer").get(),
-                    client.rbac().roles().withName(name + "-trainer").get(),
-                    client.rbac().roleBindings().withName(name + "-trainer").get())
+                    client.batch().v1().jobs().withName(name).get())
                     .allMatch(Objects::isNull));
         }
         Await.until("the Delete claim to go", Duration.ofSeconds(90),

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.api.Phase;
+import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.operator.RunResources;
 import dev.trainingrun.operator.it.OverreachingRuns.Overreach;
@@ -22,7 +23,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
@@ -35,7 +35,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,15 +63,14 @@ import org.junit.jupiter.api.TestMethodOrder;
  * operator, for a node's directory, a system-critical priority, another scheduler and an image outside the
  * allow-list. The operator, configured exactly as the Helm chart configures it, makes nothing for those runs and says
  * why; restarted under values that allow them, it makes their Jobs. The pod it makes keeps the restricted profile
- * by the API server's own Pod Security check, and the trainer's ServiceAccount may patch its run's status and
- * nothing else. (The same runs refused at admission, by the chart's ValidatingAdmissionPolicy: the helm module's
+ * by the API server's own Pod Security check, and the trainer may patch its own run's status and nothing else.
+ * (The same runs refused at admission, by the chart's ValidatingAdmissionPolicy: the helm module's
  * AdmissionPolicyIT.)
  */
 @OnLocalCluster(podSecurity = OnLocalCluster.NONE)
 @TestMethodOrder(OrderAnnotation.class)
 class SecurityIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final Path CHART = Path.of("..", "helm", "trainingrun-operator");
     /** Someone who may create and read TrainingRuns in the namespace and nothing else: no pods, no Jobs. */
     private static final String USER = "data-scientist";
     /** A run that asks for nothing beyond the policy. */
@@ -89,7 +87,7 @@ class SecurityIT {
         client = kubernetes;
         cluster = localCluster;
         namespace = cluster.namespace();
-        Fixtures.installCrd(client);
+        Fixtures.installClusterWide(client);
         Fixtures.createBoundClaims(client, namespace);
         user = Fixtures.runCreator(client, cluster.kubeconfig(), namespace, USER);
         operator = OperatorProcess.start("SecurityIT-safe", cluster.kubeconfig(),
@@ -128,10 +126,6 @@ class SecurityIT {
             Fixtures.awaitEvent(client, overreach.name(), overreach.reason(), TIMEOUT);
             // The condition is written in the reconcile that refused to make anything, and every later one refuses too.
             assertNull(client.batch().v1().jobs().withName(RunResources.jobName(refused)).get());
-            assertNull(client.configMaps().withName(RunResources.configMapName(refused)).get());
-            assertNull(client.serviceAccounts().withName(RunResources.trainerName(refused)).get());
-            assertNull(client.rbac().roles().withName(RunResources.trainerName(refused)).get());
-            assertNull(client.rbac().roleBindings().withName(RunResources.trainerName(refused)).get());
         }
     }
 
@@ -160,41 +154,55 @@ class SecurityIT {
     }
 
     /**
-     * Every verb on every resource the API server serves, asked of the authorizer for the trainer's ServiceAccount
-     * and for a ServiceAccount without any binding (what any authenticated identity may do, e.g. review its own
-     * access): the difference must be the trainer's two actions. Then the same as the ServiceAccount sees it (its
-     * token's rules review, which also lists verbs discovery does not, such as bind or escalate), and real requests
-     * with its token. The trainer reads its run only because its client does before each patch (fabric8's
-     * {@code patch} gets the object first); the run holds nothing its pod lacks, since the pod mounts the same spec.
+     * Every verb on every resource the API server serves, asked of the authorizer for the namespace's trainer
+     * ServiceAccount and for a ServiceAccount without any binding (what any authenticated identity may do, e.g.
+     * review its own access): the difference must be the one action of the trainer, patching a run's status, by
+     * name or not. Then the same as the ServiceAccount sees it (its token's rules review, which also lists verbs
+     * discovery does not, such as bind or escalate). Then real requests with a token bound to the allowed run's pod,
+     * as the kubelet gives one to the trainer: its own run's status goes through, while another run's status, even
+     * that of a run named exactly like the pod, is refused by the chart's admission policy (RBAC alone cannot tell
+     * one pod of the ServiceAccount from another); so is its own run's status with a token bound to no pod.
      */
     @Test
     @Order(3)
-    void theTrainersServiceAccountMayPatchItsRunsStatusAndNothingElse() throws Exception {
-        String trainer = RunResources.trainerName(Fixtures.get(client, ALLOWED));
+    void theTrainerMayPatchItsOwnRunsStatusAndNothingElse() throws Exception {
+        String trainer = TrainerPod.SERVICE_ACCOUNT;
         String other = OverreachingRuns.ALL.get(0).name();
-        Set<String> trainersRights = Set.of("get trainingrun.dev/trainingruns " + ALLOWED,
+        Set<String> trainersRights = Set.of("patch trainingrun.dev/trainingruns/status",
                 "patch trainingrun.dev/trainingruns/status " + ALLOWED);
 
         Set<String> granted = new TreeSet<>(allowedActions(trainer));
         granted.removeAll(allowedActions("default"));
         assertEquals(trainersRights, granted);
 
-        try (KubernetesClient asTrainer = Fixtures.serviceAccountClient(client, namespace, trainer);
+        Pod pod = Fixtures.pods(client, ALLOWED).get(0);
+        // A run named like the pod: its pods are named "<pod name>-xxxxx", never the pod's own name.
+        String namedLikeThePod = pod.getMetadata().getName();
+        runs(user).resource(OverreachingRuns.withinPolicy(namedLikeThePod)).create();
+        try (KubernetesClient asTrainer = Fixtures.podClient(client, namespace, trainer, pod);
+                KubernetesClient unbound = Fixtures.serviceAccountClient(client, namespace, trainer);
                 KubernetesClient asNobody = Fixtures.serviceAccountClient(client, namespace, "default")) {
             Set<String> rules = new TreeSet<>(rules(asTrainer));
             rules.removeAll(rules(asNobody));
-            assertEquals(trainersRights, rules);
+            assertEquals(Set.of("patch trainingrun.dev/trainingruns/status"), rules);
 
+            // The policy is applied a moment after it is stored: the first refusal is awaited.
+            String refusal = Await.until("the trainer policy to refuse another run's status", TIMEOUT,
+                    () -> message(() -> patchStatus(asTrainer, other)), message -> !message.isEmpty());
+            assertTrue(refusal.contains("of pod " + pod.getMetadata().getName()
+                    + " may write the status of its own run only, not of TrainingRun " + other), refusal);
             assertEquals(200, status(() -> patchStatus(asTrainer, ALLOWED)), "its own run's status, as the trainer");
-            assertEquals(403, status(() -> patchStatus(asTrainer, other)), "another run's status");
+            assertEquals(403, status(() -> patchStatus(asTrainer, namedLikeThePod)), "a run named like its pod");
+            String noPod = message(() -> patchStatus(unbound, ALLOWED));
+            assertTrue(noPod.contains("with a token bound to no pod"), noPod);
+            assertEquals(403, status(() -> runs(asTrainer).withName(ALLOWED).get()), "reading its own run");
             assertEquals(403, status(() -> runs(asTrainer).withName(other).get()), "reading another run");
             assertEquals(403, status(() -> runs(asTrainer).list()), "listing runs");
             assertEquals(403, status(() -> runs(asTrainer).withName(ALLOWED).patch(
                     PatchContext.of(PatchType.JSON_MERGE), "{\"spec\": {\"runPolicy\": {\"suspend\": true}}}")),
                     "its own run's spec");
-            assertEquals(403, status(() -> asTrainer.configMaps().withName(ALLOWED + "-config").get()),
-                    "its ConfigMap");
             assertEquals(403, status(() -> asTrainer.secrets().list()), "secrets");
+            assertEquals(403, status(() -> asTrainer.configMaps().list()), "ConfigMaps");
             assertEquals(403, status(() -> asTrainer.pods().list()), "pods");
             assertEquals(403, status(() -> asTrainer.pods().resource(unrestrictedPod("escape")).create()), "a pod");
             assertEquals(403, status(() -> asTrainer.batch().v1().jobs().list()), "Jobs");
@@ -202,6 +210,8 @@ class SecurityIT {
                     "its own Role");
             assertEquals(403, status(() -> asTrainer.serviceAccounts().withName(trainer).tokenRequest(
                     new TokenRequestBuilder().withNewSpec().endSpec().build())), "a token for itself");
+        } finally {
+            runs(client).withName(namedLikeThePod).delete();
         }
     }
 
@@ -223,7 +233,7 @@ class SecurityIT {
      * trainer image; and this namespace only.
      */
     private static Map<String, String> chartEnvironment(String values) {
-        Deployment deployment = HelmTemplate.render(cluster.tool("helm"), CHART, "tro", "trainingrun-system", values)
+        Deployment deployment = HelmTemplate.render(cluster.tool("helm"), Fixtures.CHART, "tro", "trainingrun-system", values)
                 .stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst().orElseThrow();
         Map<String, String> env = new TreeMap<>();
         for (EnvVar variable : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
@@ -245,6 +255,16 @@ class SecurityIT {
                     .addNewContainer().withName("shell").withImage(cluster.busyboxImage()).endContainer()
                 .endSpec()
                 .build();
+    }
+
+    /** The API server's message when it refuses the request; empty when it went through. */
+    private static String message(Runnable request) {
+        try {
+            request.run();
+            return "";
+        } catch (KubernetesClientException e) {
+            return e.getMessage();
+        }
     }
 
     /** The HTTP status a request ends with: 200 when it went through. */

@@ -35,7 +35,7 @@ final class TrainingRunContender implements Contender {
 
     @Override
     public Running start(KubernetesClient client, String namespace) {
-        Fixtures.installCrd(client);
+        Fixtures.installClusterWide(client);
         Fixtures.createBoundClaims(client, namespace);
         OperatorProcess operator = OperatorProcess.start("benchmark", kubeconfig,
                 Map.of("TRAININGRUN_OPERATOR_NAMESPACES", namespace), jvmOptions);

@@ -150,10 +150,15 @@ class RunValidatorTest {
     }
 
     @Test
-    void aNameTooLongForItsJobFailsTheRun() {
-        TrainingRun run = Runs.run("r".repeat(64), "{data: {volume: {nfs: {server: s, path: /d}}}}");
-        Problem problem = RunValidator.validate(run, DEFAULTS, name -> true).orElseThrow();
+    void aNameTooLongForItsPodsToNameItFailsTheRun() {
+        String volume = "{data: {volume: {nfs: {server: s, path: /d}}}}";
+        assertEquals(Optional.empty(), RunValidator.validate(Runs.run("r".repeat(57), volume), DEFAULTS,
+                name -> true), "57 characters, a dash and five: a pod name of 63");
+        Problem problem = RunValidator.validate(Runs.run("r".repeat(58), volume), DEFAULTS, name -> true)
+                .orElseThrow();
         assertEquals("NameTooLong", problem.reason());
+        assertTrue(problem.message().startsWith("The run's name has 58 characters; at most 57 are served"),
+                problem.message());
         assertTrue(problem.permanent());
     }
 

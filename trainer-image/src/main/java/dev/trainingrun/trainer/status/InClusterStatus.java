@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * The status reporter of a trainer in a pod the operator made: the run's name and namespace come from the
- * environment (the downward API), the credentials from the pod's ServiceAccount, whose Role allows patching this
- * run's status and no other. Outside such a pod there is no run to report to, and no reporter.
+ * environment (the downward API), the credentials from the pod's token, which may patch this run's status and no
+ * other's (the namespace's trainer Role, narrowed to the pod's own run by the chart's admission policy). Outside such
+ * a pod there is no run to report to, and no reporter.
  */
 public final class InClusterStatus {
 
