@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Watchable;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The operator benchmark (issues 7 and 19): creates N runs (500 by default) for the fake GPU nodes against our
@@ -37,8 +40,9 @@ import java.util.function.ToDoubleFunction;
  * PyTorchJob, see {@link KubeflowTrainingOperator}), one after the other, and prints for each: run created → first
  * object (our Job, the peer's pod) p50/p90/p99/max, the time until all of those exist and all pods run, the
  * operator's resident memory and CPU time, then both side by side with their ratios. Run it with
- * {@code hack/benchmark-operator}; not a test. BENCHMARK_JVM_OPTIONS, BENCHMARK_WARMUP and BENCHMARK_RATE vary our
- * JVM, the warm-up and the arrival rate; without BENCHMARK_PEER_BINARY only ours is measured.
+ * {@code hack/benchmark-operator}; not a test. Our operator runs with the JVM settings the chart gives it
+ * ({@link #chartJvmOptions}); BENCHMARK_JVM_OPTIONS, BENCHMARK_WARMUP and BENCHMARK_RATE vary our JVM, the warm-up
+ * and the arrival rate; without BENCHMARK_PEER_BINARY only ours is measured.
  */
 public final class OperatorBenchmark {
     private static final int NODES = 16;
@@ -59,7 +63,7 @@ public final class OperatorBenchmark {
     private final Map<String, Long> workloadSeen = new ConcurrentHashMap<>();
     private final Map<String, Long> podRunning = new ConcurrentHashMap<>();
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         Path kubeconfig = Path.of(System.getenv("KUBECONFIG"));
         List<String> jvmOptions = jvmOptions();
@@ -229,10 +233,35 @@ public final class OperatorBenchmark {
         }
     }
 
-    /** What our operator runs with; BENCHMARK_JVM_OPTIONS overrides, e.g. to compare heap settings. */
-    private static List<String> jvmOptions() {
+    /**
+     * What our operator runs with: as the chart runs it, unless BENCHMARK_JVM_OPTIONS says otherwise (e.g. "default"
+     * for the JVM's own defaults on this machine, or other heap settings to compare).
+     */
+    private static List<String> jvmOptions() throws IOException {
         String options = System.getenv("BENCHMARK_JVM_OPTIONS");
-        return options == null || options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
+        if (options != null && options.strip().equals("default")) {
+            return List.of();
+        }
+        return options == null || options.isBlank() ? chartJvmOptions() : List.of(options.trim().split("\\s+"));
+    }
+
+    /**
+     * The JVM settings of the operator's pod as the chart makes it: the image's entrypoint flags (the jib
+     * configuration in pom.xml) and a JVM that sizes itself for the container's memory limit (the chart's
+     * resources.limits.memory, given as -XX:MaxRAM, which is what the JVM reads from the container's cgroup).
+     */
+    static List<String> chartJvmOptions() throws IOException {
+        Matcher entrypoint = Pattern.compile("<entrypoint>java,(.*?),-jar,").matcher(Files.readString(Path.of(
+                "pom.xml")));
+        if (!entrypoint.find()) {
+            throw new IllegalStateException("no java entrypoint in operator/pom.xml's jib configuration");
+        }
+        Map<?, ?> values = new KubernetesSerialization().unmarshal(Files.readString(Fixtures.CHART.resolve(
+                "values.yaml")), Map.class);
+        Object limit = ((Map<?, ?>) ((Map<?, ?>) values.get("resources")).get("limits")).get("memory");
+        List<String> options = new ArrayList<>(List.of(entrypoint.group(1).split(",")));
+        options.add("-XX:MaxRAM=" + Quantity.getAmountInBytes(new Quantity(limit.toString())).toBigInteger());
+        return options;
     }
 
     private static void createNodes(KubernetesClient client) {
