@@ -26,6 +26,11 @@ public final class TrainerPod {
     /** The run's resolved manifest, from a downward-API volume of a pod annotation, read-only: {@code <dir>/<file>}. */
     public static final String MANIFEST_DIR = "/etc/trainingrun";
     public static final String MANIFEST_FILE = "run.yaml";
+    /**
+     * The pod annotation that carries the manifest, which a downward-API volume turns into {@link #MANIFEST_FILE}: the
+     * spec reaches the pod with the Job, without an object of its own.
+     */
+    public static final String MANIFEST_ANNOTATION = "trainingrun.dev/manifest";
     /** The data volume, read-only: {@code spec.data.trainDir} and {@code valDir} are relative to it. */
     public static final String DATA_DIR = "/data";
     /** The checkpoint claim; the run's own directory on it is {@link #runDirectory}. */

@@ -30,16 +30,10 @@ public final class RunResources {
     public static final String SUSPEND_ANNOTATION = "trainingrun.dev/suspend";
 
     /**
-     * The pod template annotation that carries the run's manifest to the trainer, which reads it as a file of a
-     * downward-API volume: the spec reaches the pod with the Job, without an object of its own.
-     */
-    public static final String MANIFEST_ANNOTATION = "trainingrun.dev/manifest";
-
-    /**
      * Longest run name the operator can serve. The Job is named after the run, and the Job controller names its pods
-     * by the Job's name, a dash and five random characters, cutting the name to 58 characters first (the API
-     * server's generateName): only up to 57 characters does a pod's name tell its run exactly, which is what the
-     * trainer's admission policy checks.
+     * by the prefix "job name-" and five random characters, the API server cutting the prefix to 58 characters
+     * (generateName): only up to 57 characters does a pod's name tell its run exactly, which is what the trainer's
+     * admission policy checks.
      */
     public static final int MAX_NAME_LENGTH = 57;
 

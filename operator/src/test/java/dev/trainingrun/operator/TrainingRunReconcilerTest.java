@@ -168,8 +168,8 @@ class TrainingRunReconcilerTest {
     @Test
     void aCreateTheApiServerRefusesIsInTheStatusWithItsMessage() {
         FakeRunContext context = new FakeRunContext().withClaim("images");
-        context.refusal = Optional.of(new Problem("CreateRefused", "ConfigMap cats-config cannot be made: "
-                + "exceeded quota: no-configmaps", false));
+        context.refusal = Optional.of(new Problem("CreateRefused", "Job cats cannot be made: "
+                + "exceeded quota: no-jobs", false));
         reconciler.updateErrorStatus(Runs.run("cats", RUN), context);
         Condition stuck = condition(context.lastStatus(), "Stuck");
         assertEquals("CreateRefused", stuck.getReason());

@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.filter.OnAddFilter;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -25,7 +26,8 @@ import java.util.stream.Collectors;
  * why it replaced a ServiceAccount, Role and RoleBinding per run (docs/performance.md).
  *
  * <p>Subclasses' informers pass on deletions only ({@link NoAdditions}, {@link NoUpdates}): a removed object is made
- * again for the runs of its namespace, whose trainers would otherwise fail to start or to report.
+ * again for the runs of its namespace, whose trainers would otherwise fail to start or to report. Someone else's
+ * edit of the Role or RoleBinding is not watched: it is undone at the next reconcile of a run of the namespace.
  */
 abstract class NamespaceTrainerDependent<R extends HasMetadata> extends KubernetesDependentResource<R, TrainingRun>
         implements Creator<R, TrainingRun> {
@@ -48,7 +50,10 @@ abstract class NamespaceTrainerDependent<R extends HasMetadata> extends Kubernet
         return new ResourceID(TrainerPod.SERVICE_ACCOUNT, run.getMetadata().getNamespace());
     }
 
-    /** Looked up by name in the informer's cache: no event maps it to this run in particular. */
+    /**
+     * Looked up by name in the informer's cache: the SDK's index of secondaries by primary knows only the runs that
+     * existed when the object was last seen, not those created since.
+     */
     @Override
     public Optional<R> getSecondaryResource(TrainingRun run, Context<TrainingRun> context) {
         return eventSource().flatMap(source -> source.get(targetSecondaryResourceID(run, context)));
@@ -72,12 +77,15 @@ abstract class NamespaceTrainerDependent<R extends HasMetadata> extends Kubernet
     @Override
     protected Optional<SecondaryToPrimaryMapper<R>> getSecondaryToPrimaryMapper(
             EventSourceContext<TrainingRun> context) {
-        return Optional.of(object -> context.getPrimaryCache().list(object.getMetadata().getNamespace())
-                .map(ResourceID::fromResource)
-                .collect(Collectors.toSet()));
+        // Only the namespace's object concerns its runs; others with the operator's label (the per-run objects an
+        // earlier version made) map to none, or each would map to every run of its namespace.
+        return Optional.of(object -> !TrainerPod.SERVICE_ACCOUNT.equals(object.getMetadata().getName()) ? Set.of()
+                : context.getPrimaryCache().list(object.getMetadata().getNamespace())
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()));
     }
 
-    /** With {@link NoUpdates}, makes the informer pass on deletions only (additions and updates are the operator's). */
+    /** With {@link NoUpdates}, makes the informer pass on deletions only. */
     public static final class NoAdditions implements OnAddFilter<HasMetadata> {
         @Override
         public boolean accept(HasMetadata added) {

@@ -170,7 +170,7 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
     /** The propagated annotations and the run's manifest, which the pod's "config" volume turns into a file. */
     private static Map<String, String> podAnnotations(TrainingRun run, Map<String, String> propagated) {
         Map<String, String> annotations = new LinkedHashMap<>(propagated);
-        annotations.put(RunResources.MANIFEST_ANNOTATION, manifest(run));
+        annotations.put(TrainerPod.MANIFEST_ANNOTATION, manifest(run));
         return annotations;
     }
 
@@ -325,7 +325,7 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 dataVolume(run.getSpec().getData().getVolume()),
                 new VolumeBuilder().withName("config").withNewDownwardAPI()
                         .addNewItem().withPath(TrainerPod.MANIFEST_FILE).withNewFieldRef()
-                            .withFieldPath("metadata.annotations['" + RunResources.MANIFEST_ANNOTATION + "']")
+                            .withFieldPath("metadata.annotations['" + TrainerPod.MANIFEST_ANNOTATION + "']")
                             .endFieldRef().endItem()
                         .endDownwardAPI().build(),
                 new VolumeBuilder().withName("checkpoints").withNewPersistentVolumeClaim()

@@ -24,17 +24,17 @@ public final class Refusal {
      * refused it: any client error but those that pass by themselves, and a server error that names an admission
      * webhook (one that is down refuses everything until it is back).
      *
-     * @param kind the object's kind, e.g. {@code Job}
+     * @param object the object as the message names it after "the", e.g. {@code run's Job}
      * @param existed whether the object existed, so that the write was an update rather than a create
      */
-    public static Optional<Problem> of(Throwable error, String kind, boolean existed) {
+    public static Optional<Problem> of(Throwable error, String object, boolean existed) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof KubernetesClientException refused && isRefusal(refused)) {
                 Status status = refused.getStatus();
                 String message = status != null && status.getMessage() != null ? status.getMessage()
                         : refused.getMessage();
                 return Optional.of(new Problem(existed ? RunConditions.UPDATE_REFUSED : RunConditions.CREATE_REFUSED,
-                        "The API server refused to " + (existed ? "update" : "create") + " the run's " + kind + ": "
+                        "The API server refused to " + (existed ? "update" : "create") + " the " + object + ": "
                                 + message, false));
             }
         }

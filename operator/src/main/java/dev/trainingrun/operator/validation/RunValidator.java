@@ -41,8 +41,8 @@ public final class RunValidator {
         if (name.length() > RunResources.MAX_NAME_LENGTH) {
             return Optional.of(new Problem(NAME_TOO_LONG, "The run's name has " + name.length()
                     + " characters; at most " + RunResources.MAX_NAME_LENGTH
-                    + " are served, since its pods are named after it and a pod's name keeps only that many before"
-                    + " its random end. Create the run again under a shorter name.", true));
+                    + " are served, since its pods are named after it and a pod's name keeps only that many of it"
+                    + " before a dash and its random end. Create the run again under a shorter name.", true));
         }
         Optional<Problem> refused = policy.check(run);
         if (refused.isPresent()) {

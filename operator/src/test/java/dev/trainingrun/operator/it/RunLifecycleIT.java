@@ -20,7 +20,6 @@ import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunYaml;
-import dev.trainingrun.operator.RunResources;
 import dev.trainingrun.testing.Await;
 import dev.trainingrun.testing.Cluster;
 import dev.trainingrun.testing.OnLocalCluster;
@@ -125,7 +124,7 @@ class RunLifecycleIT {
                 + "relies on: " + pod.getMetadata().getName());
         // The trainer reads the run from the pod's annotation, which the kubelet writes as the config volume's file.
         TrainingRun manifest = TrainingRunYaml.read(pod.getMetadata().getAnnotations()
-                .get(RunResources.MANIFEST_ANNOTATION), "run.yaml");
+                .get(TrainerPod.MANIFEST_ANNOTATION), "run.yaml");
         assertEquals(uid, manifest.getMetadata().getUid());
         assertEquals(5, manifest.getSpec().getTraining().getEpochs(), "the spec as the API server defaulted it");
 

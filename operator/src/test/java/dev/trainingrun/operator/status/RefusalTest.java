@@ -18,10 +18,10 @@ class RefusalTest {
 
     @Test
     void aQuotaRefusingACreateQuotesTheApiServer() {
-        String quota = "configmaps \"cats-config\" is forbidden: exceeded quota: none, requested: configmaps=1, "
-                + "used: configmaps=1, limited: configmaps=0";
-        Problem problem = Refusal.of(error(403, quota), "ConfigMap", false).orElseThrow();
-        assertEquals(new Problem("CreateRefused", "The API server refused to create the run's ConfigMap: " + quota,
+        String quota = "jobs.batch \"cats\" is forbidden: exceeded quota: none, requested: count/jobs.batch=1, "
+                + "used: count/jobs.batch=1, limited: count/jobs.batch=0";
+        Problem problem = Refusal.of(error(403, quota), "run's Job", false).orElseThrow();
+        assertEquals(new Problem("CreateRefused", "The API server refused to create the run's Job: " + quota,
                 false), problem);
     }
 
@@ -29,20 +29,20 @@ class RefusalTest {
     void aRefusedChangeOfAnExistingObjectIsAnUpdateRefusedFoundThroughWrappers() {
         Exception wrapped = new OperatorException("reconcile failed",
                 error(400, "admission webhook \"policy.example\" denied the request: no suspension on Fridays"));
-        assertEquals("UpdateRefused", Refusal.of(wrapped, "Job", true).orElseThrow().reason());
+        assertEquals("UpdateRefused", Refusal.of(wrapped, "run's Job", true).orElseThrow().reason());
     }
 
     @Test
     void invalidObjectsAndWebhooksThatAreDownAreRefusalsToo() {
-        assertTrue(Refusal.of(error(422, "Job.batch \"cats\" is invalid"), "Job", false).isPresent());
+        assertTrue(Refusal.of(error(422, "Job.batch \"cats\" is invalid"), "run's Job", false).isPresent());
         assertTrue(Refusal.of(error(500, "Internal error occurred: failed calling webhook \"policy.example\": "
-                + "connection refused"), "Job", false).isPresent());
+                + "connection refused"), "run's Job", false).isPresent());
     }
 
     @Test
     void failuresThatRetryingResolvesAreNot() {
         for (int code : new int[] {404, 408, 409, 429, 500, 503}) {
-            assertEquals(Optional.empty(), Refusal.of(error(code, "try again"), "Job", false), "HTTP " + code);
+            assertEquals(Optional.empty(), Refusal.of(error(code, "try again"), "run's Job", false), "HTTP " + code);
         }
     }
 }

@@ -508,7 +508,7 @@ class StatusAggregatorTest {
 
     @Test
     void aRefusedCreateBeforeTheJobKeepsTheRunPending() {
-        Problem refused = new Problem("CreateRefused", "The API server refused to create the run's ConfigMap: quota",
+        Problem refused = new Problem("CreateRefused", "The API server refused to create the run's Job: quota",
                 false);
         TrainingRunStatus status = StatusAggregator.derive(
                 new Observation(Runs.minimal(), Optional.of(refused), null, List.of(), List.of()), NOW);
