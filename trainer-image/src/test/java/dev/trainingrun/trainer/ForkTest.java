@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -60,21 +61,30 @@ class ForkTest {
     void aForkFromTheBestCheckpointContinuesFromItsWeightsAndRecordsItsLineage() throws IOException {
         String best = source.best().checkpoint().orElseThrow();
         Path bestFile = dir.resolve("a").resolve(best);
+        List<String> names = new ArrayList<>();
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 SafetensorsFile file = SafetensorsFile.open(bestFile)) {
             Network network = Network.create(Architecture.ResNet18, 3, 99, manager);
             FusedAdamW optimizer = FusedAdamW.withWeightDecay(0.01, step -> 0.001, manager);
             Lineage lineage = Fork.of(fork("loaded", BEST)).orElseThrow().load(network, optimizer, CPU);
             assertEquals(new Lineage("a", null, best, source.best().epoch(), SourceInclude.Weights), lineage);
-            network.parameters().forEach((name, parameter) -> assertArrayEquals(floats(file, name),
-                    parameter.getArray().toFloatArray(), 0f, name + " is the best checkpoint's, bit for bit"));
+            network.parameters().forEach((name, parameter) -> {
+                if (parameter.requiresGradient()) {
+                    names.add(name);
+                }
+                assertArrayEquals(floats(file, name), parameter.getArray().toFloatArray(), 0f,
+                        name + " is the best checkpoint's, bit for bit");
+            });
             assertTrue(optimizer.snapshot().entries().isEmpty(), "Weights leaves the optimiser afresh");
         }
 
-        // A learning rate of 1e-7 barely moves the weights in one epoch: the fork's first validation loss is the
-        // source's best epoch's, but for batch norm's running statistics, which its 9 training batches move (0.9^9 of
-        // the source's are left). Measured: 0.92 for the source's best epoch, 0.90 for the fork, 1.11 for a fresh
-        // network, so the fork is a tenth of the way; without the fork it would be all of it.
+        // A learning rate of 1e-7 barely moves the weights in one epoch, so the fork's first epoch ends where the
+        // source's best epoch was. Its first validation loss cannot show that on data this small: batch norm's
+        // running statistics, which are not trained but follow the fork's 9 training batches (0.9^9 of the source's
+        // are left), move the loss about as far as a fresh network's is (measured 0.90 against 0.92 and 1.11 once,
+        // 1.05 against 1.25 and 1.11 another time); ForkE2EIT shows it by the loss, on data the source learns from.
+        // The trained weights (all but those running statistics) show it here: within 1e-5 of the source's best
+        // after the fork's epoch, while a fresh network's are nowhere near.
         Recorder recorder = new Recorder();
         RunResult forked = RunTrainer.run(fork("b", BEST), List.of(recorder));
         RunResult scratch = RunTrainer.run(config("scratch", 1, "1e-7", "", Optional.empty()), List.of());
@@ -83,8 +93,12 @@ class ForkTest {
         double scratchLoss = scratch.metrics().get(0).valLoss();
         System.out.printf("fork: validation loss of the source's best epoch %.6f, the fork's first %.6f, "
                 + "a scratch run's first %.6f%n", sourceLoss, forkLoss, scratchLoss);
-        assertTrue(Math.abs(forkLoss - sourceLoss) < 0.25 * Math.abs(scratchLoss - sourceLoss),
-                "the fork starts where the source's best epoch was, far from a fresh network");
+        double forkDistance = largestDifference(bestFile, dir.resolve("b").resolve(forked.best().checkpoint()
+                .orElseThrow()), names);
+        double scratchDistance = largestDifference(bestFile, dir.resolve("scratch").resolve(scratch.best()
+                .checkpoint().orElseThrow()), names);
+        assertTrue(forkDistance < 1e-5, "the fork's trained weights are the source's best, but for " + forkDistance);
+        assertTrue(scratchDistance > 1e-2, "a fresh network's are far from them: " + scratchDistance);
 
         Lineage expected = new Lineage("a", null, best, source.best().epoch(), SourceInclude.Weights);
         assertEquals(Optional.of(expected), recorder.plan.start().forkedFrom());
@@ -182,6 +196,21 @@ class ForkTest {
         // Each run is named after its folder, as the operator's runs are: the source's config.json says "a".
         run.getMetadata().setName(output);
         return TrainingConfig.from(run, dir.resolve("data"), dir.resolve(output), sourceDir);
+    }
+
+    /** The largest difference between two checkpoints' values of the tensors {@code names} (the trained ones). */
+    private static double largestDifference(Path first, Path second, List<String> names) throws IOException {
+        double largest = 0;
+        try (SafetensorsFile a = SafetensorsFile.open(first); SafetensorsFile b = SafetensorsFile.open(second)) {
+            for (String name : names) {
+                float[] x = floats(a, name);
+                float[] y = floats(b, name);
+                for (int i = 0; i < x.length; i++) {
+                    largest = Math.max(largest, Math.abs(x[i] - y[i]));
+                }
+            }
+        }
+        return largest;
     }
 
     private static float[] floats(SafetensorsFile file, String name) {
