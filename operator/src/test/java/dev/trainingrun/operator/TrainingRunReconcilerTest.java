@@ -173,7 +173,7 @@ class TrainingRunReconcilerTest {
         reconciler.updateErrorStatus(Runs.run("cats", RUN), context);
         Condition stuck = condition(context.lastStatus(), "Stuck");
         assertEquals("CreateRefused", stuck.getReason());
-        assertTrue(stuck.getMessage().contains("exceeded quota: no-configmaps"), stuck::getMessage);
+        assertTrue(stuck.getMessage().contains("exceeded quota: no-jobs"), stuck::getMessage);
         assertEquals(List.of("Pending", "CreateRefused"), events.reasons, "a Warning Event says it too");
     }
 
