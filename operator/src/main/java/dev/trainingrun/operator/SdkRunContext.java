@@ -1,6 +1,7 @@
 package dev.trainingrun.operator;
 
 import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.operator.dependents.NamespaceTrainerDependent;
 import dev.trainingrun.operator.kueue.Kueue;
 import dev.trainingrun.operator.kueue.KueueApi;
 import dev.trainingrun.operator.kueue.KueueWorkload;
@@ -11,11 +12,9 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
@@ -93,16 +92,16 @@ final class SdkRunContext implements RunContext {
     public Optional<Problem> refusal() {
         return context.managedWorkflowAndDependentResourceContext().getWorkflowReconcileResult()
                 .flatMap(result -> result.getErroredDependents().entrySet().stream()
-                        .map(failed -> Refusal.of(failed.getValue(), object(failed.getKey().resourceType()),
+                        .map(failed -> Refusal.of(failed.getValue(), object(failed.getKey()),
                                 failed.getKey().getSecondaryResource(run, context).isPresent()))
                         .flatMap(Optional::stream)
                         .findFirst());
     }
 
     /** How a refusal names the object: the run's own (its Job, its claim), or its namespace's trainer object. */
-    private static String object(Class<?> type) {
-        boolean shared = type == ServiceAccount.class || type == Role.class || type == RoleBinding.class;
-        return (shared ? "namespace's trainer " : "run's ") + type.getSimpleName();
+    private static String object(DependentResource<?, ?> dependent) {
+        return (dependent instanceof NamespaceTrainerDependent<?> ? "namespace's trainer " : "run's ")
+                + dependent.resourceType().getSimpleName();
     }
 
     @Override

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * again for the runs of its namespace, whose trainers would otherwise fail to start or to report. Someone else's
  * edit of the Role or RoleBinding is not watched: it is undone at the next reconcile of a run of the namespace.
  */
-abstract class NamespaceTrainerDependent<R extends HasMetadata> extends KubernetesDependentResource<R, TrainingRun>
+public abstract class NamespaceTrainerDependent<R extends HasMetadata> extends KubernetesDependentResource<R, TrainingRun>
         implements Creator<R, TrainingRun> {
 
     NamespaceTrainerDependent(Class<R> type) {
