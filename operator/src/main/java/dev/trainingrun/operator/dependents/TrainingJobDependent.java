@@ -77,18 +77,25 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
                 .get(new ResourceID(from.getRun(), run.getMetadata().getNamespace())));
     }
 
-    /** Only the run policy counts: everything else was fixed when the Job was created. */
+    /**
+     * Only the run policy counts: everything else was fixed when the Job was created. Compared without the desired
+     * Job, which the SDK would otherwise build on every reconcile (its pod template carries the run's manifest, a
+     * YAML document to write) only for this method to ignore it.
+     */
     @Override
-    public Result<Job> match(Job actual, Job desired, TrainingRun run, Context<TrainingRun> context) {
-        return Result.computed(policyPatch(actual, run).isEmpty(), desired);
+    public Result<Job> match(Job actual, TrainingRun run, Context<TrainingRun> context) {
+        return Result.nonComputed(policyPatch(actual, run).isEmpty());
     }
 
+    /**
+     * Sends the merge patch against the cached Job. Given by name alone, fabric8 would read the Job from the API
+     * server first, only to take its name and namespace from it.
+     */
     @Override
     public Job update(Job actual, Job desired, TrainingRun run, Context<TrainingRun> context) {
         String patch = policyPatch(actual, run).toString();
         return context.resourceOperations().resourcePatch(actual, job -> context.getClient().batch().v1().jobs()
-                .inNamespace(job.getMetadata().getNamespace())
-                .withName(job.getMetadata().getName())
+                .resource(job)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), patch), eventSource().orElseThrow());
     }
 
