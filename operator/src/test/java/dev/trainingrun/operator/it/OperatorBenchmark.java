@@ -37,8 +37,9 @@ import java.util.regex.Pattern;
 /**
  * The operator benchmark (issues 7 and 19): creates N runs (500 by default) for the fake GPU nodes against our
  * operator as it ships and, in the same run on the same nodes, against the peer (the Kubeflow training-operator's
- * PyTorchJob, see {@link KubeflowTrainingOperator}), one after the other, and prints for each: run created → first
- * object (our Job, the peer's pod) p50/p90/p99/max, the time until all of those exist and all pods run, the
+ * PyTorchJob, see {@link KubeflowTrainingOperator}), one after the other, and prints for each: how long creating the
+ * runs takes with the operator idle ({@link #creatingElsewhere}) and at work, run created → first object (our Job,
+ * the peer's pod) p50/p90/p99/max, the time until all of those exist and all pods run, the
  * operator's resident memory and CPU time, then both side by side with their ratios. Run it with
  * {@code hack/benchmark-operator}; not a test. Our operator runs with the JVM settings the chart gives it
  * ({@link #chartJvmOptions}); BENCHMARK_JVM_OPTIONS, BENCHMARK_WARMUP and BENCHMARK_RATE vary our JVM, the warm-up
@@ -54,8 +55,8 @@ public final class OperatorBenchmark {
     private static final double TICKS_PER_SECOND = 100.0;
 
     /** What one operator achieved; times in nanoseconds of {@link System#nanoTime()}, memory in kB. */
-    private record Figures(Contender contender, int runs, int warmUp, long creating, List<Long> latencies,
-            long allWorkloads, long allRunning, long residentKb, long peakKb, double cpuSeconds,
+    private record Figures(Contender contender, int runs, int warmUp, long creatingIdle, long creating,
+            List<Long> latencies, long allWorkloads, long allRunning, long residentKb, long peakKb, double cpuSeconds,
             OptionalDouble statusWrites) {
     }
 
@@ -113,6 +114,7 @@ public final class OperatorBenchmark {
                 .waitUntilCondition(sa -> sa != null, 60, TimeUnit.SECONDS);
         List<Watch> watches = new ArrayList<>();
         try (Contender.Running operator = contender.start(client, namespace)) {
+            long creatingIdle = creatingElsewhere(client, contender, namespace, runs);
             int warmUp = warmUpRuns();
             if (warmUp > 0) {
                 createRuns(client, contender, namespace, "warm-up-", warmUp);
@@ -150,7 +152,7 @@ public final class OperatorBenchmark {
             List<Long> latencies = runSeen.keySet().stream()
                     .map(name -> workloadSeen.get(name) - runSeen.get(name)).sorted().toList();
             Map<String, Long> memory = memoryKb(operator.pid());
-            return new Figures(contender, runs, warmUp, created - start, latencies,
+            return new Figures(contender, runs, warmUp, creatingIdle, created - start, latencies,
                     last(workloadSeen) - first(runSeen), last(podRunning) - first(runSeen),
                     memory.get("VmRSS"), memory.get("VmHWM"), cpuSeconds(operator.pid()) - cpuBefore, writes);
         } finally {
@@ -159,10 +161,39 @@ public final class OperatorBenchmark {
         }
     }
 
+    /**
+     * How long the API server takes to create the runs when no operator works on them: the same runs in a namespace
+     * the started operator does not watch, removed again before the measured runs. Beside the measured creation
+     * (while the operator works), it tells the cost of the kind itself (its schema, its validation rules) from the
+     * cost of sharing the API server and the cores with the operator. The same number made there first, untimed,
+     * warm up this client, so that the contender measured first is not measured against a client the JIT has not
+     * compiled yet.
+     *
+     * @return nanoseconds from the first timed create to the last one's response
+     */
+    private static long creatingElsewhere(KubernetesClient client, Contender contender, String namespace, int runs)
+            throws Exception {
+        String elsewhere = namespace + "-idle";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(elsewhere).endMetadata()
+                .build()).create();
+        try {
+            createRuns(client, contender, elsewhere, "client-warm-up-", runs);
+            long start = System.nanoTime();
+            createRuns(client, contender, elsewhere, "idle-", runs);
+            return System.nanoTime() - start;
+        } finally {
+            client.namespaces().withName(elsewhere).delete();
+            Await.until("namespace " + elsewhere + " to be gone", DEADLINE,
+                    () -> client.namespaces().withName(elsewhere).get() == null);
+        }
+    }
+
     private static void print(Figures f) {
         String first = f.contender().workloadKind();
         System.out.printf("%n### %s%n%n| figure | value |%n|---|---|%n", f.contender().name());
         System.out.printf("| runs the operator handled before (warm-up) | %d |%n", f.warmUp());
+        System.out.printf("| creating the %d runs, operator idle (another namespace, 8 client threads) | %.1f s |%n",
+                f.runs(), seconds(f.creatingIdle()));
         System.out.printf("| creating the %d runs (8 client threads%s) | %.1f s |%n", f.runs(),
                 rate() > 0 ? ", paced at " + rate() + " runs/s" : "", seconds(f.creating()));
         for (int percent : new int[] {50, 90, 99}) {
@@ -186,6 +217,7 @@ public final class OperatorBenchmark {
     private static void compare(Figures ours, Figures peer) {
         System.out.printf("%n### Side by side%n%n| figure | %s | %s | ours / peer |%n|---|---:|---:|---:|%n",
                 ours.contender().name(), peer.contender().name());
+        row("creating the runs, operator idle (s)", ours, peer, f -> seconds(f.creatingIdle()));
         row("creating the runs (s)", ours, peer, f -> seconds(f.creating()));
         row("run created → first object (Job / pod), p50 (ms)", ours, peer,
                 f -> millis(percentile(f.latencies(), 50)));
