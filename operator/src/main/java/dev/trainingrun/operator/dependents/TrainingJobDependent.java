@@ -78,9 +78,17 @@ public class TrainingJobDependent extends CRUDKubernetesDependentResource<Job, T
     }
 
     /**
+     * The run's Job, by the name it is given. The SDK would otherwise build the desired Job on every reconcile (its
+     * pod template carries the run's manifest, a YAML document to write) to read its name.
+     */
+    @Override
+    protected ResourceID targetSecondaryResourceID(TrainingRun run, Context<TrainingRun> context) {
+        return new ResourceID(RunResources.jobName(run), run.getMetadata().getNamespace());
+    }
+
+    /**
      * Only the run policy counts: everything else was fixed when the Job was created. Compared without the desired
-     * Job, which the SDK would otherwise build on every reconcile (its pod template carries the run's manifest, a
-     * YAML document to write) only for this method to ignore it.
+     * Job, which this comparison would ignore.
      */
     @Override
     public Result<Job> match(Job actual, TrainingRun run, Context<TrainingRun> context) {

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,15 @@ class TrainingJobDependentTest {
 
     private static Container trainer(Job job) {
         return job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    @Test
+    void theJobIsLookedUpByTheNameItIsMadeWith() {
+        TrainingRun run = Runs.minimal();
+        // The lookup reads neither the configuration nor the context.
+        TrainingJobDependent dependent = new TrainingJobDependent(null);
+        assertEquals(ResourceID.fromResource(job(run)), dependent.targetSecondaryResourceID(run, null),
+                "the SDK finds the run's Job by this id, without building the desired Job");
     }
 
     @Test
