@@ -279,8 +279,9 @@ public final class OperatorBenchmark {
 
     /**
      * The JVM settings of the operator's pod as the chart makes it: the image's entrypoint flags (the jib
-     * configuration in pom.xml) and a JVM that sizes itself for the container's memory limit (the chart's
-     * resources.limits.memory, given as -XX:MaxRAM, which is what the JVM reads from the container's cgroup).
+     * configuration in pom.xml) and a JVM that sizes its heap for the container's memory limit (the chart's
+     * resources.limits.memory, given as -XX:MaxRAM, which the JVM otherwise reads from the container's cgroup). What
+     * -XX:MaxRAM does not change is the JVM's choice of collector, which is why the image names its collector.
      */
     static List<String> chartJvmOptions() throws IOException {
         Matcher entrypoint = Pattern.compile("<entrypoint>java,(.*?),-jar,").matcher(Files.readString(Path.of(
