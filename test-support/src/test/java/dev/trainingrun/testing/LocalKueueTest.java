@@ -72,8 +72,7 @@ class LocalKueueTest {
         Job first = client.batch().v1().jobs().resource(oneGpuJob("first", cluster)).create();
         GenericKubernetesResource firstWorkload = awaitCondition(client, first, "Admitted", "True");
         assertEquals(ns, firstWorkload.get("status", "admission", "clusterQueue"), "the ClusterQueue that admitted it");
-        Job admitted = client.batch().v1().jobs().withName("first").get();
-        assertEquals(Boolean.FALSE, admitted.getSpec().getSuspend(), "Kueue unsuspends the Job it admits");
+        Job admitted = awaitUnsuspended(client, "first");
         assertEquals("true", admitted.getSpec().getTemplate().getSpec().getNodeSelector().get(FAKE_NODE_LABEL),
                 "Kueue writes the flavor's node labels into the admitted Job's pod template");
         Pod firstPod = awaitRunningPod(client, "first");
@@ -94,7 +93,7 @@ class LocalKueueTest {
         finish(client, firstPod);
         awaitCondition(client, first, "Finished", "True");
         awaitCondition(client, second, "Admitted", "True");
-        assertEquals(Boolean.FALSE, client.batch().v1().jobs().withName("second").get().getSpec().getSuspend());
+        awaitUnsuspended(client, "second");
         finish(client, awaitRunningPod(client, "second"));
         awaitCondition(client, second, "Finished", "True");
     }
@@ -158,6 +157,16 @@ class LocalKueueTest {
                     .endContainer()
                 .endSpec().endTemplate().endSpec()
                 .build();
+    }
+
+    /**
+     * Waits until Kueue has unsuspended the Job it admitted: it does so in an update of its own after it marks the
+     * Workload admitted, so a Job read right after the condition may still be suspended.
+     */
+    private static Job awaitUnsuspended(KubernetesClient client, String name) {
+        return Await.until("Kueue to unsuspend the Job " + name + " it admitted", TIMEOUT,
+                () -> client.batch().v1().jobs().withName(name).get(),
+                job -> job != null && Boolean.FALSE.equals(job.getSpec().getSuspend()));
     }
 
     /** Waits until the Job's Workload (found by Kueue's job-uid label) has the condition with the status. */
