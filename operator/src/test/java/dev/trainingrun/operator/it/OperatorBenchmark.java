@@ -53,6 +53,8 @@ public final class OperatorBenchmark {
     private static final Duration DEADLINE = Duration.ofMinutes(10);
     /** Linux reports process CPU time in clock ticks of 1/100 s. */
     private static final double TICKS_PER_SECOND = 100.0;
+    /** Threads the benchmark creates runs with, as several kubectl clients would. */
+    private static final int CLIENT_THREADS = 8;
 
     /** What one operator achieved; times in nanoseconds of {@link System#nanoTime()}, memory in kB. */
     private record Figures(Contender contender, int runs, int warmUp, long creatingIdle, long creating,
@@ -192,9 +194,9 @@ public final class OperatorBenchmark {
         String first = f.contender().workloadKind();
         System.out.printf("%n### %s%n%n| figure | value |%n|---|---|%n", f.contender().name());
         System.out.printf("| runs the operator handled before (warm-up) | %d |%n", f.warmUp());
-        System.out.printf("| creating the %d runs, operator idle (another namespace, 8 client threads) | %.1f s |%n",
-                f.runs(), seconds(f.creatingIdle()));
-        System.out.printf("| creating the %d runs (8 client threads%s) | %.1f s |%n", f.runs(),
+        System.out.printf("| creating the %d runs, operator idle (another namespace, %d client threads) | %.1f s |%n",
+                f.runs(), CLIENT_THREADS, seconds(f.creatingIdle()));
+        System.out.printf("| creating the %d runs (%d client threads%s) | %.1f s |%n", f.runs(), CLIENT_THREADS,
                 rate() > 0 ? ", paced at " + rate() + " runs/s" : "", seconds(f.creating()));
         for (int percent : new int[] {50, 90, 99}) {
             System.out.printf("| run created → %s created, p%d | %d ms |%n", first, percent,
@@ -327,7 +329,7 @@ public final class OperatorBenchmark {
 
     private static void createRuns(KubernetesClient client, Contender contender, String namespace, String prefix,
             int runs) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
         double rate = prefix.equals(MEASURED) ? rate() : 0;
         long start = System.nanoTime();
         try {
