@@ -61,12 +61,16 @@ final class ResidualBlock extends CompositeBlock {
                 x = Layers.relu(x);
             }
         }
-        if (downsample == null) {
-            // In place, as torchvision's "out += identity": batch norm's backward does not need its output.
-            x.addi(input);
-        } else {
-            try (NDArray identity = Layers.apply(downsample, store, input, training)) {
-                x.addi(identity);
+        // Not in place, unlike torchvision's "out += identity": DJL hands batch norm's output back as a view
+        // (swapAxes(1, 1)), and autograd turns an in-place change of a view into a copy of the whole base and a
+        // strided gradient in the backward pass, whose memory order no longer follows channels-last activations.
+        try (NDArray normalised = x) {
+            if (downsample == null) {
+                x = normalised.add(input);
+            } else {
+                try (NDArray identity = Layers.apply(downsample, store, input, training)) {
+                    x = normalised.add(identity);
+                }
             }
         }
         return new NDList(Layers.relu(x));
