@@ -20,6 +20,7 @@ import dev.trainingrun.trainer.events.RunResult;
 import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.files.JsonLines;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
+import dev.trainingrun.trainer.model.MemoryFormat;
 import dev.trainingrun.trainer.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -126,6 +127,28 @@ class ResumeTest {
         assertEquals(1, second.get("interruptions").asInt());
         assertEquals(0, second.get("stepsRedone").asInt());
         assertEquals(Interruption.STOPPED, recorder.plan.start().interruptions().get(0).cause());
+    }
+
+    /**
+     * ResNet-50 trains channels-last at every size. Its checkpoint's weights and moments come back in the default
+     * memory order and are laid out again before the next step, which must then be the step of a run that never
+     * stopped, to the last bit.
+     */
+    @Test
+    void aChannelsLastRunStoppedInTheMiddleOfAnEpochEndsIdentical() throws IOException {
+        StopRequest stop = new StopRequest();
+        RunTrainer.run(config("ResNet50", "stopped-channels-last"), List.of(new StopAt(13, stop)), stop,
+                Clock.systemUTC());
+        Recorder recorder = new Recorder();
+        RunResult continued = RunTrainer.run(config("ResNet50", "stopped-channels-last"), List.of(recorder));
+        assertEquals(MemoryFormat.CHANNELS_LAST, recorder.plan.memoryFormat());
+        assertEquals(14, recorder.firstProgressStep);
+
+        RunResult oneGo = RunTrainer.run(config("ResNet50", "one-go-channels-last"), List.of());
+        assertEquals(oneGo.metrics().stream().map(ResumeTest::trainingMetrics).toList(),
+                continued.metrics().stream().map(ResumeTest::trainingMetrics).toList());
+        assertEquals(0.0, largestDifference(dir.resolve("one-go-channels-last/model-final.safetensors"),
+                dir.resolve("stopped-channels-last/model-final.safetensors")));
     }
 
     @Test

@@ -30,6 +30,7 @@ public final class TrainingBenchmark {
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 NDManager optimiserScope = manager.newSubManager()) {
             Network network = Network.create(architecture, 1000, 0, manager);
+            network.layOutForTraining(side, List.of(Device.cpu()));
             ParameterStore store = new ParameterStore(manager, false);
             TimedParameterServer optimizer = new TimedParameterServer(new AdamWParameterServer(
                     FusedAdamW.withWeightDecay(0.01, step -> 1e-3, optimiserScope), network.parameters()));
@@ -88,7 +89,7 @@ public final class TrainingBenchmark {
     }
 
     /** A batch of Gaussian noise with random labels of 1,000 classes. */
-    static ImageBatch syntheticBatch(int side, int batchSize) {
+    public static ImageBatch syntheticBatch(int side, int batchSize) {
         SplittableRandom random = new SplittableRandom(0);
         float[] pixels = new float[batchSize * 3 * side * side];
         for (int i = 0; i < pixels.length; i++) {

@@ -8,6 +8,7 @@ import dev.trainingrun.trainer.safetensors.DType;
 import dev.trainingrun.trainer.safetensors.InvalidSafetensorsException;
 import dev.trainingrun.trainer.safetensors.SafetensorsFile;
 import dev.trainingrun.trainer.safetensors.Tensor;
+import dev.trainingrun.trainer.torch.TorchOps;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -75,10 +76,13 @@ public final class ModelState {
         return new Tensor(name, DType.F32, array.getShape().getShape(), () -> bytes(array));
     }
 
-    /** The array's bytes: on the CPU its own memory, read in place; elsewhere a copy. */
+    /** The array's bytes, row-major: on the CPU its own memory read in place where it is stored so; else a copy. */
     private static ByteBuffer bytes(NDArray array) {
         if (array.getDevice().equals(Device.cpu())) {
-            return array.toByteBuffer(true);
+            // Read in place, an array stored otherwise (a channels-last weight) would be copied row-major into an
+            // array that DJL gives the original's manager, the network's: each save would keep one until the run
+            // ends. The copy into the Java heap is the garbage collector's.
+            return array.toByteBuffer(TorchOps.isContiguous(array));
         }
         try (NDArray host = array.toDevice(Device.cpu(), true)) {
             return host.toByteBuffer(false);

@@ -45,9 +45,11 @@ public final class ProgressPrinter implements RunListener {
     @Override
     public void onStart(RunPlan plan) {
         RunPlan.Threads threads = plan.threads();
-        out.printf(Locale.ROOT, "%s on %s with %d intra-op and %d loader threads (%d CPU%s): %d classes %s, %d training "
-                        + "and %d validation images, %d epoch%s of %d steps (batch %d), %,d trainable parameters%n",
-                plan.architecture(), plan.devices(), threads.intraOp(), threads.loader(), threads.cpus(),
+        out.printf(Locale.ROOT, "%s (%s) on %s with %d intra-op and %d loader threads (%d CPU%s): %d classes %s, %d "
+                        + "training and %d validation images, %d epoch%s of %d steps (batch %d), %,d trainable "
+                        + "parameters%n",
+                plan.architecture(), plan.memoryFormat().label(),
+                plan.devices(), threads.intraOp(), threads.loader(), threads.cpus(),
                 threads.cpus() == 1 ? "" : "s", plan.classes().size(), plan.classes(), plan.trainImages(),
                 plan.validationImages(), plan.epochs(), plan.epochs() == 1 ? "" : "s", plan.stepsPerEpoch(),
                 plan.batchSize(), plan.trainableParameters());

@@ -25,6 +25,7 @@ import dev.trainingrun.trainer.events.RunPlan;
 import dev.trainingrun.trainer.events.RunResult;
 import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.events.StartPoint;
+import dev.trainingrun.trainer.model.MemoryFormat;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
@@ -147,9 +148,11 @@ public final class TrainingLoop {
         // The stop rules are decided again on the finished epochs: a run that a rule ended trains nothing more.
         RunHistory history = new RunHistory(resumption.start().finished(), config.stopRules());
         StartPoint start = resumption.start().withFinished(history.reports());
+        // After every value the network was given (initial weights, a checkpoint), which come back contiguous.
+        MemoryFormat format = network.layOutForTraining(config.imageSize(), devices);
         RunPlan plan = new RunPlan(network.architecture(), data.train().classes(), data.train().samples().size(),
                 data.validation().samples().size(), config.epochs(), stepsPerEpoch, totalSteps,
-                config.batchSize(), devices,
+                config.batchSize(), devices, format,
                 new RunPlan.Threads(config.cpus(), config.intraOpThreads(), config.loaderThreads()),
                 network.trainableParameterCount(), weights, config.outputDir(), start);
         trainedBatches = resumption.trainedBatches();

@@ -1,10 +1,12 @@
 package dev.trainingrun.trainer.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.trainingrun.api.Architecture;
+import dev.trainingrun.trainer.torch.TorchOps;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +41,31 @@ public record Network(Architecture architecture, ResNet block, Map<String, Param
     public void freezeBackbone() {
         block.freezeParameters(true);
         block.head().freezeParameters(false);
+    }
+
+    /**
+     * Lays the network out in the memory format it trains fastest in on {@code side}-pixel images on {@code devices}
+     * ({@link MemoryFormat#forTraining}) and returns that format. Values set afterwards come back contiguous (see
+     * {@link #layOut}), so this is the last step before training.
+     */
+    public MemoryFormat layOutForTraining(int side, List<Device> devices) {
+        MemoryFormat format = MemoryFormat.forTraining(block, side, devices);
+        layOut(format);
+        return format;
+    }
+
+    /**
+     * Stores the 4-d parameters (the convolutions' weights) channels-last, in place, for {@code CHANNELS_LAST}; they
+     * are made contiguous, so {@code CONTIGUOUS} leaves them. Values set afterwards ({@code NDArray.set}: initial
+     * weights, a checkpoint) are stored contiguous again.
+     *
+     * @throws IllegalStateException when the trainer's JNI library is missing (see {@link TorchOps#load()})
+     */
+    public void layOut(MemoryFormat format) {
+        if (format == MemoryFormat.CHANNELS_LAST) {
+            parameters.values().stream().map(Parameter::getArray).filter(a -> a.getShape().dimension() == 4)
+                    .forEach(TorchOps::toChannelsLast);
+        }
     }
 
     /** The torchvision names of the head's parameters ({@code fc.weight}, {@code fc.bias}). */

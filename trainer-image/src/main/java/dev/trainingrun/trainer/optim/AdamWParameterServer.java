@@ -3,6 +3,7 @@ package dev.trainingrun.trainer.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterServer;
+import dev.trainingrun.trainer.torch.TorchOps;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.trainingrun.trainer.torch.TorchOps;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;

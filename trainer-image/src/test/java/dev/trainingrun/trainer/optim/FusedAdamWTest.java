@@ -12,10 +12,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainingrun.trainer.torch.TorchOps;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** AdamW against torch.optim.AdamW on the same parameters, gradients and learning rates. */
@@ -131,6 +133,73 @@ class FusedAdamWTest {
             assertArrayEquals(new float[] {1f, 2f, 3f}, weight.toFloatArray(), 0f);
             assertEquals(3, adamw.snapshot().entries().get("fc.weight").step());
         }
+    }
+
+    /**
+     * The kernel pairs parameter, gradient and moments by memory position: moments in another memory order than a
+     * channels-last parameter would be saved scrambled and, restored, meet the wrong elements. Made fresh or restored
+     * (both in the default order), they are laid out as the parameter, and every step, the restored state's too,
+     * equals the contiguous parameter's to the last bit.
+     */
+    @Test
+    void aChannelsLastParameterStepsExactlyAsTheSameValuesStoredContiguous() {
+        Shape shape = new Shape(4, 3, 2, 2);
+        SplittableRandom random = new SplittableRandom(5);
+        float[] initial = gaussian(random, 48);
+        List<float[]> gradients = List.of(gaussian(random, 48), gaussian(random, 48), gaussian(random, 48));
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            FusedAdamW plain = FusedAdamW.withWeightDecay(0.01, step -> 0.1, manager);
+            FusedAdamW laidOut = FusedAdamW.withWeightDecay(0.01, step -> 0.1, manager);
+            NDArray contiguous = manager.create(initial, shape);
+            NDArray channelsLast = manager.create(initial, shape);
+            TorchOps.toChannelsLast(channelsLast);
+            for (float[] gradient : gradients.subList(0, 2)) {
+                plain.update("w", contiguous, manager.create(gradient, shape));
+                laidOut.update("w", channelsLast, channelsLastArray(manager, gradient, shape));
+                assertArrayEquals(contiguous.toFloatArray(), channelsLast.toFloatArray(), 0f);
+            }
+            assertArrayEquals(plain.snapshot().entries().get("w").variance(),
+                    laidOut.snapshot().entries().get("w").variance(), 0f, "the moments a checkpoint saves");
+
+            FusedAdamW restored = FusedAdamW.withWeightDecay(0.01, step -> 0.1, manager);
+            restored.restore(laidOut.snapshot(), List.of(Device.cpu()));
+            plain.update("w", contiguous, manager.create(gradients.get(2), shape));
+            restored.update("w", channelsLast, channelsLastArray(manager, gradients.get(2), shape));
+            assertArrayEquals(contiguous.toFloatArray(), channelsLast.toFloatArray(), 0f, "after the restore");
+            assertArrayEquals(plain.snapshot().entries().get("w").mean(), restored.snapshot().entries().get("w").mean(),
+                    0f);
+        }
+    }
+
+    /** A gradient in another memory order than its parameter is refused rather than paired element by element. */
+    @Test
+    void aGradientLaidOutOtherwiseThanItsParameterIsRefused() {
+        Shape shape = new Shape(2, 3, 2, 2);
+        float[] values = gaussian(new SplittableRandom(6), 24);
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            FusedAdamW adamw = FusedAdamW.withWeightDecay(0.01, step -> 0.1, manager);
+            NDArray weight = manager.create(values, shape);
+            TorchOps.toChannelsLast(weight);
+            EngineException e = assertThrows(EngineException.class,
+                    () -> adamw.update("w", weight, manager.create(values, shape)));
+            assertTrue(e.getMessage().startsWith("AdamW step of w: the gradient is not laid out as the parameter"),
+                    e.getMessage());
+            assertArrayEquals(values, weight.toFloatArray(), 0f);
+        }
+    }
+
+    private static NDArray channelsLastArray(NDManager manager, float[] values, Shape shape) {
+        NDArray array = manager.create(values, shape);
+        TorchOps.toChannelsLast(array);
+        return array;
+    }
+
+    private static float[] gaussian(SplittableRandom random, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
     }
 
     /** The reference's learning rate of each step, as the schedule the optimiser steps at. */

@@ -25,6 +25,7 @@ import dev.trainingrun.trainer.events.RunPlan;
 import dev.trainingrun.trainer.events.RunResult;
 import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.events.StartPoint;
+import dev.trainingrun.trainer.model.MemoryFormat;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -218,7 +219,7 @@ class StatusReporterTest {
 
     private static RunPlan plan(int epochs, StartPoint start) {
         return new RunPlan(Architecture.ResNet18, List.of("a", "b"), 160, 40, epochs, STEPS, epochs * STEPS, 16,
-                List.of(Device.cpu()), new RunPlan.Threads(2, 2, 2), 11_000_000, Optional.empty(),
+                List.of(Device.cpu()), MemoryFormat.CONTIGUOUS, new RunPlan.Threads(2, 2, 2), 11_000_000, Optional.empty(),
                 Path.of("/checkpoints", "quickstart-1a2b3c4d"), start);
     }
 
