@@ -10,6 +10,7 @@
 #include <ATen/core/Tensor.h>
 #include <ATen/core/grad_mode.h>
 #include <ATen/ops/_fused_adamw.h>
+#include <ATen/ops/empty_like.h>
 #include <ATen/ops/scalar_tensor.h>
 
 #include <exception>
@@ -65,7 +66,10 @@ void checkLike(const at::Tensor& param, const at::Tensor& other, const char* nam
 // later steps find them so.
 void layOutLike(const at::Tensor& param, at::Tensor& moment) {
   if (!sameLayout(param, moment)) {
-    moment.set_(moment.contiguous(param.suggest_memory_format()));
+    // empty_like keeps a dense tensor's strides exactly (preserve_format); copy_ copies by index
+    at::Tensor laidOut = at::empty_like(param);
+    laidOut.copy_(moment);
+    moment.set_(laidOut);
   }
 }
 

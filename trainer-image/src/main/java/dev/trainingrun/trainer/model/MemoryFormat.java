@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * How a network's convolution weights, and so every activation computed from them, are stored in memory. libtorch
  * runs a convolution in the memory format its input or its weight suggests; with the weights channels-last the whole
- * forward and backward pass is, and the input batch is turned round inside the first convolution.
+ * forward and backward pass is, and the first convolution converts the input batch.
  */
 public enum MemoryFormat {
     /** NCHW, PyTorch's default: each channel's plane in one piece. */
@@ -18,7 +18,7 @@ public enum MemoryFormat {
      * The smallest image side at which a ResNet of basic blocks (ResNet-18) trains faster channels-last on the CPU;
      * its first stage's feature maps are then 32 x 32 or larger.
      */
-    public static final int BASIC_BLOCK_MIN_SIDE = 128;
+    private static final int BASIC_BLOCK_MIN_SIDE = 128;
 
     /**
      * The faster format for training {@code network} on {@code side}-pixel images on {@code devices}, as measured
@@ -44,7 +44,7 @@ public enum MemoryFormat {
         this.label = label;
     }
 
-    /** PyTorch's name for it, as the trainer's start line shows it. */
+    /** Its name in the trainer's start line. */
     public String label() {
         return label;
     }
