@@ -89,7 +89,7 @@ public final class TrainingBenchmark {
     }
 
     /** A batch of Gaussian noise with random labels of 1,000 classes. */
-    public static ImageBatch syntheticBatch(int side, int batchSize) {
+    static ImageBatch syntheticBatch(int side, int batchSize) {
         SplittableRandom random = new SplittableRandom(0);
         float[] pixels = new float[batchSize * 3 * side * side];
         for (int i = 0; i < pixels.length; i++) {
