@@ -142,6 +142,8 @@ class ResumeTest {
         Recorder recorder = new Recorder();
         RunResult continued = RunTrainer.run(config("ResNet50", "stopped-channels-last"), List.of(recorder));
         assertEquals(MemoryFormat.CHANNELS_LAST, recorder.plan.memoryFormat());
+        assertEquals("channels-last", new ObjectMapper().readTree(dir.resolve("stopped-channels-last/config.json")
+                .toFile()).at("/resolved/memoryFormat").asText());
         assertEquals(14, recorder.firstProgressStep);
 
         RunResult oneGo = RunTrainer.run(config("ResNet50", "one-go-channels-last"), List.of());

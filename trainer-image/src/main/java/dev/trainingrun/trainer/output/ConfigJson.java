@@ -31,6 +31,8 @@ record ConfigJson(Run run, Versions versions, Resolved resolved, Start start,
      * @param intraOpThreads libtorch's intra-op threads: {@code spec.training.intraOpThreads}, or {@code cpus}
      * @param loaderThreads image loading threads: {@code spec.data.loaderThreads}, at most {@code cpus}
      * @param stopWhen the stop rules ({@code spec.training.stopWhen}), left out when the run has none
+     * @param memoryFormat how the network is stored while it trains, "contiguous" or "channels-last", as the
+     *     trainer chose it from the architecture, image size and devices ({@code MemoryFormat.forTraining})
      */
     record Resolved(
             String architecture,
@@ -63,7 +65,8 @@ record ConfigJson(Run run, Versions versions, Resolved resolved, Start start,
             long checkpointIntervalSeconds,
             boolean resume,
             int gpus,
-            List<String> devices) {}
+            List<String> devices,
+            String memoryFormat) {}
 
     record Normalize(List<Double> mean, List<Double> std) {}
 
@@ -110,7 +113,8 @@ record ConfigJson(Run run, Versions versions, Resolved resolved, Start start,
                         config.learningRate(), config.warmupEpochs(), config.weightDecay(), config.seed(),
                         StopWhen.of(config.stopRules()), plan.stepsPerEpoch(), plan.totalSteps(), plan.trainableParameters(), config.saveAfterEpoch(),
                         config.keepCheckpoints(), config.checkpointInterval().toSeconds(), config.resume(),
-                        config.gpus(), plan.devices().stream().map(Object::toString).toList()),
+                        config.gpus(), plan.devices().stream().map(Object::toString).toList(),
+                        plan.memoryFormat().label()),
                 new Start(start.firstEpoch(), start.checkpoint().orElse(null),
                         start.inEpoch().map(EpochProgress::batches).orElse(null), start.interruptions().size()),
                 start.forkedFrom().orElse(null),
