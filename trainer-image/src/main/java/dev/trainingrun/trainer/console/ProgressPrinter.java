@@ -93,7 +93,8 @@ public final class ProgressPrinter implements RunListener {
 
     @Override
     public void onProgress(ProgressUpdate p) {
-        String line = String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d (%3.0f%%) loss %.4f lr %.3e %.1f img/s eta %s",
+        String line = String.format(Locale.ROOT,
+                "epoch %d/%d [%s] %d/%d (%3.0f%%) loss %.4f lr %.3e %.1f img/s run eta %s",
                 p.epoch(), p.totalEpochs(), bar(p.epochFraction()), p.samplesSeen(), p.samplesPerEpoch(),
                 100 * p.epochFraction(), p.loss(), p.learningRate(), p.imagesPerSecond(),
                 p.secondsRemaining() < 0 ? "?" : duration(p.secondsRemaining()));
