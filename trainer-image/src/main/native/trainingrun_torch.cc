@@ -66,7 +66,8 @@ void checkLike(const at::Tensor& param, const at::Tensor& other, const char* nam
 // later steps find them so.
 void layOutLike(const at::Tensor& param, at::Tensor& moment) {
   if (!sameLayout(param, moment)) {
-    // empty_like keeps a dense tensor's strides exactly (preserve_format); copy_ copies by index
+    // empty_like keeps a dense tensor's strides exactly (preserve_format); copy_ copies by index. set_ (not set_data,
+    // as for a parameter) is enough: a moment is a plain tensor, outside autograd.
     at::Tensor laidOut = at::empty_like(param);
     laidOut.copy_(moment);
     moment.set_(laidOut);

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * How a network's convolution weights, and so every activation computed from them, are stored in memory. libtorch
- * runs a convolution in the memory format its input or its weight suggests; with the weights channels-last the whole
- * forward and backward pass is, and the first convolution converts the input batch.
+ * runs a convolution channels-last when its input or its weight is; with the weights channels-last the whole forward
+ * and backward pass is, while the input batch stays contiguous.
  */
 public enum MemoryFormat {
     /** NCHW, PyTorch's default: each channel's plane in one piece. */
@@ -15,8 +15,8 @@ public enum MemoryFormat {
     CHANNELS_LAST("channels-last");
 
     /**
-     * The smallest image side at which a ResNet of basic blocks (ResNet-18) trains faster channels-last on the CPU;
-     * its first stage's feature maps are then 32 x 32 or larger.
+     * The smallest measured image side (of 64, 96, 128, 160 and 224) at which a ResNet of basic blocks (ResNet-18)
+     * trained faster channels-last on the CPU; its first stage's feature maps are then 32 x 32 or larger.
      */
     private static final int BASIC_BLOCK_MIN_SIDE = 128;
 
@@ -27,9 +27,11 @@ public enum MemoryFormat {
      * <ul>
      *   <li>ResNet-50 (bottleneck blocks): channels-last was faster at every size measured (64 and 224 px).</li>
      *   <li>ResNet-18 (basic blocks): channels-last was faster from {@link #BASIC_BLOCK_MIN_SIDE} px on (128, 160 and
-     *       224 px), slower below (64 and 96 px). ResNet-34, of the same blocks, follows the same rule unmeasured.</li>
+     *       224 px), slower below (64 and 96 px). ResNet-34 and ResNet18RandomEncoder, of the same blocks, follow
+     *       the same rule unmeasured.</li>
      *   <li>On a GPU nothing was measured here, so training there keeps PyTorch's default.</li>
      * </ul>
+     * The thread count and batch size (2 and 16 in every measurement) are not considered.
      */
     public static MemoryFormat forTraining(ResNet network, int side, List<Device> devices) {
         if (devices.stream().anyMatch(Device::isGpu)) {

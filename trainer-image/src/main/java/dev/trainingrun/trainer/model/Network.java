@@ -44,8 +44,8 @@ public record Network(Architecture architecture, ResNet block, Map<String, Param
     }
 
     /**
-     * Lays the network out in the memory format it trains fastest in on {@code side}-pixel images on {@code devices}
-     * ({@link MemoryFormat#forTraining}) and returns that format. Values set afterwards come back contiguous (see
+     * Lays the network out in the memory format measured faster for training on {@code side}-pixel images on
+     * {@code devices} ({@link MemoryFormat#forTraining}) and returns that format. Values set afterwards come back contiguous (see
      * {@link #layOut}), so this is the last step before training.
      */
     public MemoryFormat layOutForTraining(int side, List<Device> devices) {
@@ -55,9 +55,9 @@ public record Network(Architecture architecture, ResNet block, Map<String, Param
     }
 
     /**
-     * Stores the 4-d parameters (the convolutions' weights) channels-last, in place, for {@code CHANNELS_LAST}; they
-     * are made contiguous, so {@code CONTIGUOUS} leaves them. Values set afterwards ({@code NDArray.set}: initial
-     * weights, a checkpoint) are stored contiguous again.
+     * Stores the 4-d parameters (the convolutions' weights) channels-last, in place, for {@code CHANNELS_LAST}.
+     * Parameters are created contiguous, and {@code CONTIGUOUS} does nothing (it does not undo channels-last). Values
+     * set afterwards ({@code NDArray.set}: initial weights, a checkpoint) are stored contiguous again.
      *
      * @throws IllegalStateException when the trainer's JNI library is missing (see {@link TorchOps#load()})
      */
