@@ -130,23 +130,23 @@ class ResumeTest {
     }
 
     /**
-     * ResNet-50 trains channels-last at every size. Its checkpoint's weights and moments come back in the default
-     * memory order and are laid out again before the next step, which must then be the step of a run that never
-     * stopped, to the last bit.
+     * At 128 px a run trains channels-last. Its checkpoint's weights and moments come back in the default memory order
+     * and are laid out again before the next step, which must then be the step of a run that never stopped, to the
+     * last bit.
      */
     @Test
     void aChannelsLastRunStoppedInTheMiddleOfAnEpochEndsIdentical() throws IOException {
         StopRequest stop = new StopRequest();
-        RunTrainer.run(config("ResNet50", "stopped-channels-last"), List.of(new StopAt(13, stop)), stop,
+        RunTrainer.run(config("ResNet18", 128, "stopped-channels-last"), List.of(new StopAt(13, stop)), stop,
                 Clock.systemUTC());
         Recorder recorder = new Recorder();
-        RunResult continued = RunTrainer.run(config("ResNet50", "stopped-channels-last"), List.of(recorder));
+        RunResult continued = RunTrainer.run(config("ResNet18", 128, "stopped-channels-last"), List.of(recorder));
         assertEquals(MemoryFormat.CHANNELS_LAST, recorder.plan.memoryFormat());
         assertEquals("channels-last", new ObjectMapper().readTree(dir.resolve("stopped-channels-last/config.json")
                 .toFile()).at("/resolved/memoryFormat").asText());
         assertEquals(14, recorder.firstProgressStep);
 
-        RunResult oneGo = RunTrainer.run(config("ResNet50", "one-go-channels-last"), List.of());
+        RunResult oneGo = RunTrainer.run(config("ResNet18", 128, "one-go-channels-last"), List.of());
         assertEquals(oneGo.metrics().stream().map(ResumeTest::trainingMetrics).toList(),
                 continued.metrics().stream().map(ResumeTest::trainingMetrics).toList());
         assertEquals(0.0, largestDifference(dir.resolve("one-go-channels-last/model-final.safetensors"),
@@ -214,13 +214,17 @@ class ResumeTest {
     }
 
     private static TrainingConfig config(String architecture, String output) {
+        return config(architecture, 32, output);
+    }
+
+    private static TrainingConfig config(String architecture, int imageSize, String output) {
         return TrainingConfig.from(Manifests.withSpec("""
                 model: {architecture: %s, numClasses: 3}
-                data: {volume: {persistentVolumeClaim: {claimName: d}}, imageSize: 32, loaderThreads: 2}
+                data: {volume: {persistentVolumeClaim: {claimName: d}}, imageSize: %d, loaderThreads: 2}
                 training: {epochs: 3, batchSize: 16, validationBatchSize: 30, learningRate: 0.002, warmupEpochs: 1}
                 checkpoints: {saveAfterEpoch: 1, keep: 1}
                 resources: {gpus: 0}
-                """.formatted(architecture)), dir.resolve("data"), dir.resolve(output));
+                """.formatted(architecture, imageSize)), dir.resolve("data"), dir.resolve(output));
     }
 
     /** The largest difference of two safetensors files' float tensors; their counters must be equal. */

@@ -15,29 +15,24 @@ public enum MemoryFormat {
     CHANNELS_LAST("channels-last");
 
     /**
-     * The smallest measured image side (of 64, 96, 128, 160 and 224) at which a ResNet of basic blocks (ResNet-18)
-     * trained faster channels-last on the CPU; its first stage's feature maps are then 32 x 32 or larger.
+     * The smallest image side at which both ResNet-18 and ResNet-50 trained faster channels-last in the trainer on the
+     * CPU, of the sides measured (64, 96, 128 and 224).
      */
-    private static final int BASIC_BLOCK_MIN_SIDE = 128;
+    private static final int CHANNELS_LAST_MIN_SIDE = 128;
 
     /**
-     * The faster format for training {@code network} on {@code side}-pixel images on {@code devices}, as measured
-     * on 2 CPU cores with torch 2.5.1, ResNet-18 and ResNet-50, batch 16, AdamW ({@code docs/performance.md}, "Memory
-     * format"):
-     * <ul>
-     *   <li>ResNet-50 (bottleneck blocks): channels-last was faster at every size measured (64 and 224 px).</li>
-     *   <li>ResNet-18 (basic blocks): channels-last was faster from {@link #BASIC_BLOCK_MIN_SIDE} px on (128, 160 and
-     *       224 px), slower below (64 and 96 px). ResNet-34 and ResNet18RandomEncoder, of the same blocks, follow
-     *       the same rule unmeasured.</li>
-     *   <li>On a GPU nothing was measured here, so training there keeps PyTorch's default.</li>
-     * </ul>
-     * The thread count and batch size (2 and 16 in every measurement) are not considered.
+     * The faster format for training on {@code side}-pixel images on {@code devices}, as measured in the trainer on 2
+     * CPU cores, batch 16, AdamW, contiguous against channels-last back to back ({@code docs/performance.md},
+     * "Memory format"): at 64 px channels-last was slower for ResNet-50 (-2 to -8 %), at 96 px even for both models,
+     * from 128 px faster for both (ResNet-18 +3 to +6 %, ResNet-50 +16 to +22 % at 128 px, +21 % at 224 px).
+     * ResNet-34 and ResNet18RandomEncoder follow the same rule unmeasured; the thread count and batch size are not
+     * considered. On a GPU nothing was measured here, so training there keeps PyTorch's default.
      */
-    public static MemoryFormat forTraining(ResNet network, int side, List<Device> devices) {
+    public static MemoryFormat forTraining(int side, List<Device> devices) {
         if (devices.stream().anyMatch(Device::isGpu)) {
             return CONTIGUOUS;
         }
-        return network.bottleneck() || side >= BASIC_BLOCK_MIN_SIDE ? CHANNELS_LAST : CONTIGUOUS;
+        return side >= CHANNELS_LAST_MIN_SIDE ? CHANNELS_LAST : CONTIGUOUS;
     }
 
     private final String label;

@@ -45,11 +45,11 @@ public record Network(Architecture architecture, ResNet block, Map<String, Param
 
     /**
      * Lays the network out in the memory format measured faster for training on {@code side}-pixel images on
-     * {@code devices} ({@link MemoryFormat#forTraining}) and returns that format. Values set afterwards come back contiguous (see
-     * {@link #layOut}), so this is the last step before training.
+     * {@code devices} ({@link MemoryFormat#forTraining}) and returns that format. Values set afterwards come back
+     * contiguous (see {@link #layOut}), so this is the last step before training.
      */
     public MemoryFormat layOutForTraining(int side, List<Device> devices) {
-        MemoryFormat format = MemoryFormat.forTraining(block, side, devices);
+        MemoryFormat format = MemoryFormat.forTraining(side, devices);
         layOut(format);
         return format;
     }

@@ -26,10 +26,8 @@ public final class ResNet extends CompositeBlock {
     private final BatchNorm bn1;
     private final List<Stage> stages = new ArrayList<>();
     private final Linear fc;
-    private final boolean bottleneck;
 
     private ResNet(int[] blocksPerStage, boolean bottleneck, int numClasses) {
-        this.bottleneck = bottleneck;
         conv1 = addChildBlock("conv1", Layers.conv(64, 7, 2));
         bn1 = addChildBlock("bn1", Layers.batchNorm());
         int channels = 64;
@@ -55,11 +53,6 @@ public final class ResNet extends CompositeBlock {
             case ResNet34 -> new ResNet(new int[] {3, 4, 6, 3}, false, numClasses);
             case ResNet50 -> new ResNet(new int[] {3, 4, 6, 3}, true, numClasses);
         };
-    }
-
-    /** Whether its stages are made of bottleneck blocks (1x1, 3x3, 1x1; ResNet-50) or basic ones (3x3, 3x3). */
-    public boolean bottleneck() {
-        return bottleneck;
     }
 
     /** The classifier head, the only part ResNet18RandomEncoder trains. */

@@ -32,7 +32,7 @@ record ConfigJson(Run run, Versions versions, Resolved resolved, Start start,
      * @param loaderThreads image loading threads: {@code spec.data.loaderThreads}, at most {@code cpus}
      * @param stopWhen the stop rules ({@code spec.training.stopWhen}), left out when the run has none
      * @param memoryFormat how the network is stored while it trains, "contiguous" or "channels-last", as the
-     *     trainer chose it from the architecture, image size and devices ({@code MemoryFormat.forTraining})
+     *     trainer chose it from the image size and devices ({@code MemoryFormat.forTraining})
      */
     record Resolved(
             String architecture,
