@@ -28,7 +28,7 @@ public interface OperatorConfig {
     /**
      * TrainingRuns reconciled at the same time, and the threads reconciling their dependents. 16, not the SDK's 50:
      * with 500 runs at once, 16 threads in each pool made every Job as soon and kept 33 MB less resident than 50;
-     * 8 made the Jobs 3 s later for no further saving (docs/performance.md).
+     * 8 made them 4 s later than 16 for no further saving (docs/performance.md).
      */
     @WithDefault("16")
     int concurrency();
