@@ -15,7 +15,7 @@ import java.nio.file.Path;
  */
 public final class TorchOps {
     private static final String LIBRARY = System.mapLibraryName("trainingrun_torch");
-    private static boolean loaded;
+    private static volatile boolean loaded;
 
     private TorchOps() {}
 
@@ -27,7 +27,14 @@ public final class TorchOps {
      * @throws IllegalStateException when the library is not beside libtorch, i.e. the trainer runs from a class path
      *     of its own instead of the build's or the image's launcher
      */
-    public static synchronized void load() {
+    public static void load() {
+        // A volatile read once loaded: the optimiser's calls, two per parameter and step, take no lock.
+        if (!loaded) {
+            loadOnce();
+        }
+    }
+
+    private static synchronized void loadOnce() {
         if (loaded) {
             return;
         }
