@@ -8,26 +8,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.trainingrun.api.Architecture;
 import dev.trainingrun.trainer.data.ImageBatch;
+import dev.trainingrun.trainer.data.TestBatches;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class TrainStepTest {
 
     @Test
     void repeatedStepsOnOneBatchDriveItsLossTowardsZero() {
-        SplittableRandom random = new SplittableRandom(1);
-        int n = 8;
-        int side = 32;
-        float[] pixels = new float[n * 3 * side * side];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (float) random.nextGaussian();
-        }
-        long[] labels = {0, 1, 2, 0, 1, 2, 0, 1};
-        ImageBatch batch = new ImageBatch(pixels, labels, n, side);
+        ImageBatch batch = TestBatches.noise(8, 32, 1);
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 NDManager optimiserScope = manager.newSubManager()) {
             Network network = Network.create(Architecture.ResNet18, 3, 0, manager);

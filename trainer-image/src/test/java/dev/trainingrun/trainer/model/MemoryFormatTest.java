@@ -17,6 +17,7 @@ import ai.djl.training.ParameterStore;
 import dev.trainingrun.api.Architecture;
 import dev.trainingrun.trainer.checkpoint.ModelState;
 import dev.trainingrun.trainer.data.ImageBatch;
+import dev.trainingrun.trainer.data.TestBatches;
 import dev.trainingrun.trainer.engine.TrainStep;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
 import dev.trainingrun.trainer.optim.FusedAdamW;
@@ -24,7 +25,6 @@ import dev.trainingrun.trainer.safetensors.Tensor;
 import dev.trainingrun.trainer.torch.TorchOps;
 import java.io.IOException;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class MemoryFormatTest {
@@ -56,7 +56,7 @@ class MemoryFormatTest {
             assertTrue(TorchOps.isChannelsLast(conv));
             assertFalse(TorchOps.isChannelsLast(contiguous.parameters().get("layer1.0.conv1.weight").getArray()));
 
-            ImageBatch batch = noise(4, 32);
+            ImageBatch batch = TestBatches.noise(4, 32, 3);
             float[][] expected = logitsAndGradient(contiguous, batch, manager);
             float[][] actual = logitsAndGradient(channelsLast, batch, manager);
             assertArrayEquals(expected[0], actual[0], 1e-4f, "logits");
@@ -119,18 +119,5 @@ class MemoryFormatTest {
             largest = Math.max(largest, Math.abs(v));
         }
         return largest;
-    }
-
-    private static ImageBatch noise(int n, int side) {
-        SplittableRandom random = new SplittableRandom(3);
-        float[] pixels = new float[n * 3 * side * side];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (float) random.nextGaussian();
-        }
-        long[] labels = new long[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % 3;
-        }
-        return new ImageBatch(pixels, labels, n, side);
     }
 }
