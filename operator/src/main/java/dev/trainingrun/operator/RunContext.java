@@ -55,8 +55,11 @@ public interface RunContext {
     /** Whether another event of the run is already queued (its reconcile will see newer state). */
     boolean nextReconciliationImminent();
 
-    /** Applies the operator's part of the run's status (server-side apply, the operator's field manager). */
-    void applyStatus(TrainingRun applyObject);
+    /**
+     * Applies the operator's part of the run's status (server-side apply, the operator's field manager) and returns
+     * the run as the API server holds it after the write, changes by others included.
+     */
+    TrainingRun applyStatus(TrainingRun applyObject);
 
     /** Removes the run's finished Job, and its pods with it. */
     void deleteJob(Job job);

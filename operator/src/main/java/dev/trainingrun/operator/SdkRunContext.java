@@ -110,8 +110,8 @@ final class SdkRunContext implements RunContext {
     }
 
     @Override
-    public void applyStatus(TrainingRun applyObject) {
-        context.resourceOperations().serverSideApplyPrimaryStatus(applyObject);
+    public TrainingRun applyStatus(TrainingRun applyObject) {
+        return context.resourceOperations().serverSideApplyPrimaryStatus(applyObject);
     }
 
     @Override

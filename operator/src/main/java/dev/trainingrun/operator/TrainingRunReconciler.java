@@ -170,12 +170,28 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Configura
         Instant now = clock.instant();
         Observation seen = observe(run, problem, workload, context);
         TrainingRunStatus status = StatusAggregator.derive(seen, now);
-        statusWriter.write(run, servedCrd.writable(status), context);
+        Optional<TrainingRun> written = statusWriter.write(run, servedCrd.writable(status), context);
         UpdateControl<TrainingRun> control = removeFinishedJob(run, status, seen.job(), context, now);
+        if (written.filter(answer -> specChangedMeanwhile(run, answer)).isPresent()) {
+            return control.rescheduleAfter(Duration.ZERO);
+        }
         if (isFinished(status) || control.getScheduleDelay().isPresent()) {
             return control;
         }
         return waitsForSource(seen) ? control.rescheduleAfter(SOURCE_POLL) : lookAgainIfQueued(seen, control);
+    }
+
+    /**
+     * Whether the spec changed between the reconcile's read of the run and the API server's answer to its status
+     * write. The SDK drops the event of such a change: it takes it for older than the operator's own write, whose
+     * event it filters out too (Java Operator SDK 5.3.2; fixed in 5.3.5, operator-framework/java-operator-sdk#3414,
+     * a version this build cannot get yet, after which this check can go). Without a new reconcile the change would
+     * wait for an unrelated event, which a suspended run may never get.
+     */
+    private static boolean specChangedMeanwhile(TrainingRun run, TrainingRun written) {
+        Long read = run.getMetadata().getGeneration();
+        Long answered = written.getMetadata().getGeneration();
+        return read != null && answered != null && answered > read;
     }
 
     /**

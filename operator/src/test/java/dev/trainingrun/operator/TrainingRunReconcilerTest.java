@@ -17,6 +17,7 @@ import dev.trainingrun.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -83,6 +84,17 @@ class TrainingRunReconcilerTest {
         Condition stuck = condition(context.lastStatus(), "Stuck");
         assertEquals("ClaimNotFound", stuck.getReason());
         assertTrue(stuck.getMessage().startsWith("PersistentVolumeClaim \"images\""), stuck::getMessage);
+    }
+
+    @Test
+    void aSpecChangedWhileTheStatusIsWrittenIsReconciledAgainAtOnce() {
+        FakeRunContext raced = new FakeRunContext().withClaim("images").withSpecChangedDuringStatusWrite(2);
+        UpdateControl<TrainingRun> control = reconciler.reconcile(Runs.run("cats", RUN), raced);
+        assertEquals(1, raced.applied.size());
+        assertEquals(Optional.of(0L), control.getScheduleDelay(), "the SDK drops the change's event");
+
+        FakeRunContext calm = new FakeRunContext().withClaim("images");
+        assertEquals(Optional.empty(), reconciler.reconcile(Runs.run("cats", RUN), calm).getScheduleDelay());
     }
 
     @Test
@@ -272,6 +284,8 @@ class TrainingRunReconcilerTest {
         private int dependentsReconciled;
         private final List<TrainingRun> applied = new ArrayList<>();
         private final List<Job> deleted = new ArrayList<>();
+        /** The generation the API server answers a status write with; the runs of these tests are generation 1. */
+        private long answeredGeneration = 1;
 
         FakeRunContext withClaim(String name) {
             claims.add(new PersistentVolumeClaimBuilder().withNewMetadata().withName(name).withNamespace("ml")
@@ -281,6 +295,12 @@ class TrainingRunReconcilerTest {
 
         FakeRunContext withRun(TrainingRun run) {
             runs.add(run);
+            return this;
+        }
+
+        /** The spec is changed, to this generation, between the reconcile's read and its status write. */
+        FakeRunContext withSpecChangedDuringStatusWrite(long generation) {
+            this.answeredGeneration = generation;
             return this;
         }
 
@@ -356,8 +376,13 @@ class TrainingRunReconcilerTest {
         }
 
         @Override
-        public void applyStatus(TrainingRun applyObject) {
+        public TrainingRun applyStatus(TrainingRun applyObject) {
             applied.add(applyObject);
+            TrainingRun answer = new TrainingRun();
+            answer.setMetadata(new ObjectMetaBuilder(applyObject.getMetadata()).withGeneration(answeredGeneration)
+                    .build());
+            answer.setStatus(applyObject.getStatus());
+            return answer;
         }
 
         @Override

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import jakarta.inject.Singleton;
 import java.util.Objects;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,16 +28,22 @@ public class StatusWriter {
         this.metrics = metrics;
     }
 
-    public void write(TrainingRun run, TrainingRunStatus desired, RunContext context) {
+    /**
+     * Writes the operator's fields of {@code desired} when they differ from the run's.
+     *
+     * @return the run as the API server answered the write, or empty when nothing was written
+     */
+    public Optional<TrainingRun> write(TrainingRun run, TrainingRunStatus desired, RunContext context) {
         OperatorStatus before = OperatorStatus.of(run.getStatus());
         OperatorStatus after = OperatorStatus.of(desired);
         // Another event of this run is already queued: its reconcile will see newer state and write that instead.
         if (before.equals(after) || context.nextReconciliationImminent()) {
-            return;
+            return Optional.empty();
         }
-        context.applyStatus(applyObject(run, after.toStatus()));
+        TrainingRun written = context.applyStatus(applyObject(run, after.toStatus()));
         metrics.statusWritten();
         announce(run, before, after);
+        return Optional.of(written);
     }
 
     /**

@@ -7,6 +7,7 @@ import static dev.trainingrun.operator.it.Fixtures.fakeNodeRun;
 import static dev.trainingrun.operator.it.Fixtures.get;
 import static dev.trainingrun.operator.it.Fixtures.pods;
 import static dev.trainingrun.operator.it.Fixtures.runs;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -44,6 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -492,6 +494,36 @@ class RunLifecycleIT {
         awaitEvent("pausable", "Suspended");
     }
 
+    /**
+     * Bursts of spec changes, each sent as soon as the API server has taken the one before. Each change makes the
+     * operator write the run's status (its {@code observedGeneration}), so the burst's changes keep landing while it
+     * writes: the window in which the SDK drops a change's event ({@code TrainingRunReconciler#specChangedMeanwhile}).
+     * After each burst the status must describe its last change; a change the operator never sees leaves it on an
+     * older generation, and the test fails there. The field changed, {@code ttlSecondsAfterFinished}, touches no
+     * other object, so a burst costs milliseconds and many fit in the test.
+     */
+    @Test
+    void aSpecChangeMadeWhileTheOperatorWritesTheStatusIsActedOn() {
+        runs(client).resource(fakeNodeRun("edited", 1)).create();
+        awaitCondition(client, "edited", "Running", null, TIMEOUT);
+        int bursts = 100;
+        int changesPerBurst = 5;
+        for (int burst = 1; burst <= bursts; burst++) {
+            long generation = 0;
+            for (int change = 1; change <= changesPerBurst; change++) {
+                generation = Fixtures.patchRunPolicy(client, "edited", Map.of("ttlSecondsAfterFinished", 600 + change))
+                        .getMetadata().getGeneration();
+            }
+            long last = generation;
+            int made = burst;
+            // A watch, not polling: the next burst should come at once.
+            assertDoesNotThrow(() -> runs(client).withName("edited").waitUntilCondition(
+                    run -> Long.valueOf(last).equals(run.getStatus().getObservedGeneration()), TIMEOUT.toSeconds(),
+                    TimeUnit.SECONDS), () -> "the operator never acted on generation " + last + " (burst " + made
+                    + " of " + bursts + ")");
+        }
+    }
+
     @Test
     void deletingARunRemovesWhatItOwnsAndTheClaimFollowsTheReclaimPolicy() {
         for (String policy : List.of("Retain", "Delete")) {
@@ -565,8 +597,8 @@ class RunLifecycleIT {
                 "a JSON log line naming the run");
     }
 
-    private static void setSuspend(String name, boolean suspend) {
-        Fixtures.patchRunPolicy(client, name, Map.of("suspend", suspend));
+    private static TrainingRun setSuspend(String name, boolean suspend) {
+        return Fixtures.patchRunPolicy(client, name, Map.of("suspend", suspend));
     }
 
     private static void awaitEvent(String run, String reason) {
