@@ -1,7 +1,9 @@
 """PyTorch eager's side of hack/benchmark-trainer: the same measurements as the trainer's `benchmark` command
 (torchvision ResNet, 1,000 classes, batch 16, synthetic tensors, forward + cross-entropy + backward + AdamW step +
 zeroing gradients, the last two also timed on their own; and torchvision's ImageFolder + DataLoader over the same
-generated PNGs), one JSON line each.
+generated PNGs), one JSON line each. Training is contiguous, as the classic script trains, unless --memory-format
+channels-last converts the model as PyTorch's channels_last recipe does (the input batch stays contiguous, as the
+trainer's does: the convolutions then run channels-last from their weights).
 """
 import argparse
 import json
@@ -12,9 +14,11 @@ import torchvision
 from torchvision import transforms
 
 
-def train(model_name, size, batch, warmup, min_steps, min_seconds, threads, implementation):
+def train(model_name, size, batch, warmup, min_steps, min_seconds, threads, implementation, memory_format):
     torch.manual_seed(0)
     model = getattr(torchvision.models, model_name.lower())(num_classes=1000)
+    if memory_format == "channels-last":
+        model = model.to(memory_format=torch.channels_last)
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
     images = torch.randn(batch, 3, size, size)
@@ -42,7 +46,7 @@ def train(model_name, size, batch, warmup, min_steps, min_seconds, threads, impl
         steps += 1
     seconds = time.perf_counter() - start
     emit(implementation, "train", model_name, size, batch, threads, steps, seconds, steps * batch / seconds,
-         {"optimizer": optimizer_seconds})
+         {"optimizer": optimizer_seconds}, memory_format)
 
 
 def data(folder, size, batch, workers, min_seconds, implementation):
@@ -61,12 +65,15 @@ def data(folder, size, batch, workers, min_seconds, implementation):
     emit(implementation, "data", "-", size, batch, workers, delivered // batch, seconds, delivered / seconds, {})
 
 
-def emit(implementation, kind, model, size, batch, threads, steps, seconds, rate, part_seconds):
-    """One JSON line, as the trainer's benchmark prints it; part_seconds: time in named parts of the seconds."""
-    print(json.dumps({"implementation": implementation, "kind": kind, "model": model, "size": size, "batch": batch,
-                      "threads": threads, "steps": steps, "seconds": round(seconds, 3),
-                      "imagesPerSecond": round(rate, 3),
-                      "partSeconds": {k: round(v, 3) for k, v in part_seconds.items()}}), flush=True)
+def emit(implementation, kind, model, size, batch, threads, steps, seconds, rate, part_seconds, memory_format=None):
+    """One JSON line, as the trainer's benchmark prints it; part_seconds: time in named parts of the seconds;
+    memory_format: the model's, for training."""
+    figure = {"implementation": implementation, "kind": kind, "model": model, "size": size, "batch": batch,
+              "threads": threads, "steps": steps, "seconds": round(seconds, 3), "imagesPerSecond": round(rate, 3),
+              "partSeconds": {k: round(v, 3) for k, v in part_seconds.items()}}
+    if memory_format:
+        figure["memoryFormat"] = memory_format
+    print(json.dumps(figure), flush=True)
 
 
 def main():
@@ -81,6 +88,7 @@ def main():
     parser.add_argument("--data", help="DIR/<size>/train as the trainer's benchmark wrote it")
     parser.add_argument("--loader-workers", type=int, default=2)
     parser.add_argument("--skip", default="")
+    parser.add_argument("--memory-format", choices=["contiguous", "channels-last"], default="contiguous")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     implementation = "pytorch-" + torch.__version__.split("+")[0]
@@ -93,7 +101,7 @@ def main():
         for model in args.models.split(","):
             for size in sizes:
                 train(model, size, args.batch, args.warmup_steps, args.min_steps, args.min_seconds, args.threads,
-                      implementation)
+                      implementation, args.memory_format)
 
 
 if __name__ == "__main__":

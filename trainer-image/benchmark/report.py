@@ -1,8 +1,8 @@
 """Turns the JSON lines of hack/benchmark-trainer into Markdown tables: per figure the median over the rounds
 (and the range), and the trainer's figure as a ratio to each PyTorch build's, of medians and of bests (DJL /
-PyTorch; above 1 means the trainer is faster); then, per training figure, the optimiser step's time (the step and
-the clearing of the gradients) per training step and its share of the step. On a shared machine the best of
-several rounds is the figure least disturbed by other load."""
+PyTorch; above 1 means the trainer is faster), with each implementation's memory format for training; then, per
+training figure, the optimiser step's time (the step and the clearing of the gradients) per training step and its
+share of the step. On a shared machine the best of several rounds is the figure least disturbed by other load."""
 import json
 import statistics
 import sys
@@ -12,6 +12,7 @@ from collections import defaultdict
 def main():
     figures = defaultdict(list)
     optimizer = defaultdict(list)
+    formats = defaultdict(set)
     implementations = []
     for line in open(sys.argv[1]):
         if not line.startswith("{"):
@@ -21,6 +22,8 @@ def main():
             continue  # the step checkpoint's save times: a figure of their own, not a throughput to compare
         key = (m["kind"], m["model"], m["size"])
         figures[key + (m["implementation"],)].append(m["imagesPerSecond"])
+        if "memoryFormat" in m:
+            formats[key + (m["implementation"],)].add(m["memoryFormat"])
         if "optimizer" in m.get("partSeconds", {}):
             optimizer[key + (m["implementation"],)].append(
                 (m["partSeconds"]["optimizer"] / m["steps"], m["partSeconds"]["optimizer"] / m["seconds"]))
@@ -28,7 +31,8 @@ def main():
             implementations.append(m["implementation"])
     others = [i for i in implementations if i != "djl"]
     header = (["what", "size", "DJL trainer"] + [f"{o}" for o in others]
-              + [f"DJL / {o} (median, best)" for o in others])
+              + [f"DJL / {o} (median, best)" for o in others]
+              + ["memory format (" + " / ".join(["DJL"] + others) + ")"])
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(["---"] * len(header)) + "|")
     keys = sorted({k[:3] for k in figures}, key=lambda k: (k[0] != "train", k[1], -k[2]))
@@ -40,6 +44,8 @@ def main():
             theirs = figures.get((kind, model, size, o))
             row.append(f"{statistics.median(djl) / statistics.median(theirs):.2f}x, {max(djl) / max(theirs):.2f}x"
                        if djl and theirs else "-")
+        row.append(" / ".join(", ".join(sorted(formats[(kind, model, size, i)])) or "-"
+                              for i in ["djl"] + others) if kind == "train" else "")
         print("| " + " | ".join(row) + " |")
     print()
     rounds = max(len(v) for v in figures.values())

@@ -32,7 +32,7 @@ public final class PipelineBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Measurement("data", "-", side, batchSize, Math.toIntExact(delivered / batchSize), seconds,
-                    delivered / seconds, Map.of());
+                    delivered / seconds, Map.of(), null);
         }
     }
 

@@ -9,11 +9,13 @@ import ai.djl.training.ParameterStore;
 import dev.trainingrun.api.Architecture;
 import dev.trainingrun.trainer.data.ImageBatch;
 import dev.trainingrun.trainer.engine.TrainStep;
+import dev.trainingrun.trainer.model.MemoryFormat;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -23,14 +25,18 @@ import java.util.SplittableRandom;
 public final class TrainingBenchmark {
     private TrainingBenchmark() {}
 
-    /** Images per second of {@code architecture} at {@code side} px, batch {@code batchSize}. */
+    /**
+     * Images per second of {@code architecture} at {@code side} px, batch {@code batchSize}, with the network in
+     * {@code memoryFormat}, or when empty in the format training would choose ({@link MemoryFormat#forTraining}).
+     */
     public static Measurement measure(Architecture architecture, int side, int batchSize, int warmupSteps,
-            int minSteps, double minSeconds) {
+            int minSteps, double minSeconds, Optional<MemoryFormat> memoryFormat) {
         ImageBatch batch = syntheticBatch(side, batchSize);
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 NDManager optimiserScope = manager.newSubManager()) {
             Network network = Network.create(architecture, 1000, 0, manager);
-            network.layOutForTraining(side, List.of(Device.cpu()));
+            MemoryFormat format = memoryFormat.orElseGet(() -> MemoryFormat.forTraining(side, List.of(Device.cpu())));
+            network.layOut(format);
             ParameterStore store = new ParameterStore(manager, false);
             TimedParameterServer optimizer = new TimedParameterServer(new AdamWParameterServer(
                     FusedAdamW.withWeightDecay(0.01, step -> 1e-3, optimiserScope), network.parameters()));
@@ -48,7 +54,7 @@ public final class TrainingBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Measurement("train", architecture.name(), side, batchSize, steps, seconds,
-                    steps * batchSize / seconds, Map.of("optimizer", optimizer.nanos / 1e9));
+                    steps * batchSize / seconds, Map.of("optimizer", optimizer.nanos / 1e9), format);
         }
     }
 

@@ -6,13 +6,17 @@ import dev.trainingrun.trainer.bench.Measurement;
 import dev.trainingrun.trainer.bench.PipelineBenchmark;
 import dev.trainingrun.trainer.bench.TrainingBenchmark;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
+import dev.trainingrun.trainer.model.MemoryFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code benchmark}: training images/s per model and size on synthetic tensors, and the data pipeline's images/s
@@ -40,6 +44,11 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--min-seconds", defaultValue = "20", description = "Timed seconds at least (default ${DEFAULT-VALUE}).")
     private double minSeconds;
+
+    @Option(names = "--memory-format", paramLabel = "FORMAT", converter = MemoryFormatConverter.class,
+            description = "Train in this memory format, contiguous or channels-last (default: as training chooses, "
+                    + "channels-last from 128 px on the CPU).")
+    private MemoryFormat memoryFormat;
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "Where the pipeline benchmark's images are (generated when missing): DIR/<size>/train.")
@@ -77,7 +86,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (!skip.contains("train")) {
             for (Architecture model : models) {
                 for (int size : sizes) {
-                    print(TrainingBenchmark.measure(model, size, batch, warmupSteps, minSteps, minSeconds), threads);
+                    print(TrainingBenchmark.measure(model, size, batch, warmupSteps, minSteps, minSeconds,
+                            Optional.ofNullable(memoryFormat)), threads);
                 }
             }
         }
@@ -94,5 +104,14 @@ final class BenchmarkCommand implements Callable<Integer> {
     private static void print(Measurement measurement, int threads) {
         System.out.println(measurement.json("djl", threads));
         System.out.flush();
+    }
+
+    /** A {@link MemoryFormat} by its label. */
+    static final class MemoryFormatConverter implements ITypeConverter<MemoryFormat> {
+        @Override
+        public MemoryFormat convert(String value) {
+            return MemoryFormat.ofLabel(value).orElseThrow(() -> new TypeConversionException(
+                    "expected contiguous or channels-last, got '" + value + "'"));
+        }
     }
 }

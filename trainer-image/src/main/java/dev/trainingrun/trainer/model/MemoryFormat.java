@@ -1,7 +1,9 @@
 package dev.trainingrun.trainer.model;
 
 import ai.djl.Device;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How a network's convolution weights, and so every activation computed from them, are stored in memory. libtorch
@@ -41,8 +43,13 @@ public enum MemoryFormat {
         this.label = label;
     }
 
-    /** Its name in the trainer's start line. */
+    /** Its name in the trainer's start line, {@code config.json} and the benchmark's figures. */
     public String label() {
         return label;
+    }
+
+    /** The format named {@code label} ("contiguous" or "channels-last"), if one is. */
+    public static Optional<MemoryFormat> ofLabel(String label) {
+        return Arrays.stream(values()).filter(format -> format.label.equals(label)).findFirst();
     }
 }
