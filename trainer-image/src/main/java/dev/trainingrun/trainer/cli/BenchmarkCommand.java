@@ -24,7 +24,10 @@ import picocli.CommandLine.TypeConversionException;
  * The engine's intra-op threads are set with {@code -Dai.djl.pytorch.num_threads}.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
-        description = "Measures training and data-loading throughput; prints one JSON line per figure.")
+        description = {"Measures training and data-loading throughput; prints one JSON line per figure: images/s "
+                + "(imagesPerSecond) over the timed steps and seconds; for training, partSeconds.optimizer (seconds "
+                + "of those spent in the optimiser step) and the memoryFormat trained in.",
+            "Intra-op threads: TRAINER_JAVA_OPTS=-Dai.djl.pytorch.num_threads=N (default: the CPUs available)."})
 final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--models", split = ",", defaultValue = "ResNet18,ResNet50",
             description = "Architectures to train (default ${DEFAULT-VALUE}).")
