@@ -597,8 +597,8 @@ class RunLifecycleIT {
                 "a JSON log line naming the run");
     }
 
-    private static TrainingRun setSuspend(String name, boolean suspend) {
-        return Fixtures.patchRunPolicy(client, name, Map.of("suspend", suspend));
+    private static void setSuspend(String name, boolean suspend) {
+        Fixtures.patchRunPolicy(client, name, Map.of("suspend", suspend));
     }
 
     private static void awaitEvent(String run, String reason) {
