@@ -15,7 +15,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -29,6 +32,9 @@ import picocli.CommandLine.TypeConversionException;
                 + "of those spent in the optimiser step) and the memoryFormat trained in.",
             "Intra-op threads: TRAINER_JAVA_OPTS=-Dai.djl.pytorch.num_threads=N (default: the CPUs available)."})
 final class BenchmarkCommand implements Callable<Integer> {
+    /** What the benchmark measures, each of which {@code --skip} can leave out. */
+    private static final List<String> PARTS = List.of("train", "data", "checkpoint");
+
     @Option(names = "--models", split = ",", defaultValue = "ResNet18,ResNet50",
             description = "Architectures to train (default ${DEFAULT-VALUE}).")
     private List<Architecture> models;
@@ -60,7 +66,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--loader-threads", defaultValue = "2", description = "Loader threads (default ${DEFAULT-VALUE}).")
     private int loaderThreads;
 
-    @Option(names = "--skip", split = ",", description = "Parts to leave out: train, data, checkpoint.")
+    @Option(names = "--skip", split = ",", converter = PartConverter.class,
+            description = "Parts to leave out: train, data, checkpoint.")
     private List<String> skip = List.of();
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
@@ -71,8 +78,15 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--saves", defaultValue = "5", description = "Step checkpoints saved per model (default ${DEFAULT-VALUE}).")
     private int saves;
 
+    @Spec
+    private CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        if (skip.containsAll(PARTS)) {
+            throw new ParameterException(spec.commandLine(), "--skip leaves out every part (" + String.join(", ", PARTS)
+                    + "): nothing to measure");
+        }
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
         if (!skip.contains("data")) {
             Path root = data != null ? data : Files.createTempDirectory("trainer-benchmark");
@@ -107,6 +121,18 @@ final class BenchmarkCommand implements Callable<Integer> {
     private static void print(Measurement measurement, int threads) {
         System.out.println(measurement.json("djl", threads));
         System.out.flush();
+    }
+
+    /** One of {@link #PARTS}. */
+    static final class PartConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!PARTS.contains(value)) {
+                throw new TypeConversionException("expected one of " + String.join(", ", PARTS) + ", got '" + value
+                        + "'");
+            }
+            return value;
+        }
     }
 
     /** A {@link MemoryFormat} by its label. */

@@ -1,7 +1,9 @@
 package dev.trainingrun.trainer.cli;
 
-import picocli.CommandLine.Command;
+import java.io.PrintWriter;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The trainer's command line: {@code train}, {@code generate-data}, {@code benchmark}; main only parses arguments and exits. */
 @Command(name = "trainer", mixinStandardHelpOptions = true, version = "trainingrun trainer",
@@ -20,7 +22,22 @@ public final class TrainerCommand implements Runnable {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
-        System.exit(new CommandLine(new TrainerCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line as {@code main} runs it. A usage error prints the error, picocli's suggestions for a mistyped
+     * option and where the help is, not the whole usage, which would push the error off the screen.
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new TrainerCommand()).setParameterExceptionHandler((error, args) -> {
+            CommandLine failed = error.getCommandLine();
+            PrintWriter err = failed.getErr();
+            err.println(error.getMessage());
+            UnmatchedArgumentException.printSuggestions(error, err);
+            err.println("See '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
     }
 
     @Override

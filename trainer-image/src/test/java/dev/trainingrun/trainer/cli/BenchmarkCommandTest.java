@@ -1,6 +1,7 @@
 package dev.trainingrun.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +28,23 @@ class BenchmarkCommandTest {
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains("--memory-format") && result.err().contains(
                 "expected contiguous or channels-last, got 'nhwc'"), result.err());
+        assertTrue(result.err().contains("See 'trainer benchmark --help'."), result.err());
+        assertFalse(result.err().contains("Usage:"), "the error stays in sight: " + result.err());
         assertTrue(result.out().isEmpty(), result.out());
+    }
+
+    @Test
+    void aSkipThatNamesNoPartOrLeavesNothingIsRefused() {
+        Cli.Result unknown = Cli.run("benchmark", "--skip", "train,pipeline");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("--skip") && unknown.err().contains(
+                "expected one of train, data, checkpoint, got 'pipeline'"), unknown.err());
+
+        Cli.Result nothing = Cli.run("benchmark", "--skip", "checkpoint,train,data");
+        assertEquals(2, nothing.exitCode());
+        assertTrue(nothing.err().contains("--skip leaves out every part (train, data, checkpoint): nothing to "
+                + "measure"), nothing.err());
+        assertTrue(nothing.out().isEmpty(), nothing.out());
     }
 
     private static JsonNode trainingFigure(int side, String... options) throws IOException {

@@ -20,7 +20,7 @@ final class Cli {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine commandLine = new CommandLine(new TrainerCommand());
+            CommandLine commandLine = TrainerCommand.commandLine();
             commandLine.setErr(new PrintWriter(System.err, true));
             int code = commandLine.execute(args);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
