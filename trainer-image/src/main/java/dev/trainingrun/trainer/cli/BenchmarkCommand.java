@@ -32,8 +32,11 @@ import picocli.CommandLine.TypeConversionException;
                 + "of those spent in the optimiser step) and the memoryFormat trained in.",
             "Intra-op threads: TRAINER_JAVA_OPTS=-Dai.djl.pytorch.num_threads=N (default: the CPUs available)."})
 final class BenchmarkCommand implements Callable<Integer> {
+    private static final String TRAIN = "train";
+    private static final String DATA = "data";
+    private static final String CHECKPOINT = "checkpoint";
     /** What the benchmark measures, each of which {@code --skip} can leave out. */
-    private static final List<String> PARTS = List.of("train", "data", "checkpoint");
+    private static final List<String> PARTS = List.of(TRAIN, DATA, CHECKPOINT);
 
     @Option(names = "--models", split = ",", defaultValue = "ResNet18,ResNet50",
             description = "Architectures to train (default ${DEFAULT-VALUE}).")
@@ -88,7 +91,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                     + "): nothing to measure");
         }
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
-        if (!skip.contains("data")) {
+        if (!skip.contains(DATA)) {
             Path root = data != null ? data : Files.createTempDirectory("trainer-benchmark");
             for (int size : sizes) {
                 Path folder = root.resolve(Integer.toString(size));
@@ -100,7 +103,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                         loaderThreads);
             }
         }
-        if (!skip.contains("train")) {
+        if (!skip.contains(TRAIN)) {
             for (Architecture model : models) {
                 for (int size : sizes) {
                     print(TrainingBenchmark.measure(model, size, batch, warmupSteps, minSteps, minSeconds,
@@ -108,7 +111,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                 }
             }
         }
-        if (!skip.contains("checkpoint")) {
+        if (!skip.contains(CHECKPOINT)) {
             Path folder = checkpointDir != null ? checkpointDir : Path.of(System.getProperty("java.io.tmpdir"));
             for (Architecture model : models) {
                 System.out.println(CheckpointBenchmark.measure(model, folder, saves).json());
