@@ -1,8 +1,12 @@
 """Turns the JSON lines of hack/benchmark-trainer into Markdown tables: per figure the median over the rounds
-(and the range), and the trainer's figure as a ratio to each PyTorch build's, of medians and of bests (DJL /
-PyTorch; above 1 means the trainer is faster), with each implementation's memory format for training; then, per
-training figure, the optimiser step's time (the step and the clearing of the gradients) per training step and its
-share of the step. On a shared machine the best of several rounds is the figure least disturbed by other load."""
+(and the range), and the trainer's figure as a ratio to each PyTorch build's (DJL / PyTorch; above 1 means the
+trainer is faster), with each implementation's memory format for training; then, per training figure, the optimiser
+step's time (the step and the clearing of the gradients) per training step and its share of the step.
+
+The ratio is given two ways. The median of the rounds' pairs: the n-th figure of the trainer for a model and size
+against the n-th of PyTorch's, which hack/benchmark-trainer measures one right after the other, so that a slow minute
+of a shared machine slows both sides of a pair alike (their medians can be minutes apart). And the ratio of the
+bests: on a shared machine the best of several rounds is the figure least disturbed by other load."""
 import json
 import statistics
 import sys
@@ -31,7 +35,7 @@ def main():
             implementations.append(m["implementation"])
     others = [i for i in implementations if i != "djl"]
     header = (["what", "size", "DJL trainer"] + [f"{o}" for o in others]
-              + [f"DJL / {o} (median, best)" for o in others]
+              + [f"DJL / {o}: pairs' median (range); bests" for o in others]
               + ["memory format (" + " / ".join(["DJL"] + others) + ")"])
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(["---"] * len(header)) + "|")
@@ -42,8 +46,7 @@ def main():
         row += [cell(figures.get((kind, model, size, o))) for o in others]
         for o in others:
             theirs = figures.get((kind, model, size, o))
-            row.append(f"{statistics.median(djl) / statistics.median(theirs):.2f}x, {max(djl) / max(theirs):.2f}x"
-                       if djl and theirs else "-")
+            row.append(ratios(djl, theirs))
         row.append(" / ".join(", ".join(sorted(formats[(kind, model, size, i)])) or "-"
                               for i in ["djl"] + others) if kind == "train" else "")
         print("| " + " | ".join(row) + " |")
@@ -61,6 +64,16 @@ def main():
                 print("| " + " | ".join(row) + " |")
         print()
         print("ms per training step (share of the step), medians over the rounds")
+
+
+def ratios(djl, theirs):
+    """The median (and range) of the pairs' ratios, the n-th of djl against the n-th of theirs, and the ratio of the
+    bests; "-" when either side has no figure."""
+    if not djl or not theirs:
+        return "-"
+    pairs = [a / b for a, b in zip(djl, theirs)]
+    spread = f" ({min(pairs):.2f}-{max(pairs):.2f}x)" if len(pairs) > 1 else ""
+    return f"{statistics.median(pairs):.2f}x{spread}; {max(djl) / max(theirs):.2f}x"
 
 
 def cell(values):
