@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,7 @@ import java.security.Security;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -97,12 +99,13 @@ class NssAesGcmTest {
             try (SSLSocket client = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1",
                     server.getLocalPort())) {
                 client.startHandshake();
-                assertEquals("TLS_AES_256_GCM_SHA384", client.getSession().getCipherSuite());
+                String suite = client.getSession().getCipherSuite();
+                assertTrue(suite.startsWith("TLS_AES_") && suite.contains("_GCM_"), suite);
                 OutputStream out = client.getOutputStream();
                 out.write(sent);
                 out.flush();
             }
-            assertArrayEquals(sent, received.get());
+            assertArrayEquals(sent, received.get(1, TimeUnit.MINUTES));
         }
     }
 
