@@ -33,6 +33,8 @@ def main():
                 (m["partSeconds"]["optimizer"] / m["steps"], m["partSeconds"]["optimizer"] / m["seconds"]))
         if m["implementation"] not in implementations:
             implementations.append(m["implementation"])
+    if not figures:
+        sys.exit(f"no figures in {sys.argv[1]}")
     others = [i for i in implementations if i != "djl"]
     header = (["what", "size", "DJL trainer"] + [f"{o}" for o in others]
               + [f"DJL / {o}: pairs' median (range); bests" for o in others]

@@ -29,7 +29,11 @@ public final class NssAesGcm {
     /** The name the JDK gives the configured provider: {@code SunPKCS11-} and the configuration's name. */
     static final String PROVIDER = "SunPKCS11-NSS";
     static final String TRANSFORMATION = "AES/GCM/NoPadding";
-    /** NSS's software token without a key database, offering AES-GCM alone (SunPKCS11's inline configuration). */
+    /**
+     * SunPKCS11's configuration, given inline (the leading {@code --}) rather than as a file: NSS's software token
+     * without a key database, with the attributes NSS's keys need ({@code compatibility}, as in the JDK's own
+     * nss.cfg), offering AES-GCM alone.
+     */
     static final String CONFIGURATION = """
             --name=NSS
             nssDbMode=noDb
@@ -43,8 +47,8 @@ public final class NssAesGcm {
     private NssAesGcm() {}
 
     /**
-     * Puts NSS's AES-GCM first, once per JVM (a second call changes nothing). Call it before the first TLS connection:
-     * a connection's cipher implementation is chosen when it is opened.
+     * Puts NSS's AES-GCM first; once it is in place, a second call changes nothing. Call it before the first TLS
+     * connection: a connection's cipher implementation is chosen when it is opened.
      *
      * @return the provider that now serves {@code AES/GCM/NoPadding}: NSS's, or the JDK's when NSS could not be loaded
      */
@@ -72,7 +76,7 @@ public final class NssAesGcm {
             return Optional.of(pkcs11.configure(configuration));
         } catch (ProviderException | InvalidParameterException e) {
             LOG.warnf("TLS keeps the JDK's own AES-GCM, which costs more CPU under the C1 compiler: NSS could not "
-                    + "be loaded (%s)", e.getMessage());
+                    + "be configured or loaded (%s)", e.getMessage());
             return Optional.empty();
         }
     }
