@@ -78,8 +78,9 @@ def emit(implementation, kind, model, size, batch, threads, steps, seconds, rate
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--models", default="ResNet18,ResNet50")
-    parser.add_argument("--sizes", default="224,64")
+    # No defaults: hack/benchmark-trainer names the figures to both sides.
+    parser.add_argument("--models", required=True, help="comma-separated torchvision ResNets, e.g. ResNet18,ResNet50")
+    parser.add_argument("--sizes", required=True, help="comma-separated image sizes in pixels, e.g. 224,64")
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--warmup-steps", type=int, default=3)
     parser.add_argument("--min-steps", type=int, default=5)
