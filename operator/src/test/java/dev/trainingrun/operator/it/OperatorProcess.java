@@ -59,6 +59,11 @@ public final class OperatorProcess implements AutoCloseable {
         return operator;
     }
 
+    /** Starts the operator without waiting for it, for a test of a start-up that fails ({@link #awaitExit}). */
+    public static OperatorProcess launch(String name, Path kubeconfig) {
+        return launch(name, kubeconfig, Map.of(), List.of());
+    }
+
     private static OperatorProcess launch(String name, Path kubeconfig, Map<String, String> env,
             List<String> jvmOptions) {
         if (!Files.isRegularFile(JAR)) {
@@ -95,6 +100,12 @@ public final class OperatorProcess implements AutoCloseable {
             }
             return get(path).statusCode() == 200;
         });
+    }
+
+    /** Waits up to {@code timeout} for the operator to exit by itself; returns its exit code. */
+    public int awaitExit(Duration timeout) {
+        Await.until("the operator (log: " + log.toAbsolutePath() + ") to exit", timeout, () -> !process.isAlive());
+        return process.exitValue();
     }
 
     /** Ends the process at once, as a node failure or an OOM kill would: no shutdown hooks run. */
