@@ -1,77 +1,144 @@
 package dev.trainingrun.operator.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.trainingrun.testing.OnLocalCluster;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged operator started with a kubeconfig that cannot work: it exits with code 1 and says, in one line and
- * without a stack trace, which API server it could not use and why.
+ * without a stack trace, which API server it could not use, why, and where that server came from.
  */
-@OnLocalCluster
 class ApiServerProbeIT {
     /** The client's retries of a refused connection take about half a minute. */
     private static final Duration EXIT_TIMEOUT = Duration.ofMinutes(3);
+    private static final String CONTEXT = "probe";
+
+    @TempDir
+    Path folder;
 
     @Test
-    void aServerNobodyListensOnEndsStartUpWithOneLine(@TempDir Path folder) throws IOException {
+    void aServerNobodyListensOn() throws IOException {
         String server = "https://127.0.0.1:" + OperatorProcess.freePort();
-        Path kubeconfig = kubeconfig(folder, server, "", "not-checked");
+        Path kubeconfig = kubeconfig(folder, server, "", "{token: not-checked}");
 
-        List<String> output = exitOutput("unreachable-server", kubeconfig);
-
-        assertEquals(List.of("The operator cannot reach the Kubernetes API server at " + server + "/: Connection "
-                + "refused. Outside a cluster the server comes from the kubeconfig (KUBECONFIG, or ~/.kube/config); in "
-                + "a cluster, from the pod's service account."), problems(output), String.join("\n", output));
+        assertEquals(List.of("The operator cannot connect to the Kubernetes API server at " + server + "/: Connection "
+                + "refused. " + fromContext(kubeconfig)), problems("unreachable-server", kubeconfig));
     }
 
     @Test
-    void credentialsTheServerRefusesEndStartUpWithOneLine(KubernetesClient admin, @TempDir Path folder)
-            throws IOException {
-        Config config = admin.getConfiguration();
-        String authority = config.getCaCertData() != null
-                ? "certificate-authority-data: " + config.getCaCertData()
-                : "certificate-authority: " + config.getCaCertFile();
-        Path kubeconfig = kubeconfig(folder, config.getMasterUrl(), authority, "not-a-token-of-this-cluster");
+    void aKubeconfigThatDoesNotExist() {
+        Path missing = folder.resolve("no-such-kubeconfig");
 
-        List<String> output = exitOutput("refused-credentials", kubeconfig);
-
-        assertEquals(List.of("The Kubernetes API server at " + config.getMasterUrl() + " does not accept the "
-                + "operator's credentials (401 Unauthorized): check the token or client certificate in the kubeconfig, "
-                + "or, in a cluster, the pod's service account."), problems(output), String.join("\n", output));
+        assertEquals(List.of("The operator cannot connect to the Kubernetes API server at "
+                + "https://kubernetes.default.svc/: unknown host kubernetes.default.svc. No kubeconfig context gave "
+                + "a server (KUBECONFIG is " + missing + "), so the address is the client's default for a pod, and "
+                + "this is not a pod."),
+                problems("missing-kubeconfig", missing));
     }
 
-    /** Starts the operator, expects exit code 1, and returns what it printed. */
-    private static List<String> exitOutput(String name, Path kubeconfig) {
-        OperatorProcess operator = OperatorProcess.launch(ApiServerProbeIT.class.getSimpleName() + "-" + name,
-                kubeconfig);
-        try (operator) {
-            assertEquals(1, operator.awaitExit(EXIT_TIMEOUT), String.join("\n", operator.logLines()));
-            return operator.logLines();
+    @Test
+    void aKubeconfigThatDoesNotParse() throws IOException {
+        Path kubeconfig = Files.writeString(folder.resolve("kubeconfig"), "apiVersion: v1\nkind: [Config\n");
+
+        List<String> problems = problems("malformed-kubeconfig", kubeconfig);
+
+        assertEquals(1, problems.size(), String.join("\n", problems));
+        assertStartsWith("The operator cannot read its kubeconfig (KUBECONFIG, or ~/.kube/config): ", problems.get(0));
+    }
+
+    @Test
+    void aClientCertificateFileThatDoesNotExist() throws IOException {
+        String server = "https://127.0.0.1:" + OperatorProcess.freePort();
+        Path certificate = folder.resolve("missing.crt");
+        Path kubeconfig = kubeconfig(folder, server, "", "{client-certificate: " + certificate + ", client-key: "
+                + folder.resolve("missing.key") + "}");
+
+        assertEquals(List.of("The operator cannot connect to the Kubernetes API server at " + server + "/: cannot "
+                + "read " + certificate + ". " + fromContext(kubeconfig)), problems("missing-certificate", kubeconfig));
+    }
+
+    @Test
+    void aServerThatIsNotAnApiServer() throws IOException {
+        // A real HTTP server that answers 404 to everything, as a wrong port of some other service would.
+        HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        other.start();
+        try {
+            String server = "http://127.0.0.1:" + other.getAddress().getPort();
+            Path kubeconfig = kubeconfig(folder, server, "", "{token: not-checked}");
+
+            assertEquals(List.of("The server at " + server + "/ has no GET /version: it is not a Kubernetes API server "
+                    + "(a wrong address or port?). " + fromContext(kubeconfig)), problems("not-an-api-server",
+                    kubeconfig));
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    @Nested
+    @OnLocalCluster
+    class OnTheLocalCluster {
+        @Test
+        void credentialsTheServerRefuses(KubernetesClient admin, @TempDir Path own) throws IOException {
+            Config config = admin.getConfiguration();
+            String authority = config.getCaCertData() != null
+                    ? "certificate-authority-data: " + config.getCaCertData()
+                    : "certificate-authority: " + config.getCaCertFile();
+            Path kubeconfig = kubeconfig(own, config.getMasterUrl(), authority, "{token: not-a-token-of-this-cluster}");
+
+            assertEquals(List.of("The Kubernetes API server at " + config.getMasterUrl() + " does not accept the "
+                    + "operator's credentials (401 Unauthorized). " + fromContext(kubeconfig)),
+                    problems("refused-credentials", kubeconfig));
         }
     }
 
     /**
-     * The output without the launcher's header and the log records at INFO (the first of which names the AES-GCM
-     * provider): what the user is told went wrong, each line as printed, stack trace lines included.
+     * Starts the operator, expects exit code 1, and returns what this run printed beside the log records at INFO (the
+     * first of which names the AES-GCM provider): what the user is told went wrong, each line as printed, stack trace
+     * lines included.
      */
-    private static List<String> problems(List<String> output) {
-        return output.stream()
-                .filter(line -> !line.startsWith("---- ") && !line.contains("\"level\":\"INFO\""))
-                .toList();
+    private static List<String> problems(String name, Path kubeconfig) {
+        OperatorProcess operator = OperatorProcess.launch(ApiServerProbeIT.class.getSimpleName() + "-" + name,
+                kubeconfig);
+        try (operator) {
+            assertEquals(1, operator.awaitExit(EXIT_TIMEOUT), String.join("\n", operator.logLines()));
+            List<String> lines = operator.logLines();
+            // The log file keeps earlier runs of the same name, each after its launcher's header.
+            int header = IntStream.range(0, lines.size()).filter(i -> lines.get(i).startsWith("---- ")).max()
+                    .orElse(-1);
+            return lines.subList(header + 1, lines.size()).stream()
+                    .filter(line -> !line.contains("\"level\":\"INFO\""))
+                    .toList();
+        }
     }
 
-    private static Path kubeconfig(Path folder, String server, String authority, String token) throws IOException {
+    private static String fromContext(Path kubeconfig) {
+        return "Server and credentials are those of context " + CONTEXT + " in " + kubeconfig + ".";
+    }
+
+    private static void assertStartsWith(String prefix, String line) {
+        assertEquals(prefix, line.substring(0, Math.min(prefix.length(), line.length())), line);
+    }
+
+    /** A kubeconfig of one context, {@link #CONTEXT}; {@code user} is the user entry as a YAML flow map. */
+    private static Path kubeconfig(Path folder, String server, String authority, String user) throws IOException {
         return Files.writeString(folder.resolve("kubeconfig"), String.join("\n",
                 "apiVersion: v1",
                 "kind: Config",
@@ -82,12 +149,11 @@ class ApiServerProbeIT {
                 authority.isEmpty() ? "" : "    " + authority,
                 "users:",
                 "- name: probing",
-                "  user:",
-                "    token: " + token,
+                "  user: " + user,
                 "contexts:",
-                "- name: probe",
+                "- name: " + CONTEXT,
                 "  context: {cluster: probed, user: probing}",
-                "current-context: probe",
+                "current-context: " + CONTEXT,
                 ""));
     }
 }
