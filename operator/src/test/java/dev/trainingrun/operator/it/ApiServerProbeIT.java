@@ -1,6 +1,7 @@
 package dev.trainingrun.operator.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.trainingrun.testing.OnLocalCluster;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +57,8 @@ class ApiServerProbeIT {
         List<String> problems = problems("malformed-kubeconfig", kubeconfig);
 
         assertEquals(1, problems.size(), String.join("\n", problems));
-        assertStartsWith("The operator cannot read its kubeconfig (KUBECONFIG, or ~/.kube/config): ", problems.get(0));
+        assertTrue(problems.get(0).startsWith("The operator cannot read its kubeconfig (KUBECONFIG, or "
+                + "~/.kube/config): "), problems.get(0));
     }
 
     @Test
@@ -118,12 +119,8 @@ class ApiServerProbeIT {
         OperatorProcess operator = OperatorProcess.launch(ApiServerProbeIT.class.getSimpleName() + "-" + name,
                 kubeconfig);
         try (operator) {
-            assertEquals(1, operator.awaitExit(EXIT_TIMEOUT), String.join("\n", operator.logLines()));
-            List<String> lines = operator.logLines();
-            // The log file keeps earlier runs of the same name, each after its launcher's header.
-            int header = IntStream.range(0, lines.size()).filter(i -> lines.get(i).startsWith("---- ")).max()
-                    .orElse(-1);
-            return lines.subList(header + 1, lines.size()).stream()
+            assertEquals(1, operator.awaitExitCode(EXIT_TIMEOUT), String.join("\n", operator.logLines()));
+            return operator.logLines().stream()
                     .filter(line -> !line.contains("\"level\":\"INFO\""))
                     .toList();
         }
@@ -131,10 +128,6 @@ class ApiServerProbeIT {
 
     private static String fromContext(Path kubeconfig) {
         return "Server and credentials are those of context " + CONTEXT + " in " + kubeconfig + ".";
-    }
-
-    private static void assertStartsWith(String prefix, String line) {
-        assertEquals(prefix, line.substring(0, Math.min(prefix.length(), line.length())), line);
     }
 
     /** A kubeconfig of one context, {@link #CONTEXT}; {@code user} is the user entry as a YAML flow map. */

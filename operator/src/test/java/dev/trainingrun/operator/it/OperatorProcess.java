@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,11 +31,14 @@ public final class OperatorProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    /** Where this process's output begins in {@link #log}, which keeps the earlier runs of the same name. */
+    private final long logStart;
 
-    private OperatorProcess(Process process, int port, Path log) {
+    private OperatorProcess(Process process, int port, Path log, long logStart) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.logStart = logStart;
     }
 
     /**
@@ -59,7 +64,7 @@ public final class OperatorProcess implements AutoCloseable {
         return operator;
     }
 
-    /** Starts the operator without waiting for it, for a test of a start-up that fails ({@link #awaitExit}). */
+    /** Starts the operator without waiting for it, for a test of a start-up that fails ({@link #awaitExitCode}). */
     public static OperatorProcess launch(String name, Path kubeconfig) {
         return launch(name, kubeconfig, Map.of(), List.of());
     }
@@ -87,7 +92,8 @@ public final class OperatorProcess implements AutoCloseable {
             builder.environment().putAll(environment);
             Files.writeString(log, "---- " + String.join(" ", command) + " " + env + System.lineSeparator(),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            return new OperatorProcess(builder.start(), port, log);
+            long start = Files.size(log);
+            return new OperatorProcess(builder.start(), port, log, start);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -103,7 +109,7 @@ public final class OperatorProcess implements AutoCloseable {
     }
 
     /** Waits up to {@code timeout} for the operator to exit by itself; returns its exit code. */
-    public int awaitExit(Duration timeout) {
+    public int awaitExitCode(Duration timeout) {
         Await.until("the operator (log: " + log.toAbsolutePath() + ") to exit", timeout, () -> !process.isAlive());
         return process.exitValue();
     }
@@ -156,10 +162,12 @@ public final class OperatorProcess implements AutoCloseable {
         return get("/q/metrics").body();
     }
 
-    /** The operator's output so far, one log record per line. */
+    /** This process's output so far, one log record per line. */
     public List<String> logLines() {
-        try {
-            return Files.readAllLines(log);
+        try (var channel = Files.newByteChannel(log)) {
+            channel.position(logStart);
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
