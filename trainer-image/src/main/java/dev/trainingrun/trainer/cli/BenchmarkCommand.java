@@ -1,17 +1,28 @@
 package dev.trainingrun.trainer.cli;
 
 import dev.trainingrun.api.Architecture;
+import dev.trainingrun.api.DataSpec;
+import dev.trainingrun.api.DataVolume;
+import dev.trainingrun.api.TrainingRun;
+import dev.trainingrun.api.TrainingRunSpec;
 import dev.trainingrun.trainer.bench.CheckpointBenchmark;
 import dev.trainingrun.trainer.bench.Measurement;
 import dev.trainingrun.trainer.bench.PipelineBenchmark;
 import dev.trainingrun.trainer.bench.TrainingBenchmark;
+import dev.trainingrun.trainer.config.ManifestValidator;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
 import dev.trainingrun.trainer.model.MemoryFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -37,12 +48,18 @@ final class BenchmarkCommand implements Callable<Integer> {
     private static final String CHECKPOINT = "checkpoint";
     /** What the benchmark measures, each of which {@code --skip} can leave out. */
     private static final List<String> PARTS = List.of(TRAIN, DATA, CHECKPOINT);
+    /** The fields of a run that the options set, to name the option in a problem the trainer finds with a field. */
+    private static final Map<String, String> OPTION_OF_FIELD = Map.of(
+            "spec.data.imageSize", "--sizes",
+            "spec.data.loaderThreads", "--loader-threads",
+            "spec.training.batchSize", "--batch");
 
     @Option(names = "--models", split = ",", defaultValue = "ResNet18,ResNet50",
             description = "Architectures to train (default ${DEFAULT-VALUE}).")
     private List<Architecture> models;
 
-    @Option(names = "--sizes", split = ",", defaultValue = "224,64", description = "Image sizes (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sizes", split = ",", defaultValue = "224,64",
+            description = "Image sizes in pixels, each one spec.data.imageSize accepts (default ${DEFAULT-VALUE}).")
     private List<Integer> sizes;
 
     @Option(names = "--batch", defaultValue = "16", description = "Batch size (default ${DEFAULT-VALUE}).")
@@ -90,6 +107,10 @@ final class BenchmarkCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--skip leaves out every part (" + String.join(", ", PARTS)
                     + "): nothing to measure");
         }
+        Set<String> problems = problems();
+        if (!problems.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), String.join("\n", problems));
+        }
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
         if (!skip.contains(DATA)) {
             Path root = data != null ? data : Files.createTempDirectory("trainer-benchmark");
@@ -119,6 +140,52 @@ final class BenchmarkCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * A value given twice, and what the trainer would refuse in a run of each model and size with this batch and
+     * these loader threads: the CRD's bounds and the trainer's own checks, so that the benchmark measures only what
+     * a run could train, and stops before it starts instead of in the middle with an engine's error.
+     */
+    private Set<String> problems() {
+        Set<String> problems = new LinkedHashSet<>();
+        twice("--models", models).ifPresent(problems::add);
+        twice("--sizes", sizes).ifPresent(problems::add);
+        for (Architecture model : models) {
+            for (int size : sizes) {
+                for (String problem : ManifestValidator.problems(run(model, size))) {
+                    problems.add(OPTION_OF_FIELD.entrySet().stream()
+                            .filter(option -> problem.startsWith(option.getKey() + ":"))
+                            .map(option -> option.getValue() + ": " + problem)
+                            .findFirst().orElse(problem));
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static Optional<String> twice(String option, List<?> values) {
+        Set<Object> seen = new HashSet<>();
+        return values.stream().filter(value -> !seen.add(value)).findFirst()
+                .map(value -> option + ": " + value + " is given twice, and would be measured twice");
+    }
+
+    /** The run whose training this benchmark measures, as far as the options say. */
+    private TrainingRun run(Architecture model, int size) {
+        DataVolume volume = new DataVolume();
+        volume.setPersistentVolumeClaim(new PersistentVolumeClaimVolumeSource("benchmark", true));
+        DataSpec data = new DataSpec();
+        data.setVolume(volume);
+        data.setImageSize(size);
+        data.setLoaderThreads(loaderThreads);
+        TrainingRunSpec runSpec = new TrainingRunSpec();
+        runSpec.setData(data);
+        runSpec.getModel().setArchitecture(model);
+        runSpec.getTraining().setBatchSize(batch);
+        TrainingRun run = new TrainingRun();
+        run.setMetadata(new ObjectMetaBuilder().withName("benchmark").build());
+        run.setSpec(runSpec);
+        return run;
     }
 
     private static void print(Measurement measurement, int threads) {

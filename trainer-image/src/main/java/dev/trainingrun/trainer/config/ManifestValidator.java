@@ -11,11 +11,11 @@ import java.util.List;
  * by the API's own validator against the CRD (a manifest read from disk never went through an API server, and one
  * built in Java may not have either), then what only the trainer knows to refuse.
  */
-final class ManifestValidator {
+public final class ManifestValidator {
     private ManifestValidator() {}
 
     /** Every problem found, each naming its field; empty when the trainer can run the manifest. */
-    static List<String> problems(TrainingRun run) {
+    public static List<String> problems(TrainingRun run) {
         List<String> problems = TrainingRunValidator.bundled().validateCreate(run).stream()
                 .map(FieldProblem::toString).toList();
         if (!problems.isEmpty()) {

@@ -47,6 +47,39 @@ class BenchmarkCommandTest {
         assertTrue(nothing.out().isEmpty(), nothing.out());
     }
 
+    /**
+     * The sizes, batch and loader threads are checked as a run's are (the CRD's bounds, the trainer's own checks),
+     * before anything is generated or measured; each problem names its option and the field whose rule it broke.
+     */
+    @Test
+    void valuesNoRunCouldHaveAreRefusedBeforeAnythingIsMeasured() {
+        assertRefused(List.of("--sizes", "224,100000"), "--sizes: spec.data.imageSize: Invalid value: 100000: "
+                + "should be less than or equal to 1024");
+        assertRefused(List.of("--sizes", "16"), "--sizes: spec.data.imageSize: Invalid value: 16: "
+                + "should be greater than or equal to 32");
+        assertRefused(List.of("--batch", "0"), "--batch: spec.training.batchSize: Invalid value: 0");
+        assertRefused(List.of("--loader-threads", "65"), "--loader-threads: spec.data.loaderThreads: Invalid value: "
+                + "65");
+        assertRefused(List.of("--sizes", "32", "--batch", "1"), "--batch: spec.training.batchSize: 1 gives 1 image "
+                + "per device, and at spec.data.imageSize 32");
+    }
+
+    @Test
+    void aModelOrSizeGivenTwiceIsRefusedRatherThanMeasuredTwice() {
+        assertRefused(List.of("--sizes", "224,64,224"), "--sizes: 224 is given twice");
+        assertRefused(List.of("--models", "ResNet50,ResNet50"), "--models: ResNet50 is given twice");
+    }
+
+    private static void assertRefused(List<String> options, String expected) {
+        List<String> args = new ArrayList<>(List.of("benchmark"));
+        args.addAll(options);
+        Cli.Result result = Cli.run(args.toArray(String[]::new));
+        assertEquals(2, result.exitCode(), result.err());
+        assertTrue(result.err().contains(expected), result.err());
+        assertFalse(result.err().contains("\tat "), "no stack trace: " + result.err());
+        assertTrue(result.out().isEmpty(), result.out());
+    }
+
     private static JsonNode trainingFigure(int side, String... options) throws IOException {
         List<String> args = new ArrayList<>(List.of("benchmark", "--skip", "data,checkpoint", "--models", "ResNet18",
                 "--sizes", Integer.toString(side), "--warmup-steps", "0", "--min-steps", "1", "--min-seconds", "0"));
