@@ -98,8 +98,9 @@ final class ArgoCdAdmin {
     JsonNode runAction(Path file, String action) {
         try {
             Path out = Files.createTempDirectory(scratch, "action");
-            String output = admin(Map.of("KUBECTL_EXTERNAL_DIFF", "cp -t " + out), "run-action", file.toString(),
-                    action);
+            // TMPDIR: run-action writes both files into a folder of its own there and never removes it.
+            String output = admin(Map.of("KUBECTL_EXTERNAL_DIFF", "cp -t " + out, "TMPDIR", scratch.toString()),
+                    "run-action", file.toString(), action);
             Path result = out.resolve(HealthTests.YAML.readTree(file.toFile()).path("metadata").path("name").asText());
             if (!Files.exists(result)) {
                 throw new AssertionError(

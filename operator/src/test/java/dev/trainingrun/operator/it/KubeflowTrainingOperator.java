@@ -133,7 +133,10 @@ final class KubeflowTrainingOperator implements Contender {
                 return OptionalDouble.empty();
             }
 
-            /** Stops the operator and removes what it needed: its certificate files and its CRD. */
+            /**
+             * Stops the operator and removes what it needed: its certificate files, their folders unless something
+             * else is in them, and its CRD.
+             */
             @Override
             public void close() {
                 process.destroy();
@@ -141,6 +144,11 @@ final class KubeflowTrainingOperator implements Contender {
                 try {
                     for (String file : CERT_FILES) {
                         Files.deleteIfExists(CERT_DIR.resolve(file));
+                    }
+                    for (Path folder : List.of(CERT_DIR, CERT_DIR.getParent())) {
+                        if (isEmptyFolder(folder)) {
+                            Files.delete(folder);
+                        }
                     }
                 } catch (IOException e) {
                     System.err.println("[benchmark] could not remove the peer's certificate: " + e.getMessage());
@@ -217,6 +225,15 @@ final class KubeflowTrainingOperator implements Contender {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isEmptyFolder(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            return false;
+        }
+        try (var entries = Files.list(path)) {
+            return entries.findAny().isEmpty();
         }
     }
 }

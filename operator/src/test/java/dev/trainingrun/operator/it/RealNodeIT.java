@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs on the cluster's real node, where kubelet and containerd really start the pod the operator specified:
@@ -59,6 +60,8 @@ class RealNodeIT {
     private static OperatorProcess operator;
     private static String fakeTrainerImage;
     private static String node;
+    @TempDir
+    static Path scratch;
 
     @BeforeAll
     static void prepare(KubernetesClient kubernetes, Cluster localCluster) throws Exception {
@@ -129,12 +132,11 @@ class RealNodeIT {
 
     /** The fake trainer as a one-layer image on busybox (whose entrypoint, {@code /bin/sh}, runs {@code /train}). */
     private static String pushFakeTrainer() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("fake-trainer");
-        Path script = dir.resolve("train");
+        Path script = scratch.resolve("train");
         Files.writeString(script, FAKE_TRAINER);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path layer = dir.resolve("layer.tar");
-        run(List.of("tar", "-C", dir.toString(), "--owner=0", "--group=0", "-cf", layer.toString(), "train"));
+        Path layer = scratch.resolve("layer.tar");
+        run(List.of("tar", "-C", scratch.toString(), "--owner=0", "--group=0", "-cf", layer.toString(), "train"));
         String image = cluster.registry() + "/trainingrun-tests/fake-trainer:" + Long.toHexString(System.nanoTime());
         run(List.of(cluster.tool("crane").toString(), "append", "--insecure", "-b", cluster.busyboxImage(),
                 "-f", layer.toString(), "-t", image));
