@@ -32,7 +32,6 @@ import dev.trainingrun.api.Phase;
 import dev.trainingrun.api.StopReason;
 import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainerPod;
-import dev.trainingrun.api.TrainingPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunStatus;
 import dev.trainingrun.operator.ActiveTime;
@@ -51,7 +50,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -111,12 +109,9 @@ public final class StatusAggregator {
         status.setPhase(verdict.phase());
         status.setConditions(conditions(seen, verdict, previous.getConditions(), now));
         status.setJobName(job != null ? job.getMetadata().getName() : previous.getJobName());
-        status.setAttempts(attempts(previous, job, seen.pods()));
-        // The mark only moves on: a cache that has not seen the newest pod yet must not make it count twice.
-        status.setPod(newestPod(seen.pods())
-                .filter(pod -> previous.getPod() == null || madeAfter(pod, previous.getPod()))
-                .map(StatusAggregator::reference)
-                .orElse(previous.getPod()));
+        Attempts.Count attempts = Attempts.count(previous, job, seen.pods());
+        status.setAttempts(attempts.attempts());
+        status.setPod(attempts.pod());
         activeTime(status, previous, job, verdict, now);
         status.setCheckpoints(locations(run));
         status.setStartTime(previous.getStartTime() != null ? previous.getStartTime() : startTime(seen, verdict, now));
@@ -552,51 +547,6 @@ public final class StatusAggregator {
                 .build();
     }
 
-    /**
-     * Pods the Job has made; it never goes down. The Job's counters leave out the pods its failure policy ignores
-     * (evicted, preempted, stopped on request) and forget deleted ones, so the pods made after the newest one the
-     * status names count on top of the attempts it gives; the counters are a floor.
-     */
-    private static Integer attempts(TrainingRunStatus previous, Job job, List<Pod> pods) {
-        if (job == null) {
-            return previous.getAttempts();
-        }
-        int before = previous.getAttempts() != null ? previous.getAttempts() : 0;
-        TrainingPod mark = previous.getPod();
-        long made = mark == null ? Math.max(before, pods.size())
-                : before + pods.stream().filter(pod -> madeAfter(pod, mark)).count();
-        JobStatus status = job.getStatus();
-        int counted = status == null ? 0
-                : orZero(status.getFailed()) + orZero(status.getSucceeded()) + orZero(status.getActive());
-        return (int) Math.max(made, counted);
-    }
-
-    /** Later by creation time, and by name within the same second (timestamps have whole seconds). */
-    private static final Comparator<Pod> CREATION_ORDER = Comparator
-            .comparing((Pod pod) -> pod.getMetadata().getCreationTimestamp(),
-                    Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparing(pod -> pod.getMetadata().getName());
-
-    private static Optional<Pod> newestPod(List<Pod> pods) {
-        return pods.stream().max(CREATION_ORDER);
-    }
-
-    private static boolean madeAfter(Pod pod, TrainingPod mark) {
-        String created = pod.getMetadata().getCreationTimestamp();
-        if (created == null || mark.getCreationTimestamp() == null) {
-            return false;
-        }
-        int byTime = Instant.parse(created).compareTo(Instant.parse(mark.getCreationTimestamp()));
-        return byTime > 0 || byTime == 0 && pod.getMetadata().getName().compareTo(mark.getName()) > 0;
-    }
-
-    private static TrainingPod reference(Pod pod) {
-        TrainingPod reference = new TrainingPod();
-        reference.setName(pod.getMetadata().getName());
-        reference.setCreationTimestamp(pod.getMetadata().getCreationTimestamp());
-        return reference;
-    }
-
     /** When the first training container started, once the run has got that far. */
     private static String startTime(Observation seen, Verdict verdict, Instant now) {
         if (verdict.phase() != Phase.Running && !(verdict.phase().isFinished() && seen.job() != null)) {
@@ -635,10 +585,6 @@ public final class StatusAggregator {
 
     static String timestamp(Instant instant) {
         return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
-    }
-
-    private static int orZero(Integer value) {
-        return value != null ? value : 0;
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
@@ -59,6 +60,8 @@ import org.junit.jupiter.api.Test;
 @OnLocalCluster
 class RunLifecycleIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** A finalizer of the tests', to keep a pod in sight after its deletion. */
+    private static final String HOLD = "trainingrun.dev/test-hold";
 
     private static KubernetesClient client;
     private static String namespace;
@@ -208,6 +211,51 @@ class RunLifecycleIT {
         assertEquals(2, failed.getStatus().getAttempts());
         assertNotNull(failed.getStatus().getCompletionTime());
         awaitEvent("flaky", "Failed");
+    }
+
+    /**
+     * kubernetes/kubernetes#130683: now and then the Job controller makes a second pod beside the one it meant to,
+     * and then removes one of the two; the pair is one attempt. Here the second pod is made by hand, owned by the
+     * Job, whose controller counts two active pods and removes the newer, as it does with its own. A finalizer of the
+     * test's keeps the removed pod in sight until the operator has reconciled the run with both pods.
+     */
+    @Test
+    void aSecondPodTheJobControllerRemovesAsSurplusIsNoAttempt() {
+        TrainingRun run = fakeNodeRun("doubled", 1);
+        run.getSpec().getRunPolicy().setBackoffLimit(1);
+        runs(client).resource(run).create();
+        awaitCondition(client, "doubled", "Running", "PodRunning", TIMEOUT);
+        Pod own = pods(client, "doubled").get(0);
+        String extra = client.pods().resource(new PodBuilder()
+                .withNewMetadata().withGenerateName("doubled-extra-")
+                    .withLabels(own.getMetadata().getLabels())
+                    .withAnnotations(own.getMetadata().getAnnotations())
+                    .withOwnerReferences(own.getMetadata().getOwnerReferences())
+                    .withFinalizers(HOLD).endMetadata()
+                .withSpec(own.getSpec()).build()).create().getMetadata().getName();
+        try {
+            Await.until("the Job controller to remove " + extra, TIMEOUT,
+                    () -> client.pods().withName(extra).get().getMetadata().getDeletionTimestamp(), Objects::nonNull);
+            // A change of the spec, so that the observed generation says when the operator has reconciled since.
+            long generation = Fixtures.patchRunPolicy(client, "doubled", Map.of("activeDeadlineSeconds", 86400))
+                    .getMetadata().getGeneration();
+            TrainingRun seen = Await.until("the operator to reconcile generation " + generation, TIMEOUT,
+                    () -> get(client, "doubled"), r -> r.getStatus().getObservedGeneration() == generation);
+            assertEquals(1, seen.getStatus().getAttempts());
+            assertEquals(own.getMetadata().getName(), seen.getStatus().getPod().getName(),
+                    "not the pod being removed");
+        } finally {
+            client.pods().withName(extra).edit(pod -> new PodBuilder(pod).editMetadata().removeFromFinalizers(HOLD)
+                    .endMetadata().build());
+        }
+        Await.until(extra + " to be gone", TIMEOUT, () -> client.pods().withName(extra).get(), Objects::isNull);
+        endRunningPod(client, "doubled", TrainerExitCode.FAILED.code());
+        Pod retry = Await.until("a retry", TIMEOUT, () -> pods(client, "doubled").stream()
+                .filter(p -> !p.getMetadata().getName().equals(own.getMetadata().getName())).findFirst(),
+                Optional::isPresent).get();
+        TrainingRun retried = Await.until("the retry to be named", TIMEOUT, () -> get(client, "doubled"),
+                r -> r.getStatus().getPod().getName().equals(retry.getMetadata().getName()));
+        assertEquals(2, retried.getStatus().getAttempts());
     }
 
     @Test

@@ -593,6 +593,84 @@ class StatusAggregatorTest {
                 "still False, though its reason changed");
     }
 
+    /** A pod made at {@code created}, in {@code phase}; its container finished at {@code finished} when given. */
+    private static PodBuilder pod(String name, String phase, String created, String finished) {
+        PodBuilder pod = pod(name, phase).editMetadata().withCreationTimestamp(created).endMetadata();
+        return finished == null ? pod : pod.editStatus().addNewContainerStatus().withName("trainer").withNewState()
+                .withNewTerminated().withExitCode(1).withFinishedAt(finished).endTerminated().endState()
+                .endContainerStatus().endStatus();
+    }
+
+    private static Pod deleted(PodBuilder pod) {
+        return pod.editMetadata().withDeletionTimestamp("2026-01-02T03:06:00Z").endMetadata().build();
+    }
+
+    /**
+     * kubernetes/kubernetes#130683: under load the Job controller can make a second pod beside the one it meant to
+     * (a create that timed out, taken for failed) and then removes one of the two. Whichever it keeps, the pair is
+     * one attempt, in the Job's counters (two active) as in the pods, and the status names the pod it keeps.
+     */
+    @Test
+    void aSecondPodTheJobControllerMadeBesideTheRetryIsNotAnAttempt() {
+        TrainingRun run = Runs.minimal();
+        PodBuilder failed = pod("cats-aaaaa", "Failed", "2026-01-02T03:00:00Z", "2026-01-02T03:04:00Z");
+        run.setStatus(derive(run, job().withNewStatus().withFailed(1).endStatus().build(), failed.build()));
+        assertEquals(1, run.getStatus().getAttempts());
+        PodBuilder retry = pod("cats-bbbbb", "Running", "2026-01-02T03:05:00Z", null);
+        PodBuilder extra = pod("cats-ccccc", "Pending", "2026-01-02T03:05:00Z", null);
+        Job twoActive = job().withNewStatus().withFailed(1).withActive(2).endStatus().build();
+        Job oneActive = job().withNewStatus().withFailed(1).withActive(1).endStatus().build();
+
+        TrainingRunStatus both = derive(run, twoActive, failed.build(), retry.build(), extra.build());
+        assertEquals(2, both.getAttempts());
+        run.setStatus(both);
+        TrainingRunStatus removing = derive(run, twoActive, failed.build(), retry.build(), deleted(extra));
+        assertEquals(2, removing.getAttempts());
+        assertEquals("cats-bbbbb", removing.getPod().getName(), "not the pod being removed");
+        run.setStatus(removing);
+        TrainingRunStatus gone = derive(run, oneActive, failed.build(), retry.build());
+        assertEquals(2, gone.getAttempts());
+        assertEquals("cats-bbbbb", gone.getPod().getName());
+
+        run.setStatus(both);
+        TrainingRunStatus keptTheNewer = derive(run, oneActive, failed.build(), deleted(retry), extra.build());
+        assertEquals(2, keptTheNewer.getAttempts());
+        assertEquals("cats-ccccc", keptTheNewer.getPod().getName());
+    }
+
+    @Test
+    void aSecondPodBesideOneAlreadyCountedIsNotAnAttempt() {
+        TrainingRun run = Runs.minimal();
+        PodBuilder first = pod("cats-bbbbb", "Running", "2026-01-02T03:05:00Z", null);
+        run.setStatus(derive(run, job().withNewStatus().withActive(1).endStatus().build(), first.build()));
+        assertEquals(1, run.getStatus().getAttempts());
+        PodBuilder extra = pod("cats-aaaaa", "Pending", "2026-01-02T03:05:02Z", null);
+        TrainingRunStatus both = derive(run, job().withNewStatus().withActive(2).endStatus().build(), first.build(),
+                extra.build());
+        assertEquals(1, both.getAttempts());
+        run.setStatus(both);
+        // On a real node a removed pod fails before it is gone; it finished after the other was made.
+        PodBuilder stopped = pod("cats-aaaaa", "Failed", "2026-01-02T03:05:02Z", "2026-01-02T03:05:20Z");
+        TrainingRunStatus removed = derive(run, job().withNewStatus().withActive(1).endStatus().build(),
+                deleted(stopped), first.build());
+        assertEquals(1, removed.getAttempts());
+        assertEquals("cats-bbbbb", removed.getPod().getName());
+    }
+
+    /** The Job replaces a deleted pod once it has finished: within the same second, that is still a new attempt. */
+    @Test
+    void aPodMadeAsTheLastOneFinishedIsAnAttempt() {
+        TrainingRun run = Runs.minimal();
+        PodBuilder first = pod("cats-bbbbb", "Running", "2026-01-02T03:00:00Z", null);
+        run.setStatus(derive(run, job().withNewStatus().withActive(1).endStatus().build(), first.build()));
+        PodBuilder stopped = pod("cats-bbbbb", "Failed", "2026-01-02T03:00:00Z", "2026-01-02T03:05:00Z");
+        PodBuilder replacement = pod("cats-aaaaa", "Pending", "2026-01-02T03:05:00Z", null);
+        TrainingRunStatus status = derive(run, job().withNewStatus().withActive(1).endStatus().build(),
+                deleted(stopped), replacement.build());
+        assertEquals(2, status.getAttempts());
+        assertEquals("cats-aaaaa", status.getPod().getName());
+    }
+
     @Test
     void attemptsNeverGoDown() {
         TrainingRun run = Runs.minimal();
@@ -600,8 +678,28 @@ class StatusAggregatorTest {
         earlier.setAttempts(3);
         run.setStatus(earlier);
         assertEquals(3, derive(run, job().withNewStatus().withActive(1).endStatus().build()).getAttempts());
-        assertEquals(4, derive(run, job().withNewStatus().withFailed(3).withActive(1).endStatus().build())
-                .getAttempts());
+        assertEquals(4, derive(run, job().withNewStatus().withFailed(4).endStatus().build()).getAttempts(),
+                "the Job's finished pods are a floor");
+    }
+
+    /**
+     * The Job's and the pods' caches are two watches: the Job can count its new pod as active before the operator
+     * has seen the pod. That pod is one attempt, counted when it is seen (a run once showed 3 attempts for 2 pods).
+     */
+    @Test
+    void aPodTheJobCountsBeforeTheOperatorSeesItIsCountedOnce() {
+        TrainingRun run = Runs.minimal();
+        PodBuilder failed = pod("cats-aaaaa", "Failed", "2026-01-02T03:00:00Z", "2026-01-02T03:04:00Z");
+        run.setStatus(derive(run, job().withNewStatus().withActive(1).endStatus().build(),
+                pod("cats-aaaaa", "Running").build()));
+        Job retrying = job().withNewStatus().withFailed(1).withActive(1).endStatus().build();
+        TrainingRunStatus notSeenYet = derive(run, retrying, failed.build());
+        assertEquals(1, notSeenYet.getAttempts());
+        run.setStatus(notSeenYet);
+        TrainingRunStatus seen = derive(run, retrying, failed.build(),
+                pod("cats-bbbbb", "Running", "2026-01-02T03:05:00Z", null).build());
+        assertEquals(2, seen.getAttempts());
+        assertEquals("cats-bbbbb", seen.getPod().getName());
     }
 
     @Test
