@@ -1,6 +1,8 @@
 package dev.trainingrun.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,8 +32,10 @@ import java.util.stream.Collectors;
  * left out gets the schema's defaults.
  */
 public final class TrainingRunYaml {
+    /** A key given twice in one mapping is an error, as kubectl's YAML reader and the API server's JSON have it. */
     private static final ObjectMapper MAPPER = new ObjectMapper(
-                    new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+                    new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -46,11 +50,15 @@ public final class TrainingRunYaml {
      */
     public static TrainingRun read(String yaml, String source) {
         List<JsonNode> documents;
-        try (MappingIterator<JsonNode> all = MAPPER.readerFor(JsonNode.class).readValues(yaml)) {
-            documents = all.readAll().stream().filter(document -> document != null && !document.isMissingNode())
+        // Read from a parser of our own: given the text, Jackson would take a top-level sequence for its items.
+        try (JsonParser parser = MAPPER.createParser(yaml);
+                MappingIterator<JsonNode> all = MAPPER.readerFor(JsonNode.class).readValues(parser)) {
+            // An empty document (a trailing "---") is nothing, as kubectl has it.
+            documents = all.readAll().stream()
+                    .filter(document -> document != null && !document.isMissingNode() && !document.isNull())
                     .toList();
         } catch (IOException e) {
-            throw new InvalidManifestException(source + ": not valid YAML: " + originalMessage(e));
+            throw new InvalidManifestException(source + ": " + where(e) + "not valid YAML: " + originalMessage(e));
         }
         if (documents.isEmpty()) {
             throw new InvalidManifestException(source + ": expected a TrainingRun manifest, found an empty file");
@@ -115,6 +123,27 @@ public final class TrainingRunYaml {
         String apiVersion = document.path("apiVersion").asText(null);
         return (kind == null ? "no kind" : "kind " + kind) + (apiVersion == null ? " and no apiVersion" : " of "
                 + apiVersion);
+    }
+
+    /**
+     * Where a parse error is, as "field: " (dotted, as users write it) when the parser was inside a field, and
+     * "line N: " when it knows the line; empty when it knows neither.
+     */
+    private static String where(IOException e) {
+        if (!(e instanceof JsonProcessingException json)) {
+            return "";
+        }
+        String field = "";
+        if (json.getProcessor() instanceof JsonParser parser) {
+            for (JsonStreamContext at = parser.getParsingContext(); at != null && !at.inRoot(); at = at.getParent()) {
+                String step = at.inArray() ? "[" + at.getCurrentIndex() + "]" : at.getCurrentName();
+                field = step == null ? field : field.isEmpty() || field.startsWith("[") ? step + field
+                        : step + "." + field;
+            }
+        }
+        String line = json.getLocation() != null && json.getLocation().getLineNr() > 0
+                ? "line " + json.getLocation().getLineNr() + ": " : "";
+        return (field.isEmpty() ? "" : field + ": ") + line;
     }
 
     private static String originalMessage(IOException e) {

@@ -94,7 +94,7 @@ class TrainingRunYamlTest {
     @Test
     void brokenYamlIsReportedAsSuch() {
         String message = messageFor(HEADER + "spec: {training: [unclosed");
-        assertTrue(message.startsWith("run.yaml: not valid YAML"), message);
+        assertTrue(message.startsWith("run.yaml: spec.training[0]: line 4: not valid YAML"), message);
     }
 
     @Test
@@ -117,6 +117,36 @@ class TrainingRunYamlTest {
                 + "spec: {data: {volume: {persistentVolumeClaim: {claimName: d}}}}\n");
         assertEquals("run.yaml: holds 2 YAML documents (kind PersistentVolumeClaim of v1, kind TrainingRun of"
                 + " trainingrun.dev/v1alpha1); the trainer reads a file with one TrainingRun", message);
+    }
+
+    /** kubectl's YAML reader refuses a key given twice, and the API server a JSON field given twice. */
+    @Test
+    void aFieldGivenTwiceIsRefusedNamingItAndItsLine() {
+        String message = messageFor(HEADER + "spec:\n  data: {volume: {nfs: {server: s, path: /d}}}\n  training:\n"
+                + "    epochs: 1\n    epochs: 2\n");
+        assertTrue(message.startsWith("run.yaml: spec.training.epochs: line 8: not valid YAML: Duplicate field "
+                + "'epochs'"), message);
+    }
+
+    @Test
+    void aValueJsonCannotCarryIsRefusedNamingItsField() {
+        String message = messageFor(HEADER + "spec:\n  data: {volume: {nfs: {server: s, path: /d}}}\n  training:\n"
+                + "    learningRate: .nan\n");
+        assertTrue(message.startsWith("run.yaml: spec.training.learningRate: line 7: not valid YAML"), message);
+    }
+
+    @Test
+    void aTopLevelListIsOneDocumentThatIsNoManifest() {
+        assertTrue(messageFor("- a\n- b\n").startsWith("run.yaml: expected a TrainingRun manifest, found a YAML "
+                + "array"), messageFor("- a\n- b\n"));
+    }
+
+    @Test
+    void anEmptyDocumentAfterTheManifestIsNothing() {
+        String manifest = HEADER + "spec: {data: {volume: {nfs: {server: s, path: /d}}}}\n";
+        assertEquals("t", TrainingRunYaml.read(manifest + "---\n", "run.yaml").getMetadata().getName());
+        assertEquals("t", TrainingRunYaml.read("---\n" + manifest + "---\n---\n", "run.yaml").getMetadata()
+                .getName());
     }
 
     @Test
