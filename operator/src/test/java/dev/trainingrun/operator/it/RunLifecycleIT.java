@@ -216,8 +216,8 @@ class RunLifecycleIT {
     /**
      * kubernetes/kubernetes#130683: now and then the Job controller makes a second pod beside the one it meant to,
      * and then removes one of the two; the pair is one attempt. Here the second pod is made by hand, owned by the
-     * Job, whose controller counts two active pods and removes the newer, as it does with its own. A finalizer of the
-     * test's keeps the removed pod in sight until the operator has reconciled the run with both pods.
+     * Job, whose controller counts two active pods and removes one, as it does with its own. A finalizer of the
+     * test's on both keeps the removed one in sight until the operator has reconciled the run with both pods.
      */
     @Test
     void aSecondPodTheJobControllerRemovesAsSurplusIsNoAttempt() {
@@ -225,33 +225,37 @@ class RunLifecycleIT {
         run.getSpec().getRunPolicy().setBackoffLimit(1);
         runs(client).resource(run).create();
         awaitCondition(client, "doubled", "Running", "PodRunning", TIMEOUT);
-        Pod own = pods(client, "doubled").get(0);
-        String extra = client.pods().resource(new PodBuilder()
-                .withNewMetadata().withGenerateName("doubled-extra-")
-                    .withLabels(own.getMetadata().getLabels())
-                    .withAnnotations(own.getMetadata().getAnnotations())
-                    .withOwnerReferences(own.getMetadata().getOwnerReferences())
-                    .withFinalizers(HOLD).endMetadata()
-                .withSpec(own.getSpec()).build()).create().getMetadata().getName();
+        Pod own = client.pods().resource(pods(client, "doubled").get(0))
+                .edit(pod -> new PodBuilder(pod).editMetadata().addToFinalizers(HOLD).endMetadata().build());
         try {
-            Await.until("the Job controller to remove " + extra, TIMEOUT,
-                    () -> client.pods().withName(extra).get().getMetadata().getDeletionTimestamp(), Objects::nonNull);
+            Pod extra = client.pods().resource(new PodBuilder()
+                    .withNewMetadata().withGenerateName("doubled-extra-")
+                        .withLabels(own.getMetadata().getLabels())
+                        .withAnnotations(own.getMetadata().getAnnotations())
+                        .withOwnerReferences(own.getMetadata().getOwnerReferences())
+                        .withFinalizers(HOLD).endMetadata()
+                    .withSpec(own.getSpec()).build()).create();
+            List<String> pair = List.of(own.getMetadata().getName(), extra.getMetadata().getName());
+            String removed = Await.until("the Job controller to remove one of " + pair, TIMEOUT,
+                    () -> pair.stream().filter(name -> client.pods().withName(name).get().getMetadata()
+                            .getDeletionTimestamp() != null).findFirst(), Optional::isPresent).get();
             // A change of the spec, so that the observed generation says when the operator has reconciled since.
             long generation = Fixtures.patchRunPolicy(client, "doubled", Map.of("activeDeadlineSeconds", 86400))
                     .getMetadata().getGeneration();
             TrainingRun seen = Await.until("the operator to reconcile generation " + generation, TIMEOUT,
                     () -> get(client, "doubled"), r -> r.getStatus().getObservedGeneration() == generation);
             assertEquals(1, seen.getStatus().getAttempts());
-            assertEquals(own.getMetadata().getName(), seen.getStatus().getPod().getName(),
-                    "not the pod being removed");
+            assertEquals(pair.get(1 - pair.indexOf(removed)), seen.getStatus().getPod().getName(),
+                    "the pod the Job controller keeps");
         } finally {
-            client.pods().withName(extra).edit(pod -> new PodBuilder(pod).editMetadata().removeFromFinalizers(HOLD)
-                    .endMetadata().build());
+            pods(client, "doubled").stream().filter(pod -> pod.getMetadata().getFinalizers().contains(HOLD))
+                    .forEach(held -> client.pods().resource(held).edit(pod -> new PodBuilder(pod).editMetadata()
+                            .removeFromFinalizers(HOLD).endMetadata().build()));
         }
-        Await.until(extra + " to be gone", TIMEOUT, () -> client.pods().withName(extra).get(), Objects::isNull);
-        endRunningPod(client, "doubled", TrainerExitCode.FAILED.code());
+        Await.until("one pod left of the two", TIMEOUT, () -> pods(client, "doubled").size(), n -> n == 1);
+        Pod ended = endRunningPod(client, "doubled", TrainerExitCode.FAILED.code());
         Pod retry = Await.until("a retry", TIMEOUT, () -> pods(client, "doubled").stream()
-                .filter(p -> !p.getMetadata().getName().equals(own.getMetadata().getName())).findFirst(),
+                .filter(p -> !p.getMetadata().getName().equals(ended.getMetadata().getName())).findFirst(),
                 Optional::isPresent).get();
         TrainingRun retried = Await.until("the retry to be named", TIMEOUT, () -> get(client, "doubled"),
                 r -> r.getStatus().getPod().getName().equals(retry.getMetadata().getName()));
