@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,24 +43,37 @@ public final class JsonLines {
 
     /**
      * The records of the file's lines, in order; none when there is no file. Lines that are not a whole record of
-     * {@code type} (the torn line of a killed append, an empty line) are passed over.
+     * {@code type} (the torn line of a killed append, which can end inside a multi-byte character; an empty line;
+     * bytes that are not UTF-8) are passed over, each line on its own, so that one bad line costs only itself.
      */
     public static <T> List<T> read(Path file, Class<T> type) throws IOException {
         List<T> records = new ArrayList<>();
         if (!Files.exists(file)) {
             return records;
         }
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
-            }
+        byte[] bytes = Files.readAllBytes(file);
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input, never replaces it
+        for (int start = 0, end; start < bytes.length; start = end + 1) {
+            end = lineEnd(bytes, start);
             try {
-                records.add(RunJson.MAPPER.readValue(line, type));
-            } catch (JsonProcessingException e) {
-                // not a whole record: a line a crash cut short
+                String line = utf8.decode(ByteBuffer.wrap(bytes, start, end - start)).toString();
+                if (!line.isBlank()) {
+                    records.add(RunJson.MAPPER.readValue(line, type));
+                }
+            } catch (CharacterCodingException | JsonProcessingException e) {
+                // not a whole record: a line a crash cut short, or damaged
             }
         }
         return records;
+    }
+
+    private static int lineEnd(byte[] bytes, int start) {
+        for (int i = start; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return bytes.length;
     }
 
     private static byte lastByte(FileChannel channel, long size) throws IOException {

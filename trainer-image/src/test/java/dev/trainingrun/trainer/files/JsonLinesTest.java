@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,26 @@ class JsonLinesTest {
         JsonLines.append(file, new Note("c", 3));
 
         assertEquals(List.of(new Note("a", 1), new Note("c", 3)), JsonLines.read(file, Note.class));
+    }
+
+    @Test
+    void aLastLineTornInsideAMultiByteCharacterIsPassedOver() throws Exception {
+        Path file = folder.resolve("notes.jsonl");
+        JsonLines.append(file, new Note("café", 1));
+        byte[] torn = "{\"text\":\"caf\u00e9".getBytes(StandardCharsets.UTF_8);
+        Files.write(file, Arrays.copyOf(torn, torn.length - 1), StandardOpenOption.APPEND);
+
+        assertEquals(List.of(new Note("café", 1)), JsonLines.read(file, Note.class));
+    }
+
+    @Test
+    void aLineOfBytesThatAreNotUtf8IsPassedOverAndTheOthersRead() throws Exception {
+        Path file = folder.resolve("notes.jsonl");
+        JsonLines.append(file, new Note("a", 1));
+        Files.write(file, new byte[] {'{', '"', (byte) 0xff, (byte) 0xe9, '\n'}, StandardOpenOption.APPEND);
+        JsonLines.append(file, new Note("b", 2));
+
+        assertEquals(List.of(new Note("a", 1), new Note("b", 2)), JsonLines.read(file, Note.class));
     }
 
     @Test
