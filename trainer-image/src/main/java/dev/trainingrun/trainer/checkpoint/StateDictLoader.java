@@ -70,9 +70,10 @@ public final class StateDictLoader {
                 }
             });
             if (!mismatches.isEmpty()) {
-                throw new StateDictMismatchException(mismatches.get(0) + " (" + mismatches.size() + " of the file's "
-                        + found.size() + " tensors do not fit " + network.architecture() + ", whose state_dict has "
-                        + expected.size() + ")");
+                // Counted against both sides: a missing tensor is none of the file's.
+                throw new StateDictMismatchException(mismatches.get(0) + " (" + mismatches.size() + " tensors do not "
+                        + "fit: the file has " + (found.isEmpty() ? "none" : found.size()) + ", "
+                        + network.architecture() + "'s state_dict " + expected.size() + ")");
             }
             Map<String, ByteBuffer> values = new LinkedHashMap<>();
             for (String name : network.parameters().keySet()) {

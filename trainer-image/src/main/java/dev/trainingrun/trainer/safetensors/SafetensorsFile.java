@@ -192,9 +192,16 @@ public final class SafetensorsFile implements AutoCloseable {
                 throw new InvalidSafetensorsException("corrupt: tensor " + name + " has shape " + shapeNode);
             }
         }
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(Tensor.elements(shape), dtype.bytes());
+        } catch (ArithmeticException e) {
+            throw new InvalidSafetensorsException("corrupt: tensor " + name + " has shape " + shapeNode
+                    + ", more bytes than a file can hold");
+        }
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
-        if (begin < 0 || end - begin != Tensor.elements(shape) * dtype.bytes()) {
+        if (begin < 0 || end - begin != bytes) {
             throw new InvalidSafetensorsException("corrupt: tensor " + name + " has data_offsets " + offsets
                     + " for a " + dtype + " tensor of shape " + shapeNode);
         }

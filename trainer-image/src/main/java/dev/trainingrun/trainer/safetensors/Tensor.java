@@ -34,14 +34,14 @@ public record Tensor(String name, DType dtype, long[] shape, Data data) {
         });
     }
 
-    /** Number of elements. */
+    /** Number of elements; {@link ArithmeticException} when it overflows a long. */
     public long elements() {
         return elements(shape);
     }
 
-    /** Size of the data in bytes. */
+    /** Size of the data in bytes; {@link ArithmeticException} when it overflows a long. */
     public long byteSize() {
-        return elements() * dtype.bytes();
+        return Math.multiplyExact(elements(), dtype.bytes());
     }
 
     static long elements(long[] shape) {

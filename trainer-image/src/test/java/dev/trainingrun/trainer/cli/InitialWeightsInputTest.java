@@ -14,6 +14,9 @@ import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.safetensors.SafetensorsWriter;
 import dev.trainingrun.trainer.safetensors.Tensor;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,8 +71,7 @@ class InitialWeightsInputTest {
         write(Architecture.ResNet34, 1000, UnaryOperator.identity());
         // ResNet-34 holds every tensor of ResNet-18 with the same shape, and more blocks.
         assertRefused("does not fit ResNet18 with 3 classes: tensor layer1.2.conv1.weight (F32 [64, 64, 3, 3]) is "
-                + "not in ResNet18's state_dict (96 of the file's 218 tensors do not fit ResNet18, whose state_dict "
-                + "has 122)");
+                + "not in ResNet18's state_dict (96 tensors do not fit: the file has 218, ResNet18's state_dict 122)");
         write(Architecture.ResNet50, 1000, UnaryOperator.identity());
         assertRefused("tensor layer1.0.conv1.weight is F32 [64, 64, 1, 1], expected F32 [64, 64, 3, 3]");
     }
@@ -77,7 +79,7 @@ class InitialWeightsInputTest {
     @Test
     void aRenamedTensorIsMissingUnderItsNameAndExtraUnderTheOther() throws IOException {
         write(Architecture.ResNet18, 1000, tensors -> rename(tensors, "layer2.1.bn1.running_var", "layer2.1.bn1.var"));
-        assertRefused("tensor layer2.1.bn1.running_var is missing, expected F32 [128] (2 of the file's 122 tensors");
+        assertRefused("tensor layer2.1.bn1.running_var is missing, expected F32 [128] (2 tensors do not fit: the file has 122,");
     }
 
     @Test
@@ -105,6 +107,23 @@ class InitialWeightsInputTest {
         Files.write(weights, new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
         assertRefused("is not a state_dict saved as safetensors: truncated or not a safetensors file");
         assertRefused("safetensors.torch.save_file(model.float().state_dict(), FILE)");
+    }
+
+    @Test
+    void aFileWithoutTensorsSaysItHasNone() throws IOException {
+        write(Architecture.ResNet18, 3, tensors -> new ArrayList<>());
+        assertRefused("tensor conv1.weight is missing, expected F32 [64, 3, 7, 7] (122 tensors do not fit: the file "
+                + "has none, ResNet18's state_dict 122)");
+    }
+
+    @Test
+    void aShapeWhoseSizeOverflowsIsAFormatError() throws IOException {
+        byte[] header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1099511627776,1099511627776],\"data_offsets\":[0,0]}}"
+                .getBytes(StandardCharsets.UTF_8);
+        Files.write(weights, ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(header.length).put(header).array());
+        assertRefused("is not a state_dict saved as safetensors: corrupt: tensor w has shape "
+                + "[1099511627776,1099511627776], more bytes than a file can hold");
     }
 
     @Test

@@ -94,6 +94,19 @@ class SafetensorsTest {
                 .startsWith("corrupt: the header is not valid JSON"));
     }
 
+    @Test
+    void aShapeWhoseSizeOverflowsIsRefusedAsCorrupt() throws IOException {
+        for (String shape : List.of("[1099511627776,1099511627776]", "[2305843009213693952]")) {
+            byte[] header = ("{\"w\":{\"dtype\":\"F32\",\"shape\":" + shape + ",\"data_offsets\":[0,0]}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            ByteBuffer bytes = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(header.length).put(header);
+            Path file = Files.write(dir.resolve("o.safetensors"), bytes.array());
+            assertEquals("corrupt: tensor w has shape " + shape + ", more bytes than a file can hold",
+                    assertThrows(InvalidSafetensorsException.class, () -> SafetensorsFile.open(file)).getMessage());
+        }
+    }
+
     private static Path write(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             SafetensorsWriter.write(channel, Map.of("format", "pt"), List.of(
