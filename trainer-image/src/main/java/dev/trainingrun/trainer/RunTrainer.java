@@ -77,19 +77,30 @@ public final class RunTrainer {
                 network.freezeBackbone();
             }
             RunDirectory run = openRunDirectory(config);
-            // Images an earlier attempt found unreadable while training stay unreadable: the same batches again.
-            List<SkippedImage> knownUnreadable = config.resume() ? SkippedImagesFile.read(run.skippedImages())
-                    : List.of();
             FusedAdamW optimizer = FusedAdamW.withWeightDecay(config.weightDecay(), TrainingLoop.schedule(config, data),
                     manager);
             try (Checkpoints checkpoints = new Checkpoints(run, network, RunIdentity.of(config, data.train(), weights),
                     data.train().classes(), config.saveAfterEpoch(), config.keepCheckpoints(), clock, fork)) {
                 Resumption resumption = checkpoints.start(config.resume(), optimizer, devices);
+                // Continuing from a checkpoint, the images an earlier attempt found unreadable stay unreadable: the
+                // same batches again. Without one the run starts from its first step and the scan decides afresh, so
+                // files mended after a failed attempt are used.
+                List<SkippedImage> knownUnreadable = resumption.start().checkpoint().isPresent()
+                        ? SkippedImagesFile.read(run.skippedImages()) : List.of();
                 List<RunListener> all = new ArrayList<>();
                 all.add(new RunFiles(run, config, Versions.of(engine), System.err));
                 all.addAll(listeners);
-                return new TrainingLoop(config, data, network, weights, devices, all, checkpoints, optimizer,
-                        resumption, stop, clock, decoder, knownUnreadable).run(manager);
+                try {
+                    return new TrainingLoop(config, data, network, weights, devices, all, checkpoints, optimizer,
+                            resumption, stop, clock, decoder, knownUnreadable).run(manager);
+                } catch (RuntimeException e) {
+                    try {
+                        checkpoints.failed();
+                    } catch (RuntimeException unrecorded) {
+                        e.addSuppressed(unrecorded);
+                    }
+                    throw e;
+                }
             }
         }
     }

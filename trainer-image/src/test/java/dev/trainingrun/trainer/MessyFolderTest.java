@@ -1,9 +1,12 @@
 package dev.trainingrun.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainingrun.trainer.config.InvalidInputException;
 import dev.trainingrun.trainer.config.Manifests;
 import dev.trainingrun.trainer.config.TrainingConfig;
 import dev.trainingrun.trainer.data.ImageDecoder;
@@ -22,7 +25,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,13 +76,17 @@ class MessyFolderTest {
     }
 
     private static TrainingConfig config(int epochs, String output) {
+        return config(epochs, "data", output);
+    }
+
+    private static TrainingConfig config(int epochs, String data, String output) {
         return TrainingConfig.from(Manifests.withSpec("""
                 model: {architecture: ResNet18, numClasses: 3}
                 data: {volume: {persistentVolumeClaim: {claimName: d}}, imageSize: 32, loaderThreads: 2}
                 training: {epochs: %d, batchSize: 2, validationBatchSize: 9, learningRate: 0.001, warmupEpochs: 0}
                 checkpoints: {saveAfterEpoch: 0, keep: 1}
                 resources: {gpus: 0}
-                """.formatted(epochs)), dir.resolve("data"), dir.resolve(output));
+                """.formatted(epochs)), dir.resolve(data), dir.resolve(output));
     }
 
     @Test
@@ -112,6 +121,68 @@ class MessyFolderTest {
         } finally {
             Files.write(truncated, cut);
         }
+    }
+
+    /**
+     * A run stopped (exit 2) by too many images cut short after their headers, before its first checkpoint: mended,
+     * the next attempt on its folder trains on them, since there is no checkpoint whose batches it must repeat, and
+     * counts no interruption, since the attempt before ended on an error of its own.
+     */
+    @Test
+    void imagesMendedAfterARunStoppedBeforeItsFirstCheckpointAreTrainedOn() throws IOException {
+        ShapesDataSet.write(dir.resolve("cut-data"), new ShapesDataSet.Spec(3, 10, 2, 32, 0));
+        Map<Path, byte[]> whole = cutShort(dir.resolve("cut-data/train/square"), 4);
+        InvalidInputException refused = assertThrows(InvalidInputException.class,
+                () -> RunTrainer.run(config(1, "cut-data", "cut"), List.of()));
+        assertTrue(refused.getMessage().contains("4 of the 30 image files"), refused.getMessage());
+
+        for (Map.Entry<Path, byte[]> file : whole.entrySet()) {
+            Files.write(file.getKey(), file.getValue());
+        }
+        RunResult mended = RunTrainer.run(config(1, "cut-data", "cut"), List.of());
+
+        assertEquals(List.of(), mended.skipped());
+        assertEquals(List.of(), skippedPaths("cut"));
+        assertEquals(List.of(), mended.plan().start().interruptions());
+        assertFalse(Files.exists(dir.resolve("cut/interruptions.jsonl")));
+    }
+
+    /**
+     * Resuming from a checkpoint, the images an earlier attempt listed as unreadable stay out even when mended; when
+     * they pass the bound, the error names skipped-images.jsonl and says how to start over.
+     */
+    @Test
+    void aResumedRunBoundByItsListOfUnreadableImagesSaysHowToStartOver() throws IOException {
+        ShapesDataSet.write(dir.resolve("listed-data"), new ShapesDataSet.Spec(3, 10, 2, 32, 0));
+        StopRequest stop = new StopRequest();
+        assertTrue(RunTrainer.run(config(1, "listed-data", "listed"), List.of(new ResumeTest.StopAt(3, stop)), stop,
+                Clock.systemUTC()).stopped());
+        try (var squares = Files.list(dir.resolve("listed-data/train/square"))) {
+            for (Path square : squares.sorted().limit(4).toList()) {
+                JsonLines.append(dir.resolve("listed/skipped-images.jsonl"),
+                        Map.of("path", square.toString(), "reason", "truncated: since mended"));
+            }
+        }
+
+        InvalidInputException refused = assertThrows(InvalidInputException.class,
+                () -> RunTrainer.run(config(1, "listed-data", "listed"), List.of()));
+
+        assertTrue(refused.getMessage().contains("4 of them are listed in " + dir.resolve("listed/skipped-images.jsonl")),
+                refused.getMessage());
+        assertTrue(refused.getMessage().contains("set spec.checkpoints.resume to false"), refused.getMessage());
+    }
+
+    /** Cuts the first {@code count} images of {@code folder} short after their headers; their whole bytes. */
+    private static Map<Path, byte[]> cutShort(Path folder, int count) throws IOException {
+        Map<Path, byte[]> whole = new LinkedHashMap<>();
+        try (var files = Files.list(folder)) {
+            for (Path file : files.sorted().limit(count).toList()) {
+                whole.put(file, Files.readAllBytes(file));
+                Files.write(file, Arrays.copyOf(whole.get(file), 300));
+                ImageDecoder.forThisProcess().probe(file); // the header is whole: the scan passes it
+            }
+        }
+        return whole;
     }
 
     /** The paths skipped-images.jsonl lists in the run folder {@code run}. */

@@ -45,6 +45,8 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
     /** Where this run started from, if it is a fork: written into each of its checkpoints. */
     private Optional<Lineage> forkedFrom = Optional.empty();
     private PositionFile position;
+    /** The step position.json was last written with. */
+    private long reachedStep;
     /** The step of the newest checkpoint and when it was saved (or training started): what position.json tells. */
     private long checkpointStep;
     private long checkpointNanos = System.nanoTime();
@@ -139,11 +141,11 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
 
     /**
      * What the attempt that left {@code reached} lost, continuing after step {@code resumedAt}: nothing for a run
-     * it finished. The steps it took after its newest checkpoint are trained again; their time is known exactly
+     * it finished, or one that ended with an error of its own. The steps it took after its newest checkpoint are trained again; their time is known exactly
      * when that checkpoint is the one restored, and in proportion otherwise (an unreadable newest checkpoint).
      */
     private Optional<Interruption> interruption(PositionFile.Position reached, long resumedAt) {
-        if (reached.finished()) {
+        if (reached.finished() || reached.failed()) {
             return Optional.empty();
         }
         long redone = Math.max(0, reached.step() - resumedAt);
@@ -158,6 +160,14 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
     @Override
     public void reached(long step) {
         writePosition(step, false, false);
+    }
+
+    /**
+     * Records that this attempt ends with an error of its own, reported as it ends, so that the next attempt does
+     * not take it for a kill.
+     */
+    public void failed() {
+        writePosition(reachedStep, false, false, true);
     }
 
     @Override
@@ -232,12 +242,17 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
     }
 
     private void writePosition(long step, boolean stopped, boolean finished) {
+        writePosition(step, stopped, finished, false);
+    }
+
+    private void writePosition(long step, boolean stopped, boolean finished, boolean failed) {
         try {
             if (position == null) {
                 position = PositionFile.open(run.position());
             }
+            reachedStep = step;
             position.write(new PositionFile.Position(step, checkpointStep,
-                    (System.nanoTime() - checkpointNanos) / 1e9, stopped, finished));
+                    (System.nanoTime() - checkpointNanos) / 1e9, stopped, finished, failed));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + run.position() + ": " + e.getMessage(), e);
         }

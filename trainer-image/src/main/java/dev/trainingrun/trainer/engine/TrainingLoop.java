@@ -25,6 +25,7 @@ import dev.trainingrun.trainer.events.RunPlan;
 import dev.trainingrun.trainer.events.RunResult;
 import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.events.StartPoint;
+import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.model.MemoryFormat;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.FusedAdamW;
@@ -115,8 +116,10 @@ public final class TrainingLoop {
         this.clock = clock;
         this.decoder = decoder;
         this.knownUnreadable = knownUnreadable;
-        this.trainShare = new UnreadableShare("spec.data.trainDir", data.train());
-        this.validationShare = new UnreadableShare("spec.data.valDir", data.validation());
+        Set<Path> known = knownUnreadable.stream().map(SkippedImage::path).collect(Collectors.toSet());
+        Path knownList = new RunDirectory(config.outputDir()).skippedImages();
+        this.trainShare = new UnreadableShare("spec.data.trainDir", data.train(), known, knownList);
+        this.validationShare = new UnreadableShare("spec.data.valDir", data.validation(), known, knownList);
         this.stepsPerEpoch = stepsPerEpoch(config, data);
         this.totalSteps = config.epochs() * stepsPerEpoch;
         this.schedule = optimizer.schedule();
@@ -314,17 +317,24 @@ public final class TrainingLoop {
         return skipped.size();
     }
 
-    /** A folder's unreadable images, the scan's and those found while training, against its bound. */
+    /**
+     * A folder's unreadable images, the scan's, those found while training and those an earlier attempt listed in
+     * {@code knownList} (which this attempt does not try), against its bound.
+     */
     private static final class UnreadableShare {
         private final String field;
         private final Path root;
         private final int imageFiles;
         private final List<SkippedImage> unreadable = new ArrayList<>();
+        private final Set<Path> known;
+        private final Path knownList;
 
-        UnreadableShare(String field, ImageFolderIndex folder) {
+        UnreadableShare(String field, ImageFolderIndex folder, Set<Path> known, Path knownList) {
             this.field = field;
             this.root = folder.root();
             this.imageFiles = folder.samples().size() + folder.unreadable().size();
+            this.known = known;
+            this.knownList = knownList;
         }
 
         /** Counts an unreadable image if it is in this folder; throws when the folder is past its bound. */
@@ -334,9 +344,18 @@ public final class TrainingLoop {
             }
             unreadable.add(image);
             String tooMany = DataSets.tooManyUnreadable(field, root, unreadable, imageFiles - unreadable.size());
-            if (tooMany != null) {
-                throw new InvalidInputException(tooMany);
+            if (tooMany == null) {
+                return;
             }
+            long listed = unreadable.stream().filter(skipped -> known.contains(skipped.path())).count();
+            if (listed > 0) {
+                // Mended files do not count while the run resumes from a checkpoint: it must form the batches the
+                // attempt that found them unreadable formed.
+                tooMany += "; " + listed + " of them are listed in " + knownList + " by an earlier attempt and not "
+                        + "tried again, so that the resumed run forms the same batches. To train on mended files, "
+                        + "start the run over: set spec.checkpoints.resume to false, or train into another output folder";
+            }
+            throw new InvalidInputException(tooMany);
         }
     }
 }
