@@ -91,8 +91,10 @@ public record TrainingConfig(
             problems = concat(problems, TrainerPod.FROM_OPTION + ": " + sourceDir.get() + " is given, but the "
                     + "manifest has no spec.model.from to say which checkpoint to take from it");
         } else if (sourceDir.isPresent() && !Files.isDirectory(sourceDir.get())) {
-            problems = concat(problems, TrainerPod.FROM_OPTION + ": folder " + sourceDir.get() + " (the folder of "
-                    + "run " + from.getRun() + ", named by spec.model.from.run) does not exist");
+            String source = "the folder of run " + from.getRun() + ", named by spec.model.from.run";
+            problems = concat(problems, TrainerPod.FROM_OPTION + ": " + (Files.exists(sourceDir.get())
+                    ? sourceDir.get() + " is a file, expected " + source
+                    : "folder " + sourceDir.get() + " (" + source + ") does not exist"));
         }
         if (!Files.isDirectory(dataRoot)) {
             problems = concat(problems, "--data: " + (Files.exists(dataRoot)

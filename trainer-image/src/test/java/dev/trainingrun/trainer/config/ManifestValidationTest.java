@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunYaml;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,6 +111,15 @@ class ManifestValidationTest {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> TrainingConfig.from(Manifests.withSpec(DATA + "}"), data.resolve("missing"), data.resolve("out")));
         assertEquals(List.of("--data: folder " + data.resolve("missing") + " does not exist"), e.problems());
+    }
+
+    @Test
+    void aForkSourceThatIsAFileIsNamedAsAFile() throws IOException {
+        Path file = Files.writeString(data.resolve("source"), "not a run folder");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> TrainingConfig.from(
+                Manifests.withSpec(DATA + "}\nmodel: {from: {run: a}}"), data, data.resolve("out"), Optional.of(file)));
+        assertEquals(List.of("--from: " + file + " is a file, expected the folder of run a, named by "
+                + "spec.model.from.run"), e.problems());
     }
 
     @Test
