@@ -76,13 +76,19 @@ final class RgbConversion {
                 case DataBuffer.TYPE_INT -> "32-bit integer";
                 default -> "type " + type;
             };
-            throw new IOException("unsupported sample format: " + name + " samples");
+            throw unsupported(name + " samples");
         }
         for (int size : samples.getSampleSize()) {
             if (size > 16) {
-                throw new IOException("unsupported sample format: " + size + "-bit samples");
+                throw unsupported(size + "-bit samples");
             }
         }
+    }
+
+    /** A valid image whose samples the trainer does not map to RGB: named as unsupported, not as corrupt. */
+    private static IOException unsupported(String samples) {
+        return new ImageDecoder.UnreadableImageException("unsupported sample format: " + samples + ", which the "
+                + "trainer does not read (convert the image to 8 or 16 bits per sample)");
     }
 
     private static RgbImage fromPalette(Raster raster, IndexColorModel palette) {
