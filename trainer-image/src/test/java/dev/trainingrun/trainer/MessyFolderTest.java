@@ -167,7 +167,8 @@ class MessyFolderTest {
         InvalidInputException refused = assertThrows(InvalidInputException.class,
                 () -> RunTrainer.run(config(1, "listed-data", "listed"), List.of()));
 
-        assertTrue(refused.getMessage().contains("4 of them are listed in " + dir.resolve("listed/skipped-images.jsonl")),
+        assertTrue(refused.getMessage().contains("4 of them are listed in "
+                + dir.resolve("listed/skipped-images.jsonl")),
                 refused.getMessage());
         assertTrue(refused.getMessage().contains("set spec.checkpoints.resume to false"), refused.getMessage());
     }

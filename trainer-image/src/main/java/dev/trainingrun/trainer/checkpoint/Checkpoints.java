@@ -141,8 +141,9 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
 
     /**
      * What the attempt that left {@code reached} lost, continuing after step {@code resumedAt}: nothing for a run
-     * it finished, or one that ended with an error of its own. The steps it took after its newest checkpoint are trained again; their time is known exactly
-     * when that checkpoint is the one restored, and in proportion otherwise (an unreadable newest checkpoint).
+     * it finished, or one that ended with an error of its own. The steps it took after its newest checkpoint are
+     * trained again; their time is known exactly when that checkpoint is the one restored, and in proportion
+     * otherwise (an unreadable newest checkpoint).
      */
     private Optional<Interruption> interruption(PositionFile.Position reached, long resumedAt) {
         if (reached.finished() || reached.failed()) {

@@ -353,7 +353,8 @@ public final class TrainingLoop {
                 // attempt that found them unreadable formed.
                 tooMany += "; " + listed + " of them are listed in " + knownList + " by an earlier attempt and not "
                         + "tried again, so that the resumed run forms the same batches. To train on mended files, "
-                        + "start the run over: set spec.checkpoints.resume to false, or train into another output folder";
+                        + "start the run over: set spec.checkpoints.resume to false, or train into another output "
+                        + "folder";
             }
             throw new InvalidInputException(tooMany);
         }

@@ -79,7 +79,8 @@ class InitialWeightsInputTest {
     @Test
     void aRenamedTensorIsMissingUnderItsNameAndExtraUnderTheOther() throws IOException {
         write(Architecture.ResNet18, 1000, tensors -> rename(tensors, "layer2.1.bn1.running_var", "layer2.1.bn1.var"));
-        assertRefused("tensor layer2.1.bn1.running_var is missing, expected F32 [128] (2 tensors do not fit: the file has 122,");
+        assertRefused("tensor layer2.1.bn1.running_var is missing, expected F32 [128] (2 tensors do not fit: the file "
+                + "has 122,");
     }
 
     @Test
