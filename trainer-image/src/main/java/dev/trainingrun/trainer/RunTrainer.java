@@ -16,6 +16,7 @@ import dev.trainingrun.trainer.data.ImageDecoder;
 import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.engine.Resumption;
 import dev.trainingrun.trainer.engine.StopRequest;
+import dev.trainingrun.trainer.engine.TrainingDiverged;
 import dev.trainingrun.trainer.engine.TrainingLoop;
 import dev.trainingrun.trainer.events.LoadedWeights;
 import dev.trainingrun.trainer.events.RunListener;
@@ -93,7 +94,10 @@ public final class RunTrainer {
                 try {
                     return new TrainingLoop(config, data, network, weights, devices, all, checkpoints, optimizer,
                             resumption, stop, clock, decoder, knownUnreadable).run(manager);
-                } catch (RuntimeException e) {
+                } catch (InvalidInputException | TrainingDiverged e) {
+                    // Ends the run for good (exit 2 or 4, which the Job never retries), so whoever starts it again
+                    // is no second attempt of a killed one. A failure on the way (exit 1) is retried and does lose
+                    // the steps since the last checkpoint: it stays counted, as a kill.
                     try {
                         checkpoints.failed();
                     } catch (RuntimeException unrecorded) {

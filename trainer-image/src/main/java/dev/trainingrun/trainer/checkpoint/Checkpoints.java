@@ -164,8 +164,8 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
     }
 
     /**
-     * Records that this attempt ends with an error of its own, reported as it ends, so that the next attempt does
-     * not take it for a kill.
+     * Records that this attempt ends the run with an error of its own (input it cannot train, a diverged loss),
+     * reported as it ends, so that the next attempt does not take it for a kill.
      */
     public void failed() {
         writePosition(reachedStep, false, false, true);

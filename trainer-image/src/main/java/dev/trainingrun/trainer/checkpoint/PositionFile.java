@@ -28,8 +28,8 @@ final class PositionFile implements AutoCloseable {
      * @param secondsSinceCheckpoint wall time since that checkpoint was saved
      * @param stopped the attempt stopped on request after saving at {@code step}
      * @param finished the run trained its last epoch
-     * @param failed the attempt ended with an error of its own (bad input, a failed write, a diverged loss), which
-     *     it reported itself: no interruption
+     * @param failed the attempt ended the run with an error of its own (input it cannot train, a diverged loss),
+     *     which it reported itself: no interruption
      */
     record Position(long step, long checkpointStep, double secondsSinceCheckpoint, boolean stopped,
             boolean finished, boolean failed) {}
