@@ -21,6 +21,7 @@ import dev.trainingrun.trainer.engine.TrainingLoop;
 import dev.trainingrun.trainer.events.LoadedWeights;
 import dev.trainingrun.trainer.events.RunListener;
 import dev.trainingrun.trainer.events.RunResult;
+import dev.trainingrun.trainer.files.IoErrors;
 import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.FusedAdamW;
@@ -125,7 +126,8 @@ public final class RunTrainer {
             throw new InvalidInputException("spec.model.weights: " + file + " does not fit " + config.architecture()
                     + " with " + config.numClasses() + " classes: " + e.getMessage());
         } catch (IOException e) {
-            throw new InvalidInputException("spec.model.weights: cannot read " + file + ": " + e);
+            throw new InvalidInputException("spec.model.weights: cannot read " + file + ": "
+                    + IoErrors.describe(e, file));
         }
     }
 
@@ -133,7 +135,8 @@ public final class RunTrainer {
         try {
             return RunDirectory.open(config.outputDir());
         } catch (IOException e) {
-            throw new InvalidInputException("--output: cannot use folder " + config.outputDir() + ": " + e);
+            throw new InvalidInputException("--output: cannot use folder " + config.outputDir() + ": "
+                    + IoErrors.describe(e, config.outputDir()));
         }
     }
 }

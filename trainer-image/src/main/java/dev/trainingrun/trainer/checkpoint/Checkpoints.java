@@ -15,6 +15,7 @@ import dev.trainingrun.trainer.events.StartPoint;
 import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.FusedAdamW;
+import dev.trainingrun.trainer.files.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
             return resumption;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the checkpoints in " + run.checkpoints() + ": "
-                    + e.getMessage(), e);
+                    + IoErrors.describe(e, run.checkpoints()), e);
         }
     }
 
@@ -178,7 +179,8 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
             CheckpointFile.write(run.stepCheckpoint(), network, state, identity, history.reports(),
                     Optional.of(inEpoch), forkedFrom);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save a step checkpoint in " + run.root() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot save a step checkpoint in " + run.root() + ": "
+                    + IoErrors.describe(e, run.root()), e);
         }
         saved(state.step());
         return new SavedStep(RunDirectory.STEP_CHECKPOINT, inEpoch.epoch(), inEpoch.batches(), state.step(), reason,
@@ -210,7 +212,7 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save epoch " + metrics.epoch() + " in " + run.root() + ": "
-                    + e.getMessage(), e);
+                    + IoErrors.describe(e, run.root()), e);
         }
         return report;
     }
@@ -220,7 +222,8 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
         try {
             exports.writeFinal(history.last().metrics(), state.trainedBatches());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + run.finalModel() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + run.finalModel() + ": "
+                    + IoErrors.describe(e, run.finalModel()), e);
         }
         writePosition(state.step(), false, true);
     }
@@ -233,7 +236,8 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
                 position = null;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + run.position() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot close " + run.position() + ": "
+                    + IoErrors.describe(e, run.position()), e);
         }
     }
 
@@ -255,7 +259,8 @@ public final class Checkpoints implements Checkpointing, AutoCloseable {
             position.write(new PositionFile.Position(step, checkpointStep,
                     (System.nanoTime() - checkpointNanos) / 1e9, stopped, finished, failed));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + run.position() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + run.position() + ": "
+                    + IoErrors.describe(e, run.position()), e);
         }
     }
 }

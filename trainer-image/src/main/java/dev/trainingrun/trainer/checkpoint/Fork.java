@@ -16,6 +16,7 @@ import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.AdamWState;
 import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.safetensors.SafetensorsFile;
+import dev.trainingrun.trainer.files.IoErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ public final class Fork {
             return new Found(file, relative, state.epoch(), uid);
         } catch (IOException e) {
             throw new InvalidInputException(FIELD + ": cannot read " + file + ", the " + describe() + " of run "
-                    + spec.getRun() + ": " + e.getMessage());
+                    + spec.getRun() + ": " + IoErrors.describe(e, file));
         }
     }
 
@@ -113,7 +114,7 @@ public final class Fork {
             moments.ifPresent(state -> optimizer.restore(state, devices));
         } catch (IOException e) {
             throw new InvalidInputException(FIELD + ": cannot read " + found.file() + ", the " + describe()
-                    + " of run " + spec.getRun() + ": " + e.getMessage());
+                    + " of run " + spec.getRun() + ": " + IoErrors.describe(e, found.file()));
         }
         return new Lineage(spec.getRun(), found.sourceUid(), found.checkpoint(), found.epoch(),
                 spec.getInclude());
@@ -155,7 +156,7 @@ public final class Fork {
             all = new CheckpointFolder(source).newestFirst();
         } catch (IOException e) {
             throw new InvalidInputException(FIELD + ".epoch: cannot list " + source.checkpoints() + ": "
-                    + e.getMessage());
+                    + IoErrors.describe(e, source.checkpoints()));
         }
         return all.stream().filter(file -> CheckpointName.epoch(file).getAsInt() == epoch).findFirst()
                 .orElseThrow(() -> new InvalidInputException(FIELD + ".epoch: run " + spec.getRun() + " has no "

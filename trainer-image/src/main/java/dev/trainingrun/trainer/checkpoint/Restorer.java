@@ -11,6 +11,7 @@ import dev.trainingrun.trainer.optim.FusedAdamW;
 import dev.trainingrun.trainer.optim.AdamWState;
 import dev.trainingrun.trainer.output.EpochJson;
 import dev.trainingrun.trainer.safetensors.SafetensorsFile;
+import dev.trainingrun.trainer.files.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ final class Restorer {
                 return Optional.of(new Restored(relative, history, state.step(), state.trainedBatches(),
                         state.position(), Optional.ofNullable(state.forkedFrom())));
             } catch (IOException e) {
-                unreadable.add(new UnreadableCheckpoint(relative, e.getMessage()));
+                unreadable.add(new UnreadableCheckpoint(relative, IoErrors.describe(e, file)));
                 folder.setAside(file);
             }
         }
@@ -81,7 +82,7 @@ final class Restorer {
         try (SafetensorsFile opened = SafetensorsFile.open(step)) {
             inEpoch = CheckpointFile.state(opened).position();
         } catch (IOException e) {
-            unreadable.add(new UnreadableCheckpoint(folder.relative(step), e.getMessage()));
+            unreadable.add(new UnreadableCheckpoint(folder.relative(step), IoErrors.describe(e, step)));
             folder.setAside(step);
             return epochCheckpoints;
         }

@@ -14,6 +14,7 @@ import dev.trainingrun.trainer.engine.TrainingDiverged;
 import dev.trainingrun.trainer.events.RunListener;
 import dev.trainingrun.trainer.events.RunResult;
 import dev.trainingrun.trainer.events.SavedStep;
+import dev.trainingrun.trainer.files.IoErrors;
 import dev.trainingrun.trainer.status.InClusterStatus;
 import dev.trainingrun.trainer.status.StatusReporter;
 import java.io.IOException;
@@ -131,8 +132,8 @@ final class TrainCommand implements Callable<Integer> {
             // Written in place: Kubernetes mounts this one file, which cannot be replaced by a rename.
             Files.writeString(terminationMessage, stop.terminationMessage());
         } catch (IOException e) {
-            System.err.println("warning: cannot write " + terminationMessage + " (" + e.getMessage()
-                    + "); the operator will not see why the run ended");
+            System.err.println("warning: cannot write " + terminationMessage + " ("
+                    + IoErrors.describe(e, terminationMessage) + "); the operator will not see why the run ended");
         }
     }
 

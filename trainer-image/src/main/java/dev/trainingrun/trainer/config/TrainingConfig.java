@@ -109,8 +109,13 @@ public record TrainingConfig(
                     ? file + " is not a file, expected a safetensors file of the initial weights"
                     : "file " + file + " does not exist"));
         }
-        if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
-            problems = concat(problems, "--output: " + outputDir + " exists and is not a folder");
+        Path existing = outputDir;
+        while (existing.getParent() != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (Files.exists(existing) && !Files.isDirectory(existing)) {
+            problems = concat(problems, TrainerPod.OUTPUT_OPTION + ": " + existing + " exists and is not a folder"
+                    + (existing.equals(outputDir) ? "" : ", so folder " + outputDir + " cannot be made"));
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);

@@ -1,5 +1,6 @@
 package dev.trainingrun.trainer.data;
 
+import dev.trainingrun.trainer.files.IoErrors;
 import java.awt.Dimension;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -209,7 +210,7 @@ public final class ImageDecoder {
         try {
             return new FileImageInputStream(file.toFile());
         } catch (IOException e) {
-            throw new UnreadableImageException("cannot be opened: " + e.getMessage(), e);
+            throw new UnreadableImageException("cannot be opened: " + IoErrors.describe(e, file), e);
         }
     }
 

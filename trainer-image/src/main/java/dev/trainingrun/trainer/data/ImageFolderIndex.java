@@ -1,8 +1,8 @@
 package dev.trainingrun.trainer.data;
 
 import dev.trainingrun.trainer.config.InvalidInputException;
+import dev.trainingrun.trainer.files.IoErrors;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
@@ -127,7 +127,8 @@ public record ImageFolderIndex(Path root, List<String> classes, List<Sample> sam
                 }
             }
         } catch (IOException e) {
-            throw new InvalidInputException(field + ": cannot list folder " + root + ": " + reason(e));
+            throw new InvalidInputException(field + ": cannot list folder " + root + ": "
+                    + IoErrors.describe(e, root));
         }
         names.sort(CODE_POINT_ORDER);
         return names;
@@ -163,7 +164,8 @@ public record ImageFolderIndex(Path root, List<String> classes, List<Sample> sam
                                         + " (torchvision's ImageFolder does, until the path is too long): remove the"
                                         + " link");
                             } else if (Files.isDirectory(file)) {
-                                problems.add(field + ": cannot read folder " + file + ": " + reason(e));
+                                problems.add(field + ": cannot read folder " + file + ": "
+                                        + IoErrors.describe(e, file));
                             } else if (isImage(file)) {
                                 files.add(file);
                             }
@@ -173,13 +175,13 @@ public record ImageFolderIndex(Path root, List<String> classes, List<Sample> sam
                         @Override
                         public FileVisitResult postVisitDirectory(Path dir, IOException e) {
                             if (e != null) {
-                                problems.add(field + ": cannot read folder " + dir + ": " + reason(e));
+                                problems.add(field + ": cannot read folder " + dir + ": " + IoErrors.describe(e, dir));
                             }
                             return FileVisitResult.CONTINUE;
                         }
                     });
         } catch (IOException e) {
-            problems.add(field + ": cannot read folder " + classFolder + ": " + reason(e));
+            problems.add(field + ": cannot read folder " + classFolder + ": " + IoErrors.describe(e, classFolder));
         }
         files.sort(Comparator.comparing((Path p) -> p.getParent().toString(), CODE_POINT_ORDER)
                 .thenComparing(p -> p.getFileName().toString(), CODE_POINT_ORDER));
@@ -214,11 +216,6 @@ public record ImageFolderIndex(Path root, List<String> classes, List<Sample> sam
         } catch (IOException e) {
             return "a folder above it";
         }
-    }
-
-    private static String reason(IOException e) {
-        return e instanceof AccessDeniedException ? "permission denied" : e.getMessage() != null ? e.getMessage()
-                : e.getClass().getSimpleName();
     }
 
     private static int compareCodePoints(String a, String b) {

@@ -10,6 +10,7 @@ import dev.trainingrun.trainer.events.RunPlan;
 import dev.trainingrun.trainer.files.AtomicFile;
 import dev.trainingrun.trainer.files.RunDirectory;
 import dev.trainingrun.trainer.files.RunJson;
+import dev.trainingrun.trainer.files.IoErrors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -53,7 +54,8 @@ public final class RunFiles implements RunListener {
         try {
             SkippedImagesFile.clear(run.skippedImages());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + run.skippedImages() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + run.skippedImages() + ": "
+                    + IoErrors.describe(e, run.skippedImages()), e);
         }
     }
 
@@ -62,7 +64,8 @@ public final class RunFiles implements RunListener {
         try {
             SkippedImagesFile.append(run.skippedImages(), skipped);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + run.skippedImages() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + run.skippedImages() + ": "
+                    + IoErrors.describe(e, run.skippedImages()), e);
         }
     }
 
@@ -89,7 +92,8 @@ public final class RunFiles implements RunListener {
             AtomicFile.write(run.curvesPng(), CurvesChart.png(title,
                     epochs.stream().map(EpochReport::metrics).toList(), plan.epochs()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + run.curvesPng() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + run.curvesPng() + ": "
+                    + IoErrors.describe(e, run.curvesPng()), e);
         } catch (RuntimeException | Error e) {
             if (e instanceof OutOfMemoryError) {
                 throw e;
@@ -105,7 +109,7 @@ public final class RunFiles implements RunListener {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot remove " + file + ": " + IoErrors.describe(e, file), e);
         }
     }
 
@@ -121,7 +125,7 @@ public final class RunFiles implements RunListener {
         try {
             AtomicFile.write(file, text);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + IoErrors.describe(e, file), e);
         }
     }
 }

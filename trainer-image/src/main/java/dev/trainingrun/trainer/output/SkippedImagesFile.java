@@ -2,6 +2,7 @@ package dev.trainingrun.trainer.output;
 
 import dev.trainingrun.trainer.data.SkippedImage;
 import dev.trainingrun.trainer.files.JsonLines;
+import dev.trainingrun.trainer.files.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ public final class SkippedImagesFile {
                     .map(line -> new SkippedImage(Path.of(line.path()), line.reason()))
                     .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.describe(e, file), e);
         }
     }
 

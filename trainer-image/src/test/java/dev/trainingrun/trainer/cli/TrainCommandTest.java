@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.trainer.data.TestImages;
+import dev.trainingrun.trainer.generate.ShapesDataSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,8 +127,42 @@ class TrainCommandTest {
         assertTrue(result.err().contains("Missing required options: '--data=DIR', '--output=DIR'"), result.err());
     }
 
+    @Test
+    void anOutputFolderThatCannotBeMadeIsNamedInWords() throws IOException {
+        Path file = Files.writeString(dir.resolve("file"), "");
+        Cli.Result below = train(HEADER + GOOD_SPEC, dir, file.resolve("run").toString());
+        assertEquals(2, below.exitCode());
+        assertTrue(below.err().contains("error: --output: " + file + " exists and is not a folder, so folder "
+                + file.resolve("run") + " cannot be made"), below.err());
+        assertWithoutJava(below.err());
+
+        Files.createDirectories(dir.resolve("run"));
+        Files.writeString(dir.resolve("run/checkpoints"), "");
+        Cli.Result checkpoints = train(HEADER + GOOD_SPEC, shapes(), dir.resolve("run").toString());
+        assertEquals(2, checkpoints.exitCode());
+        assertTrue(checkpoints.err().contains("error: --output: cannot use folder " + dir.resolve("run") + ": "
+                + dir.resolve("run/checkpoints") + " exists and is not a folder"), checkpoints.err());
+        assertWithoutJava(checkpoints.err());
+    }
+
     private Cli.Result train(String manifest, Path data) throws IOException {
+        return train(manifest, data, dir.resolve("out").toString());
+    }
+
+    private Cli.Result train(String manifest, Path data, String output) throws IOException {
         Path file = Files.writeString(dir.resolve("run.yaml"), manifest);
-        return Cli.run("train", file.toString(), "--data", data.toString(), "--output", dir.resolve("out").toString());
+        return Cli.run("train", file.toString(), "--data", data.toString(), "--output", output);
+    }
+
+    /** A small data set of the three classes GOOD_SPEC trains. */
+    private Path shapes() {
+        Path data = dir.resolve("data");
+        ShapesDataSet.write(data, new ShapesDataSet.Spec(3, 4, 2, 32, 0));
+        return data;
+    }
+
+    /** Neither a stack trace nor an exception's class name, which tell a user nothing. */
+    static void assertWithoutJava(String err) {
+        assertFalse(err.contains("Exception") || err.contains("java.") || err.contains("\tat "), err);
     }
 }
