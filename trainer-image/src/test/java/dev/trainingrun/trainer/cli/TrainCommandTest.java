@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.trainer.data.TestImages;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
 import java.io.IOException;
@@ -143,6 +144,18 @@ class TrainCommandTest {
         assertTrue(checkpoints.err().contains("error: --output: cannot use folder " + dir.resolve("run") + ": "
                 + dir.resolve("run/checkpoints") + " exists and is not a folder"), checkpoints.err());
         assertWithoutJava(checkpoints.err());
+    }
+
+    /** A file the run cannot write on its way is a failure a retry may pass, said in one line. */
+    @Test
+    void aFileThatCannotBeWrittenWhileTrainingFailsTheRunInOneLine() throws IOException {
+        Path output = Files.createDirectories(dir.resolve("run/position.json")).getParent();
+        Cli.Result result = train(HEADER + GOOD_SPEC + "  training: {epochs: 1, warmupEpochs: 0}\n", shapes(),
+                output.toString());
+        assertEquals(TrainerExitCode.FAILED.code(), result.exitCode(), result.err());
+        assertTrue(result.err().contains("error: cannot write " + output.resolve("position.json") + ": Is a directory"),
+                result.err());
+        assertWithoutJava(result.err());
     }
 
     private Cli.Result train(String manifest, Path data) throws IOException {
