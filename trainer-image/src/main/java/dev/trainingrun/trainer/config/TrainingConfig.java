@@ -96,7 +96,10 @@ public record TrainingConfig(
                     ? sourceDir.get() + " is a file, expected " + source
                     : "folder " + sourceDir.get() + " (" + source + ") does not exist"));
         }
-        if (!Files.isDirectory(dataRoot)) {
+        // An empty path is the working folder to Java: a forgotten value would read or write where the shell is.
+        if (dataRoot.toString().isEmpty()) {
+            problems = concat(problems, TrainerPod.DATA_OPTION + ": is empty, expected the data volume's folder");
+        } else if (!Files.isDirectory(dataRoot)) {
             problems = concat(problems, "--data: " + (Files.exists(dataRoot)
                     ? dataRoot + " is a file, expected the data volume's folder"
                     : "folder " + dataRoot + " does not exist"));
@@ -109,13 +112,17 @@ public record TrainingConfig(
                     ? file + " is not a file, expected a safetensors file of the initial weights"
                     : "file " + file + " does not exist"));
         }
-        Path existing = outputDir;
-        while (existing.getParent() != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (Files.exists(existing) && !Files.isDirectory(existing)) {
-            problems = concat(problems, TrainerPod.OUTPUT_OPTION + ": " + existing + " exists and is not a folder"
-                    + (existing.equals(outputDir) ? "" : ", so folder " + outputDir + " cannot be made"));
+        if (outputDir.toString().isEmpty()) {
+            problems = concat(problems, TrainerPod.OUTPUT_OPTION + ": is empty, expected the run's folder");
+        } else {
+            Path existing = outputDir;
+            while (existing.getParent() != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (Files.exists(existing) && !Files.isDirectory(existing)) {
+                problems = concat(problems, TrainerPod.OUTPUT_OPTION + ": " + existing + " exists and is not a folder"
+                        + (existing.equals(outputDir) ? "" : ", so folder " + outputDir + " cannot be made"));
+            }
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);

@@ -158,6 +158,17 @@ class TrainCommandTest {
         assertWithoutJava(result.err());
     }
 
+    @Test
+    void anEmptyFolderIsRefusedNotTakenAsTheWorkingFolder() throws IOException {
+        Cli.Result output = train(HEADER + GOOD_SPEC, shapes(), "");
+        assertEquals(2, output.exitCode());
+        assertTrue(output.err().contains("error: --output: is empty, expected the run's folder"), output.err());
+
+        Cli.Result data = train(HEADER + GOOD_SPEC, Path.of(""), dir.resolve("out").toString());
+        assertEquals(2, data.exitCode());
+        assertTrue(data.err().contains("error: --data: is empty, expected the data volume's folder"), data.err());
+    }
+
     private Cli.Result train(String manifest, Path data) throws IOException {
         return train(manifest, data, dir.resolve("out").toString());
     }
