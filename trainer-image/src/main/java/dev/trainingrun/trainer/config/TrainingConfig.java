@@ -8,10 +8,12 @@ import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunSpec;
 import dev.trainingrun.trainer.events.StopRules;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -129,6 +131,19 @@ public record TrainingConfig(
         }
         TrainingRunSpec spec = run.getSpec();
         var data = spec.getData();
+        // A run's folder among the images would have its own files (curves.png) taken for images when it resumes.
+        for (var dataDir : List.of(Map.entry("spec.data.trainDir", data.getTrainDir()),
+                Map.entry("spec.data.valDir", data.getValDir()))) {
+            Path folder = dataRoot.resolve(dataDir.getValue());
+            if (realPath(outputDir).startsWith(realPath(folder))) {
+                problems = concat(problems, TrainerPod.OUTPUT_OPTION + ": folder " + outputDir + " is inside "
+                        + folder + " (" + dataDir.getKey() + "), whose every image is read: the run's own files would "
+                        + "be taken for images; put the run's folder outside it");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
         var training = spec.getTraining();
         var checkpoints = spec.getCheckpoints();
         return new TrainingConfig(
@@ -159,6 +174,19 @@ public record TrainingConfig(
                 spec.getResources().getGpus(),
                 outputDir,
                 sourceDir);
+    }
+
+    /** The path with the links of its longest existing part resolved, the part not made yet appended as it is. */
+    private static Path realPath(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        for (Path existing = absolute; existing != null; existing = existing.getParent()) {
+            try {
+                return existing.toRealPath().resolve(existing.relativize(absolute));
+            } catch (IOException e) {
+                // not there (or not readable): the part above it is resolved instead
+            }
+        }
+        return absolute;
     }
 
     private static List<String> concat(List<String> problems, String problem) {

@@ -169,6 +169,24 @@ class TrainCommandTest {
         assertTrue(data.err().contains("error: --data: is empty, expected the data volume's folder"), data.err());
     }
 
+    /** The run's own files there (curves.png) would be taken for images when it starts again. */
+    @Test
+    void anOutputFolderAmongTheImagesIsRefusedNamingBoth() throws IOException {
+        Path data = shapes();
+        Path inside = data.resolve("train/circle/run");
+        Cli.Result train = train(HEADER + GOOD_SPEC, data, inside.toString());
+        assertEquals(2, train.exitCode());
+        assertTrue(train.err().contains("error: --output: folder " + inside + " is inside " + data.resolve("train")
+                + " (spec.data.trainDir)"), train.err());
+        assertFalse(Files.exists(inside));
+
+        Path link = Files.createSymbolicLink(dir.resolve("link"), data.resolve("val"));
+        Cli.Result val = train(HEADER + GOOD_SPEC, data, link.resolve("runs/a").toString());
+        assertEquals(2, val.exitCode());
+        assertTrue(val.err().contains("error: --output: folder " + link.resolve("runs/a") + " is inside "
+                + data.resolve("val") + " (spec.data.valDir)"), val.err());
+    }
+
     private Cli.Result train(String manifest, Path data) throws IOException {
         return train(manifest, data, dir.resolve("out").toString());
     }
