@@ -8,6 +8,7 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -123,6 +124,9 @@ public record ImageFolderIndex(Path root, List<String> classes, List<Sample> sam
             for (Path child : children) {
                 String name = child.getFileName().toString();
                 if (!ignored(name) && Files.isDirectory(child)) {
+                    if (!representable(child)) {
+                        throw new InvalidInputException(field + ": " + unrepresentable(child));
+                    }
                     names.add(name);
                 }
             }
@@ -151,7 +155,11 @@ public record ImageFolderIndex(Path root, List<String> classes, List<Sample> sam
                             // A broken link or a special file with an image's name is kept: its probe names why
                             // it cannot be read, where dropping it silently would hide it.
                             if (!attributes.isDirectory() && isImage(file)) {
-                                files.add(file);
+                                if (representable(file)) {
+                                    files.add(file);
+                                } else {
+                                    problems.add(field + ": " + unrepresentable(file));
+                                }
                             }
                             return FileVisitResult.CONTINUE;
                         }
@@ -208,6 +216,25 @@ public record ImageFolderIndex(Path root, List<String> classes, List<Sample> sam
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Whether the JVM can name the file again from its name: Java decodes file names by the locale's character set,
+     * and a name it cannot decode (a UTF-8 "café" under the C locale) is listed, but no path to it can be built.
+     */
+    private static boolean representable(Path file) {
+        try {
+            file.getFileSystem().getPath(file.toString());
+            return true;
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private static String unrepresentable(Path file) {
+        return "the name of " + file + " cannot be decoded in this process's character set ("
+                + System.getProperty("sun.jnu.encoding") + "); run the trainer under a UTF-8 locale, e.g. "
+                + "LC_ALL=C.UTF-8, as its launcher bin/trainer does";
     }
 
     private static String target(Path link) {
