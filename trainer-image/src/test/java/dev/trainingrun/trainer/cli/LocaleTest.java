@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A class folder named "café" under the C locale, as a script or a cron job starts the trainer: Java decodes file
- * names by the locale's character set, and a JVM that cannot decode the name names the folder instead of failing
- * with a trace.
+ * names by the locale's character set, so the launcher runs it under a UTF-8 locale, and a JVM started otherwise
+ * names the folder it cannot read instead of failing with a trace.
  */
 class LocaleTest {
     private static final long TIMEOUT_MINUTES = 3;
@@ -45,6 +45,20 @@ class LocaleTest {
                   training: {epochs: 1, batchSize: 4, warmupEpochs: 0}
                   resources: {gpus: 0}
                 """);
+    }
+
+    /** The launcher as the image lays it out (Jib's class path and main class files beside bin/), from the build. */
+    @Test
+    void theLauncherTrainsOnANonAsciiClassUnderTheCLocale() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("app/bin")).getParent();
+        Files.copy(Path.of("bin/trainer"), app.resolve("bin/trainer"));
+        Files.writeString(app.resolve("jib-classpath-file"), "\"" + classPath() + "\"");
+        Files.writeString(app.resolve("jib-main-class-file"), TrainerCommand.class.getName());
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin");
+        Result result = run(List.of(app.resolve("bin/trainer").toString()),
+                Map.of("PATH", javaBin + ":" + System.getenv("PATH")));
+        assertEquals(TrainerExitCode.SUCCEEDED.code(), result.exitCode(), result.log());
+        assertTrue(result.log().contains("3 classes [café, square, triangle]"), result.log());
     }
 
     @Test
