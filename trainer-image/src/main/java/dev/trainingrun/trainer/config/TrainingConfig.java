@@ -8,6 +8,7 @@ import dev.trainingrun.api.TrainerPod;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunSpec;
 import dev.trainingrun.trainer.events.StopRules;
+import dev.trainingrun.trainer.files.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,13 +118,9 @@ public record TrainingConfig(
         if (outputDir.toString().isEmpty()) {
             problems = concat(problems, TrainerPod.OUTPUT_OPTION + ": is empty, expected the run's folder");
         } else {
-            Path existing = outputDir;
-            while (existing.getParent() != null && !Files.exists(existing)) {
-                existing = existing.getParent();
-            }
-            if (Files.exists(existing) && !Files.isDirectory(existing)) {
-                problems = concat(problems, TrainerPod.OUTPUT_OPTION + ": " + existing + " exists and is not a folder"
-                        + (existing.equals(outputDir) ? "" : ", so folder " + outputDir + " cannot be made"));
+            Optional<String> cannotBeMade = Folders.cannotBeMade(outputDir);
+            if (cannotBeMade.isPresent()) {
+                problems = concat(problems, TrainerPod.OUTPUT_OPTION + ": " + cannotBeMade.get());
             }
         }
         if (!problems.isEmpty()) {

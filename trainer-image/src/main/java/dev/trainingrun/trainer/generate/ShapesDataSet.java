@@ -1,5 +1,6 @@
 package dev.trainingrun.trainer.generate;
 
+import dev.trainingrun.trainer.files.IoErrors;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 
@@ -26,20 +28,53 @@ public final class ShapesDataSet {
     /** The shapes in the order classes are added as their number grows; labels follow the sorted names. */
     public static final List<String> SHAPES = List.of("circle", "square", "triangle", "cross", "ring");
 
+    /** How many classes a data set can have: a classifier needs two, and there are as many as shapes. */
+    public static final Range CLASSES = new Range(2, SHAPES.size());
+    /**
+     * The image side in pixels: below 16 the shapes cannot be told apart; 4096 is well above any spec.data.imageSize
+     * (and the benchmark's sources, 8/7 of it), and an image is drawn whole in memory, 3 bytes a pixel.
+     */
+    public static final Range SIZE = new Range(16, 4096);
+    /** Training images per class: a class without one cannot be trained. */
+    public static final Range TRAIN_PER_CLASS = new Range(1, Integer.MAX_VALUE);
+    /** Validation images per class: the benchmark's pipeline data set has none. */
+    public static final Range VAL_PER_CLASS = new Range(0, Integer.MAX_VALUE);
+
     /** Largest deviation of a background pixel's channel from the background colour. */
     private static final int NOISE = 24;
 
     private ShapesDataSet() {}
 
-    /** How many classes and images, how large, from which seed. */
+    /** The values a number of a {@link Spec} may take, {@code min} to {@code max}. */
+    public record Range(int min, int max) {
+        /** What is wrong with {@code value}, named {@code name}, when it is outside the range. */
+        public Optional<String> problem(String name, int value) {
+            if (value >= min && value <= max) {
+                return Optional.empty();
+            }
+            return Optional.of(name + ": " + (max == Integer.MAX_VALUE ? "must be at least " + min
+                    : "must be between " + min + " and " + max) + ", got " + value);
+        }
+
+        private void check(String name, int value) {
+            problem(name, value).ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
+        }
+    }
+
+    /**
+     * How many classes and images, how large, from which seed.
+     *
+     * @throws IllegalArgumentException when a number is outside its range ({@link #CLASSES}, {@link #SIZE},
+     *     {@link #TRAIN_PER_CLASS}, {@link #VAL_PER_CLASS})
+     */
     public record Spec(int classes, int trainPerClass, int valPerClass, int size, long seed) {
         public Spec {
-            if (classes < 2 || classes > SHAPES.size()) {
-                throw new IllegalArgumentException("classes must be between 2 and " + SHAPES.size() + ", got " + classes);
-            }
-            if (size < 16) {
-                throw new IllegalArgumentException("size must be at least 16 pixels, got " + size);
-            }
+            CLASSES.check("classes", classes);
+            TRAIN_PER_CLASS.check("trainPerClass", trainPerClass);
+            VAL_PER_CLASS.check("valPerClass", valPerClass);
+            SIZE.check("size", size);
         }
     }
 
@@ -66,7 +101,8 @@ public final class ShapesDataSet {
                             .toFile());
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write images to " + classDir, e);
+                throw new UncheckedIOException("cannot write images to " + classDir + ": "
+                        + IoErrors.describe(e, classDir), e);
             }
         }
     }
