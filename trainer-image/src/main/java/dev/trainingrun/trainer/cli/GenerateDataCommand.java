@@ -1,9 +1,7 @@
 package dev.trainingrun.trainer.cli;
 
-import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.trainer.files.Folders;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,13 +50,7 @@ final class GenerateDataCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), String.join("\n", problems));
         }
         ShapesDataSet.Spec data = new ShapesDataSet.Spec(classes, trainPerClass, valPerClass, size, seed);
-        try {
-            ShapesDataSet.write(output, data);
-        } catch (UncheckedIOException e) {
-            // a volume that fails on the way (full, read-only): the message names the folder and the reason
-            System.err.println("error: " + e.getMessage());
-            return TrainerExitCode.FAILED.code();
-        }
+        ShapesDataSet.write(output, data);
         System.out.printf("wrote %d training and %d validation images of %s to %s%n", classes * trainPerClass,
                 classes * valPerClass, ShapesDataSet.classes(data), output);
         return 0;

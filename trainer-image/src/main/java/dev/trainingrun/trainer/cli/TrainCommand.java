@@ -19,7 +19,6 @@ import dev.trainingrun.trainer.status.InClusterStatus;
 import dev.trainingrun.trainer.status.StatusReporter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -96,13 +95,6 @@ final class TrainCommand implements Callable<Integer> {
             return badInput(e.problems());
         } catch (InvalidInputException e) {
             return badInput(e.problems());
-        } catch (UncheckedIOException e) {
-            // A volume that fails on the way (full, gone read-only): the message says what was being written where,
-            // and a retry, on a volume with room again, may pass. Java's own (new UncheckedIOException(cause)) takes
-            // the cause's toString(), its class name first, as its message.
-            System.err.println("error: " + (e.getMessage().equals(e.getCause().toString())
-                    ? IoErrors.describe(e.getCause(), null) : e.getMessage()));
-            return TrainerExitCode.FAILED.code();
         } catch (TrainingDiverged e) {
             System.err.println("error: " + e.getMessage());
             tellWhyItEnded(e.stop());

@@ -1,6 +1,9 @@
 package dev.trainingrun.trainer.cli;
 
+import dev.trainingrun.api.TrainerExitCode;
+import dev.trainingrun.trainer.files.IoErrors;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -27,10 +30,22 @@ public final class TrainerCommand implements Runnable {
 
     /**
      * The command line as {@code main} runs it. A usage error prints the error, picocli's suggestions for a mistyped
-     * option and where the help is, not the whole usage, which would push the error off the screen.
+     * option and where the help is, not the whole usage, which would push the error off the screen. A file that
+     * cannot be written on the way ({@link UncheckedIOException}) prints one line and exits
+     * {@link TrainerExitCode#FAILED}.
      */
     static CommandLine commandLine() {
-        return new CommandLine(new TrainerCommand()).setParameterExceptionHandler((error, args) -> {
+        return new CommandLine(new TrainerCommand()).setExecutionExceptionHandler((error, failed, parsed) -> {
+            // A volume that fails on the way (full, gone read-only): the message says what was being written where,
+            // and a retry, on a volume with room again, may pass. Java's own (new UncheckedIOException(cause)) takes
+            // the cause's toString(), its class name first, as its message.
+            if (!(error instanceof UncheckedIOException e)) {
+                throw error;
+            }
+            failed.getErr().println("error: " + (e.getMessage().equals(e.getCause().toString())
+                    ? IoErrors.describe(e.getCause(), null) : e.getMessage()));
+            return TrainerExitCode.FAILED.code();
+        }).setParameterExceptionHandler((error, args) -> {
             CommandLine failed = error.getCommandLine();
             PrintWriter err = failed.getErr();
             err.println(error.getMessage());
