@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import com.google.common.io.MoreFiles;
 import dev.trainingrun.api.Architecture;
 import dev.trainingrun.trainer.checkpoint.Checkpoints;
 import dev.trainingrun.trainer.checkpoint.RunIdentity;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,8 +47,12 @@ public final class CheckpointBenchmark {
         }
     }
 
+    /**
+     * Saves a step checkpoint {@code saves} times (at least 1) in a run folder made under {@code folder}, an existing
+     * folder, and removes the run folder again.
+     */
     public static Saves measure(Architecture architecture, Path folder, int saves) throws IOException {
-        RunDirectory run = RunDirectory.open(Files.createTempDirectory(folder, "checkpoint-benchmark"));
+        Path root = Files.createTempDirectory(folder, "checkpoint-benchmark");
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 NDManager optimiserScope = manager.newSubManager()) {
             Network network = Network.create(architecture, 1000, 0, manager);
@@ -60,6 +64,7 @@ public final class CheckpointBenchmark {
                     new Device[] {Device.cpu()});
             new TrainStep(network.block(), store, List.of(Device.cpu()), manager)
                     .run(TrainingBenchmark.syntheticBatch(SIDE, 2));
+            RunDirectory run = RunDirectory.open(root);
             double[] seconds = new double[saves];
             try (Checkpoints checkpoints = new Checkpoints(run, network, new RunIdentity(Map.of()), List.of(),
                     0, 1, Clock.systemUTC())) {
@@ -74,9 +79,7 @@ public final class CheckpointBenchmark {
             double[] sorted = IntStream.range(0, saves).mapToDouble(i -> seconds[i]).sorted().toArray();
             return new Saves(architecture.name(), megabytes, saves, sorted[saves / 2], sorted[saves - 1]);
         } finally {
-            try (var files = Files.walk(run.root())) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            MoreFiles.deleteRecursively(root);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.trainingrun.trainer.cli;
 
+import com.google.common.io.MoreFiles;
 import dev.trainingrun.api.Architecture;
 import dev.trainingrun.api.DataSpec;
 import dev.trainingrun.api.DataVolume;
@@ -10,16 +11,20 @@ import dev.trainingrun.trainer.bench.Measurement;
 import dev.trainingrun.trainer.bench.PipelineBenchmark;
 import dev.trainingrun.trainer.bench.TrainingBenchmark;
 import dev.trainingrun.trainer.config.ManifestValidator;
+import dev.trainingrun.trainer.files.Folders;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
 import dev.trainingrun.trainer.model.MemoryFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -80,7 +85,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     private MemoryFormat memoryFormat;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Where the pipeline benchmark's images are (generated when missing): DIR/<size>/train.")
+            description = "Where the pipeline benchmark's images are (generated when missing): DIR/<size>/train "
+                    + "(a temporary folder, removed afterwards, when left out).")
     private Path data;
 
     @Option(names = "--loader-threads", defaultValue = "2", description = "Loader threads (default ${DEFAULT-VALUE}).")
@@ -91,8 +97,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     private List<String> skip = List.of();
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
-            description = "Where the step checkpoints are saved (a temporary folder when left out): put it on the "
-                    + "storage the runs' checkpoints go to.")
+            description = "An existing folder to save the step checkpoints in, each model's in a folder of its own "
+                    + "that is removed afterwards (the temporary folder when left out): put it on the storage the "
+                    + "runs' checkpoints go to.")
     private Path checkpointDir;
 
     @Option(names = "--saves", defaultValue = "5", description = "Step checkpoints saved per model (default ${DEFAULT-VALUE}).")
@@ -114,14 +121,20 @@ final class BenchmarkCommand implements Callable<Integer> {
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
         if (!skip.contains(DATA)) {
             Path root = data != null ? data : Files.createTempDirectory("trainer-benchmark");
-            for (int size : sizes) {
-                Path folder = root.resolve(Integer.toString(size));
-                if (!Files.isDirectory(folder.resolve("train"))) {
-                    // Sources a little larger than the crop, as in ImageNet-style training at 224 px from ~256 px.
-                    ShapesDataSet.write(folder, new ShapesDataSet.Spec(3, 128, 0, size * 8 / 7, 0));
+            try {
+                for (int size : sizes) {
+                    Path folder = root.resolve(Integer.toString(size));
+                    if (!Files.isDirectory(folder.resolve("train"))) {
+                        // Sources a little larger than the crop, as in ImageNet-style training at 224 px from ~256 px.
+                        ShapesDataSet.write(folder, new ShapesDataSet.Spec(3, 128, 0, size * 8 / 7, 0));
+                    }
+                    print(PipelineBenchmark.measure(folder.resolve("train"), size, batch, loaderThreads,
+                            minSeconds / 4), loaderThreads);
                 }
-                print(PipelineBenchmark.measure(folder.resolve("train"), size, batch, loaderThreads, minSeconds / 4),
-                        loaderThreads);
+            } finally {
+                if (data == null) {
+                    MoreFiles.deleteRecursively(root);
+                }
             }
         }
         if (!skip.contains(TRAIN)) {
@@ -149,6 +162,17 @@ final class BenchmarkCommand implements Callable<Integer> {
      */
     private Set<String> problems() {
         Set<String> problems = new LinkedHashSet<>();
+        atLeast("--warmup-steps", warmupSteps, 0).ifPresent(problems::add);
+        atLeast("--min-steps", minSteps, 1).ifPresent(problems::add);
+        atLeast("--min-seconds", minSeconds, 0).ifPresent(problems::add);
+        atLeast("--saves", saves, 1).ifPresent(problems::add);
+        if (data != null) {
+            Folders.cannotBeMade(data).map(problem -> "--data: " + problem).ifPresent(problems::add);
+        }
+        if (checkpointDir != null && !Files.isDirectory(checkpointDir)) {
+            problems.add("--checkpoint-dir: " + (Files.exists(checkpointDir) ? checkpointDir + " is not a folder"
+                    : "folder " + checkpointDir + " does not exist"));
+        }
         twice("--models", models).ifPresent(problems::add);
         twice("--sizes", sizes).ifPresent(problems::add);
         for (Architecture model : models) {
@@ -162,6 +186,14 @@ final class BenchmarkCommand implements Callable<Integer> {
             }
         }
         return problems;
+    }
+
+    private static Optional<String> atLeast(String option, double value, double min) {
+        if (value >= min) {
+            return Optional.empty(); // not for NaN, which is no number of seconds either
+        }
+        DecimalFormat number = new DecimalFormat("0.###", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        return Optional.of(option + ": must be at least " + number.format(min) + ", got " + number.format(value));
     }
 
     private static Optional<String> twice(String option, List<?> values) {

@@ -6,14 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainingrun.api.TrainerExitCode;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The benchmark command's memory-format choice, on one short training step of ResNet-18 per run. */
+/**
+ * The benchmark command: its memory-format choice, on one short training step of ResNet-18 per run, the values it
+ * refuses before measuring, and the folders it makes and removes.
+ */
 class BenchmarkCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
 
     @Test
     void theFiguresNameTheFormatTrainingChoseOrTheOneAskedFor() throws IOException {
@@ -68,6 +80,55 @@ class BenchmarkCommandTest {
     void aModelOrSizeGivenTwiceIsRefusedRatherThanMeasuredTwice() {
         assertRefused(List.of("--sizes", "224,64,224"), "--sizes: 224 is given twice");
         assertRefused(List.of("--models", "ResNet50,ResNet50"), "--models: ResNet50 is given twice");
+    }
+
+    @Test
+    void countsAndSecondsBelowTheirLeastAreRefused() {
+        assertRefused(List.of("--warmup-steps", "-1"), "--warmup-steps: must be at least 0, got -1");
+        assertRefused(List.of("--min-steps", "0"), "--min-steps: must be at least 1, got 0");
+        assertRefused(List.of("--min-seconds", "-0.5"), "--min-seconds: must be at least 0, got -0.5");
+        assertRefused(List.of("--saves", "-1"), "--saves: must be at least 1, got -1");
+    }
+
+    @Test
+    void foldersThatCannotBeUsedAreRefusedBeforeAnythingIsMeasured() throws IOException {
+        Path file = Files.writeString(dir.resolve("file"), "");
+        assertRefused(List.of("--checkpoint-dir", file.toString()), "--checkpoint-dir: " + file + " is not a folder");
+        assertRefused(List.of("--checkpoint-dir", dir.resolve("none").toString()), "--checkpoint-dir: folder "
+                + dir.resolve("none") + " does not exist");
+        assertRefused(List.of("--data", file.toString()), "--data: " + file + " exists and is not a folder");
+    }
+
+    @Test
+    void aDataFolderThatCannotBeWrittenOnTheWayFailsInOneLine() throws IOException {
+        Files.writeString(dir.resolve("32"), "");
+        Cli.Result result = Cli.run("benchmark", "--skip", "train,checkpoint", "--sizes", "32", "--data",
+                dir.toString());
+        assertEquals(TrainerExitCode.FAILED.code(), result.exitCode(), result.err());
+        assertTrue(result.err().startsWith("error: cannot write images to " + dir.resolve("32/train/circle") + ": "),
+                result.err());
+        TrainCommandTest.assertWithoutJava(result.err());
+    }
+
+    /** In a JVM of its own, whose temporary folder is this test's. */
+    @Test
+    void theFoldersItMakesAreRemovedAfterwards() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process benchmark = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classPath, "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + tmp, TrainerCommand.class.getName(),
+                "benchmark", "--skip", "train", "--models", "ResNet18", "--sizes", "32", "--min-seconds", "0",
+                "--saves", "1")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log").toFile())
+                .start();
+        assertTrue(benchmark.waitFor(3, TimeUnit.MINUTES), "the benchmark did not finish");
+        String log = Files.readString(dir.resolve("log"));
+        assertEquals(0, benchmark.exitValue(), log);
+        assertTrue(log.contains("\"kind\": \"data\"") && log.contains("\"kind\": \"step-checkpoint\""), log);
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList());
+        }
     }
 
     private static void assertRefused(List<String> options, String expected) {
