@@ -134,7 +134,8 @@ public final class Fork {
         try {
             relative = Files.readString(pointer, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-            throw new InvalidInputException(FIELD + ".checkpoint: cannot read " + pointer + ": " + e.getMessage());
+            throw new InvalidInputException(FIELD + ".checkpoint: cannot read " + pointer + ": "
+                    + IoErrors.describe(e, pointer));
         }
         Path file = source.resolve(relative).normalize();
         // A pointer names a checkpoint of the folder it is in, and nothing else.

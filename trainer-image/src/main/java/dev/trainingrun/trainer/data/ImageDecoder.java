@@ -234,7 +234,7 @@ public final class ImageDecoder {
         if (cause != null && cause.getMessage() != null && !cause.getMessage().equals(message)) {
             message = message + ": " + cause.getMessage();
         }
-        return "corrupt image data: " + (message != null ? message : e.getClass().getSimpleName());
+        return "corrupt image data: " + (message != null ? message : IoErrors.describe(e, null));
     }
 
     /** Why a file cannot be read as an image; the message is the reason, for a log line that names the file. */
