@@ -1,8 +1,8 @@
 package dev.trainingrun.trainer.output;
 
 import dev.trainingrun.trainer.data.SkippedImage;
-import dev.trainingrun.trainer.files.JsonLines;
 import dev.trainingrun.trainer.files.IoErrors;
+import dev.trainingrun.trainer.files.JsonLines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
