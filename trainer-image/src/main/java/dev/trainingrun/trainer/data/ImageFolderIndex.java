@@ -9,6 +9,7 @@ import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -219,22 +220,26 @@ public record ImageFolderIndex(Path root, List<String> classes, List<Sample> sam
     }
 
     /**
-     * Whether the JVM can name the file again from its name: Java decodes file names by the locale's character set,
-     * and a name it cannot decode (a UTF-8 "café" under the C locale) is listed, but no path to it can be built.
+     * Whether the JVM can name the file again from its name. Java decodes a listed name by the locale's character
+     * set, and cannot turn back what it could not decode: under the C locale a UTF-8 "café" cannot be named at all,
+     * and under a UTF-8 one a name whose bytes are not UTF-8 (Latin-1, say) becomes one with U+FFFD in it, which
+     * names no file. torchvision's ImageFolder reads both (Python keeps such bytes as surrogates).
      */
     private static boolean representable(Path file) {
         try {
-            file.getFileSystem().getPath(file.toString());
-            return true;
+            return Files.exists(file.getFileSystem().getPath(file.toString()), LinkOption.NOFOLLOW_LINKS);
         } catch (InvalidPathException e) {
             return false;
         }
     }
 
     private static String unrepresentable(Path file) {
-        return "the name of " + file + " cannot be decoded in this process's character set ("
-                + System.getProperty("sun.jnu.encoding") + "); run the trainer under a UTF-8 locale, e.g. "
-                + "LC_ALL=C.UTF-8, as its launcher bin/trainer does";
+        String charset = System.getProperty("sun.jnu.encoding");
+        return "the name of " + file + " cannot be decoded in this process's character set (" + charset + "); "
+                + (charset.equalsIgnoreCase("UTF-8")
+                        ? "its bytes are not UTF-8, which Java cannot open by name: rename it to UTF-8 (convmv does)"
+                        : "run the trainer under a UTF-8 locale, e.g. LC_ALL=C.UTF-8, as its launcher bin/trainer "
+                                + "does");
     }
 
     private static String target(Path link) {

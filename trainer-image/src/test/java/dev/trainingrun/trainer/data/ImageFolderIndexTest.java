@@ -30,6 +30,24 @@ class ImageFolderIndexTest {
         return samples.stream().map(s -> folder.relativize(s.path()).toString()).toList();
     }
 
+    /**
+     * A name whose bytes the process's character set cannot decode (Latin-1 "é" here, under UTF-8 or the C locale)
+     * names no file once Java has decoded it: a clear input problem naming the folder, not a file "not found".
+     * Made by the shell, since Java cannot write such a name either.
+     */
+    @Test
+    void aNameJavaCannotDecodeIsAnInputProblemNamingIt() throws Exception {
+        TestImages.write(root.resolve("train/dog/a.png"), 4, 4, 0);
+        TestImages.write(root.resolve("train/cat/a.png"), 4, 4, 0);
+        Process latin1 = new ProcessBuilder("sh", "-c", "mv train/cat/a.png \"train/cat/$(printf 'caf\\351').png\"")
+                .directory(root.toFile()).inheritIO().start();
+        assertEquals(0, latin1.waitFor());
+        InvalidInputException refused = assertThrows(InvalidInputException.class, () -> scan(root.resolve("train")));
+        assertTrue(refused.getMessage().startsWith("spec.data.trainDir: the name of " + root.resolve("train/cat/caf"))
+                && refused.getMessage().contains("cannot be decoded in this process's character set"),
+                refused.getMessage());
+    }
+
     @Test
     void classesAreTheSortedSubFolderNamesAndImagesComeInSortedOrder() throws IOException {
         TestImages.write(root.resolve("train/dog/b.png"), 4, 4, 0);
