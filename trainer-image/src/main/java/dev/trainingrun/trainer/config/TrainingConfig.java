@@ -115,13 +115,9 @@ public record TrainingConfig(
                     ? file + " is not a file, expected a safetensors file of the initial weights"
                     : "file " + file + " does not exist"));
         }
-        if (outputDir.toString().isEmpty()) {
-            problems = concat(problems, TrainerPod.OUTPUT_OPTION + ": is empty, expected the run's folder");
-        } else {
-            Optional<String> cannotBeMade = Folders.cannotBeMade(outputDir);
-            if (cannotBeMade.isPresent()) {
-                problems = concat(problems, TrainerPod.OUTPUT_OPTION + ": " + cannotBeMade.get());
-            }
+        Optional<String> cannotBeMade = Folders.cannotBeMade(outputDir);
+        if (cannotBeMade.isPresent()) {
+            problems = concat(problems, TrainerPod.OUTPUT_OPTION + ": " + cannotBeMade.get());
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);

@@ -9,10 +9,14 @@ public final class Folders {
     private Folders() {}
 
     /**
-     * Why {@code folder} cannot be made, when it cannot: it, or the nearest part of its path that exists, is not a
-     * folder (e.g. {@code "data.tar exists and is not a folder, so folder data.tar/run cannot be made"}).
+     * Why {@code folder} cannot be made, when it cannot: it is empty (to Java the working folder, so a forgotten
+     * value would write wherever the shell is), or it, or the nearest part of its path that exists, is not a folder
+     * (e.g. {@code "data.tar exists and is not a folder, so folder data.tar/run cannot be made"}).
      */
     public static Optional<String> cannotBeMade(Path folder) {
+        if (folder.toString().isEmpty()) {
+            return Optional.of("is empty, expected a folder");
+        }
         Path existing = folder;
         while (existing.getParent() != null && !Files.exists(existing)) {
             existing = existing.getParent();

@@ -34,6 +34,15 @@ class GenerateDataCommandTest {
         TrainCommandTest.assertWithoutJava(result.err());
     }
 
+    /** To Java an empty path is the working folder: a forgotten value would write the images wherever the shell is. */
+    @Test
+    void anEmptyOutputIsRefused() {
+        Cli.Result result = Cli.run("generate-data", "--output", "");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("--output: is empty, expected a folder"), result.err());
+        assertFalse(Files.exists(Path.of("train")), "nothing written into the working folder");
+    }
+
     /** Found only on the way, as a full volume is: a failure in one line. */
     @Test
     void aFolderThatCannotBeWrittenOnTheWayFailsInOneLine() throws IOException {

@@ -162,7 +162,7 @@ class TrainCommandTest {
     void anEmptyFolderIsRefusedNotTakenAsTheWorkingFolder() throws IOException {
         Cli.Result output = train(HEADER + GOOD_SPEC, shapes(), "");
         assertEquals(2, output.exitCode());
-        assertTrue(output.err().contains("error: --output: is empty, expected the run's folder"), output.err());
+        assertTrue(output.err().contains("error: --output: is empty, expected a folder"), output.err());
 
         Cli.Result data = train(HEADER + GOOD_SPEC, Path.of(""), dir.resolve("out").toString());
         assertEquals(2, data.exitCode());
