@@ -22,7 +22,8 @@ import java.util.stream.StreamSupport;
  * OpenAPI checks run (types, required fields, enums, bounds, lengths, patterns, counts), and the CEL rules of
  * {@code x-kubernetes-validations} after them, unless a problem of type, requirement, enum, length or count would
  * feed them values they cannot read. Transition rules (those using {@code oldSelf}) wait for an update. {@code status}
- * is dropped, as the API server resets it on create, and {@code metadata} is ObjectMeta's to check, not the schema's.
+ * is dropped, as the API server resets it on create; {@code metadata} is checked as ObjectMeta, not by the schema
+ * ({@link ObjectMetaChecks}).
  * Not done: the API server's cost budget for rules, which it already enforced when it accepted the CRD.
  */
 public final class TrainingRunValidator {
@@ -78,14 +79,20 @@ public final class TrainingRunValidator {
                     "expected a TrainingRun object, found " + manifest)));
         }
         ObjectNode object = manifest.deepCopy();
-        List<FieldProblem> unknown = UnknownFields.of(object, schema);
+        JsonNode metadata = object.path("metadata");
+        List<FieldProblem> unknown = new ArrayList<>(UnknownFields.of(object, schema));
+        if (metadata.isObject()) {
+            unknown.addAll(ObjectMetaChecks.unknownFields(metadata));
+            unknown.sort((a, b) -> a.field().compareTo(b.field()));
+        }
         if (!unknown.isEmpty()) {
-            return new Verdict(object, unknown);
+            return new Verdict(object, List.copyOf(unknown));
         }
         // As PrepareForCreate does for a resource with a status subresource; unknown fields in it were refused first.
         object.remove("status");
         SchemaDefaults.apply(object, schema);
-        List<FieldProblem> problems = new ArrayList<>(SchemaChecks.of(object, schema, ""));
+        List<FieldProblem> problems = new ArrayList<>(ObjectMetaChecks.of(metadata));
+        problems.addAll(SchemaChecks.of(object, schema, ""));
         if (problems.stream().anyMatch(problem -> problem.type().blocksRules())) {
             if (!rules.isEmpty()) {
                 problems.add(RULES_NOT_CHECKED);

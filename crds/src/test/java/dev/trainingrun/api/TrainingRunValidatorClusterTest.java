@@ -99,8 +99,24 @@ class TrainingRunValidatorClusterTest {
                 new Case("status with a wrong value", set(List.of("status", "phase"), NODES.textNode("Bogus"))));
     }
 
+    /** ObjectMeta's rules: names, labels, annotations, fields it does not have. */
+    static Stream<Case> metadata() {
+        String spec = "spec: {data: {volume: {persistentVolumeClaim: {claimName: images}}}}";
+        return Stream.of("{}", "{generateName: run-}", "{name: Bad_Name}", "{name: " + "a".repeat(254) + "}",
+                "{name: a.b-c}", "{name: t, bogus: 1}", "{name: t, labels: {team: \"a b\"}}",
+                "{name: t, labels: {team: \"" + "v".repeat(64) + "\"}}", "{name: t, labels: {\"-team\": a}}",
+                "{name: t, labels: {\"Example.com/x\": a}}", "{name: t, labels: {\"example.com/" + "x".repeat(64)
+                        + "\": a}}", "{name: t, labels: {\"/x\": a}}", "{name: t, labels: {team: 1}}",
+                "{name: t, labels: {team: \"\", Team_2: A.b}}", "{name: t, annotations: {\"Team.Owner\": x}}",
+                "{name: t, annotations: {\"a b\": x}}",
+                "{name: t, annotations: {big: \"" + "x".repeat(256 * 1024) + "\"}}")
+                .map(metadata -> new Case("metadata " + (metadata.length() > 80 ? metadata.substring(0, 80) + "..."
+                        : metadata), JsonTrees.parse("{apiVersion: trainingrun.dev/v1alpha1, kind: TrainingRun, "
+                        + "metadata: " + metadata + ", " + spec + "}")));
+    }
+
     @ParameterizedTest
-    @MethodSource({"examplesAndCorpus", "wholeObjects"})
+    @MethodSource({"examplesAndCorpus", "wholeObjects", "metadata"})
     void agreesWithTheApiServer(Case input) {
         Outcome server = apiServer(input.manifest());
         Outcome validator = validator(input.manifest());

@@ -167,6 +167,43 @@ class TrainingRunValidatorTest {
                 problems.stream().map(FieldProblem::toString).toList(), "not spec.volume.server: Required value");
     }
 
+    /** ObjectMeta's rules on create; TrainingRunValidatorClusterTest holds them to the API server. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {}                                         | metadata.name: Required value: name or generateName is required
+            {generateName: t-}                         |
+            {name: Bad_Name}                           | metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain
+            {name: t, labels: {team: "a b"}}           | metadata.labels: Invalid value: "a b": a valid label must be an empty string
+            {name: t, labels: {"-team": a}}            | metadata.labels: Invalid value: "-team": name part must consist
+            {name: t, labels: {"Example.com/x": a}}    | metadata.labels: Invalid value: "Example.com/x": prefix part a lowercase RFC 1123
+            {name: t, labels: {team: 1}}               | metadata.labels.team: Invalid value: 1: expected a string
+            {name: t, labels: {team: ""}}              |
+            {name: t, annotations: {"Team.Owner": x}}  |
+            {name: t, annotations: {"a b": x}}         | metadata.annotations: Invalid value: "a b": name part must consist
+            """)
+    void metadataIsCheckedAsObjectMeta(String metadata, String problem) {
+        List<String> problems = validator(OBJECTS).validateCreate(JsonTrees.parse("""
+                apiVersion: trainingrun.dev/v1alpha1
+                kind: TrainingRun
+                spec: {volume: {server: s}}
+                metadata:\s""" + metadata)).problems().stream().map(FieldProblem::toString).toList();
+        if (problem == null) {
+            assertEquals(List.of(), problems);
+        } else {
+            assertTrue(problems.size() == 1 && problems.get(0).startsWith(problem), problems::toString);
+        }
+    }
+
+    @Test
+    void aFieldObjectMetaDoesNotHaveIsUnknown() {
+        assertEquals(List.of("metadata.bogus"), validator(OBJECTS).validateCreate(JsonTrees.parse("""
+                apiVersion: trainingrun.dev/v1alpha1
+                kind: TrainingRun
+                metadata: {name: t, bogus: 1}
+                spec: {volume: {server: s}}
+                """)).problems().stream().map(FieldProblem::field).toList());
+    }
+
     @Test
     void fieldsBeneathPreserveUnknownFieldsAreKept() {
         assertEquals(List.of(), problems(OBJECTS, "{volume: {server: s}, anything: {any: {thing: 1}}}"));
