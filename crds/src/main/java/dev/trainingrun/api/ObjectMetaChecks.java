@@ -25,6 +25,9 @@ final class ObjectMetaChecks {
     private static final Set<String> FIELDS = Set.of("name", "generateName", "namespace", "selfLink", "uid",
             "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
             "labels", "annotations", "ownerReferences", "finalizers", "managedFields");
+    /** ObjectMeta's fields a manifest sets that are strings, and maps of strings to strings. */
+    private static final Set<String> STRINGS = Set.of("name", "generateName", "namespace");
+    private static final Set<String> MAPS_OF_STRINGS = Set.of("labels", "annotations");
     private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile(DNS_LABEL + "(\\." + DNS_LABEL + ")*");
     private static final int DNS_SUBDOMAIN_MAX = 253;
@@ -34,19 +37,32 @@ final class ObjectMetaChecks {
 
     private ObjectMetaChecks() {}
 
-    /** The fields beneath {@code metadata} that ObjectMeta does not have, as strict field validation names them. */
-    static List<FieldProblem> unknownFields(JsonNode metadata) {
-        List<FieldProblem> unknown = new ArrayList<>();
-        metadata.fieldNames().forEachRemaining(name -> {
+    /**
+     * What refuses the object before it is validated: fields ObjectMeta does not have, as strict field validation
+     * names them, and values the API server cannot decode into ObjectMeta (a label given as a number), which it names
+     * by ObjectMeta's field.
+     */
+    static List<FieldProblem> undecodable(JsonNode metadata) {
+        List<FieldProblem> problems = new ArrayList<>();
+        metadata.properties().forEach(field -> {
+            String name = field.getKey();
+            JsonNode value = field.getValue();
             if (!FIELDS.contains(name)) {
-                unknown.add(new FieldProblem("metadata." + name, Type.UNKNOWN_FIELD,
+                problems.add(new FieldProblem("metadata." + name, Type.UNKNOWN_FIELD,
                         "unknown field, ObjectMeta has " + String.join(", ", FIELDS.stream().sorted().toList())));
+            } else if (STRINGS.contains(name) && !value.isTextual() && !value.isNull()) {
+                problems.add(new FieldProblem("metadata." + name, Type.TYPE_INVALID, Type.TYPE_INVALID.words()
+                        + ": " + value + ": expected a string"));
+            } else if (MAPS_OF_STRINGS.contains(name) && !value.isNull() && (!value.isObject()
+                    || value.properties().stream().anyMatch(entry -> !entry.getValue().isTextual()))) {
+                problems.add(new FieldProblem("metadata." + name, Type.TYPE_INVALID, Type.TYPE_INVALID.words()
+                        + ": " + value + ": expected a map of strings to strings"));
             }
         });
-        return unknown;
+        return problems;
     }
 
-    /** The problems of {@code metadata} (missing: a node that is not an object) on create. */
+    /** The problems of {@code metadata} on create, once it has decoded ({@link #undecodable} found nothing). */
     static List<FieldProblem> of(JsonNode metadata) {
         List<FieldProblem> problems = new ArrayList<>();
         String name = metadata.path("name").asText("");
@@ -56,7 +72,7 @@ final class ObjectMetaChecks {
         } else if (!name.isEmpty()) {
             dnsSubdomain(name).ifPresent(why -> problems.add(invalid("metadata.name", name, why)));
         }
-        strings(metadata.path("labels"), "metadata.labels", problems).forEach((key, value) -> {
+        strings(metadata.path("labels")).forEach((key, value) -> {
             qualifiedName(key).ifPresent(why -> problems.add(invalid("metadata.labels", key, why)));
             if (value.length() > NAME_PART_MAX || !value.isEmpty() && !QUALIFIED_NAME_PART.matcher(value).matches()) {
                 problems.add(invalid("metadata.labels", value, "a valid label must be an empty string or consist of "
@@ -65,8 +81,7 @@ final class ObjectMetaChecks {
             }
         });
         long bytes = 0;
-        for (Map.Entry<String, String> annotation : strings(metadata.path("annotations"), "metadata.annotations",
-                problems).entrySet()) {
+        for (Map.Entry<String, String> annotation : strings(metadata.path("annotations")).entrySet()) {
             qualifiedName(annotation.getKey().toLowerCase(Locale.ROOT))
                     .ifPresent(why -> problems.add(invalid("metadata.annotations", annotation.getKey(), why)));
             bytes += annotation.getKey().getBytes(StandardCharsets.UTF_8).length
@@ -79,17 +94,10 @@ final class ObjectMetaChecks {
         return problems;
     }
 
-    /** The entries of a map of strings; a value of another type is a problem of its own. */
-    private static Map<String, String> strings(JsonNode map, String field, List<FieldProblem> problems) {
+    /** The entries of a map of strings (none when it is left out). */
+    private static Map<String, String> strings(JsonNode map) {
         Map<String, String> entries = new LinkedHashMap<>();
-        map.properties().forEach(entry -> {
-            if (entry.getValue().isTextual()) {
-                entries.put(entry.getKey(), entry.getValue().asText());
-            } else {
-                problems.add(new FieldProblem(field + "." + entry.getKey(), Type.TYPE_INVALID, Type.TYPE_INVALID
-                        .words() + ": " + entry.getValue() + ": expected a string"));
-            }
-        });
+        map.properties().forEach(entry -> entries.put(entry.getKey(), entry.getValue().asText()));
         return entries;
     }
 

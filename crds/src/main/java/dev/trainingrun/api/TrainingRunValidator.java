@@ -82,7 +82,7 @@ public final class TrainingRunValidator {
         JsonNode metadata = object.path("metadata");
         List<FieldProblem> unknown = new ArrayList<>(UnknownFields.of(object, schema));
         if (metadata.isObject()) {
-            unknown.addAll(ObjectMetaChecks.unknownFields(metadata));
+            unknown.addAll(ObjectMetaChecks.undecodable(metadata));
             unknown.sort((a, b) -> a.field().compareTo(b.field()));
         }
         if (!unknown.isEmpty()) {

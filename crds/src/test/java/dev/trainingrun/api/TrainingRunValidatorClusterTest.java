@@ -47,6 +47,8 @@ class TrainingRunValidatorClusterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern UNKNOWN_FIELD = Pattern.compile("unknown field \"([^\"]+)\"");
+    /** How the API server names a metadata value it cannot decode: by ObjectMeta's Go field. */
+    private static final Pattern UNDECODABLE_METADATA = Pattern.compile("Go struct field ObjectMeta\\.(\\w+)");
     private static final String BASE = """
             apiVersion: trainingrun.dev/v1alpha1
             kind: TrainingRun
@@ -107,7 +109,7 @@ class TrainingRunValidatorClusterTest {
                 "{name: t, labels: {team: \"" + "v".repeat(64) + "\"}}", "{name: t, labels: {\"-team\": a}}",
                 "{name: t, labels: {\"Example.com/x\": a}}", "{name: t, labels: {\"example.com/" + "x".repeat(64)
                         + "\": a}}", "{name: t, labels: {\"/x\": a}}", "{name: t, labels: {team: 1}}",
-                "{name: t, labels: {team: \"\", Team_2: A.b}}", "{name: t, annotations: {\"Team.Owner\": x}}",
+                "{name: t, labels: {team: \"\", Team_2: A.b}}", "{name: 5}", "{name: t, annotations: [a]}", "{name: t, annotations: {\"Team.Owner\": x}}",
                 "{name: t, annotations: {\"a b\": x}}",
                 "{name: t, annotations: {big: \"" + "x".repeat(256 * 1024) + "\"}}")
                 .map(metadata -> new Case("metadata " + (metadata.length() > 80 ? metadata.substring(0, 80) + "..."
@@ -187,6 +189,10 @@ class TrainingRunValidatorClusterTest {
             Matcher unknown = UNKNOWN_FIELD.matcher(body.path("message").asText());
             while (unknown.find()) {
                 fields.add(unknown.group(1));
+            }
+            Matcher undecodable = UNDECODABLE_METADATA.matcher(body.path("message").asText());
+            while (undecodable.find()) {
+                fields.add("metadata." + undecodable.group(1));
             }
         } else if (response.code() == 422) {
             body.path("details").path("causes").forEach(cause ->

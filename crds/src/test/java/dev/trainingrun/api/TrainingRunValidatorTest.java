@@ -176,7 +176,7 @@ class TrainingRunValidatorTest {
             {name: t, labels: {team: "a b"}}           | metadata.labels: Invalid value: "a b": a valid label must be an empty string
             {name: t, labels: {"-team": a}}            | metadata.labels: Invalid value: "-team": name part must consist
             {name: t, labels: {"Example.com/x": a}}    | metadata.labels: Invalid value: "Example.com/x": prefix part a lowercase RFC 1123
-            {name: t, labels: {team: 1}}               | metadata.labels.team: Invalid value: 1: expected a string
+            {name: t, labels: {team: 1}}               | metadata.labels: Invalid value: {"team":1}: expected a map of strings
             {name: t, labels: {team: ""}}              |
             {name: t, annotations: {"Team.Owner": x}}  |
             {name: t, annotations: {"a b": x}}         | metadata.annotations: Invalid value: "a b": name part must consist
