@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import com.google.common.io.MoreFiles;
 import dev.trainingrun.api.Architecture;
 import dev.trainingrun.trainer.checkpoint.Checkpoints;
 import dev.trainingrun.trainer.checkpoint.RunIdentity;
@@ -14,6 +13,7 @@ import dev.trainingrun.trainer.events.EpochProgress;
 import dev.trainingrun.trainer.events.RunHistory;
 import dev.trainingrun.trainer.events.SavedStep;
 import dev.trainingrun.trainer.files.RunDirectory;
+import dev.trainingrun.trainer.files.ScratchFolder;
 import dev.trainingrun.trainer.model.Network;
 import dev.trainingrun.trainer.optim.AdamWParameterServer;
 import dev.trainingrun.trainer.optim.FusedAdamW;
@@ -52,8 +52,8 @@ public final class CheckpointBenchmark {
      * folder, and removes the run folder again.
      */
     public static Saves measure(Architecture architecture, Path folder, int saves) throws IOException {
-        Path root = Files.createTempDirectory(folder, "checkpoint-benchmark");
-        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+        try (ScratchFolder root = ScratchFolder.create(folder, "checkpoint-benchmark");
+                NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 NDManager optimiserScope = manager.newSubManager()) {
             Network network = Network.create(architecture, 1000, 0, manager);
             // as a run at this size lays it out: a channels-last parameter is copied into the default order to save
@@ -64,7 +64,7 @@ public final class CheckpointBenchmark {
                     new Device[] {Device.cpu()});
             new TrainStep(network.block(), store, List.of(Device.cpu()), manager)
                     .run(TrainingBenchmark.syntheticBatch(SIDE, 2));
-            RunDirectory run = RunDirectory.open(root);
+            RunDirectory run = RunDirectory.open(root.path());
             double[] seconds = new double[saves];
             try (Checkpoints checkpoints = new Checkpoints(run, network, new RunIdentity(Map.of()), List.of(),
                     0, 1, Clock.systemUTC())) {
@@ -78,8 +78,6 @@ public final class CheckpointBenchmark {
             double megabytes = Files.size(run.stepCheckpoint()) / 1e6;
             double[] sorted = IntStream.range(0, saves).mapToDouble(i -> seconds[i]).sorted().toArray();
             return new Saves(architecture.name(), megabytes, saves, sorted[saves / 2], sorted[saves - 1]);
-        } finally {
-            MoreFiles.deleteRecursively(root);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.trainingrun.trainer.cli;
 
-import com.google.common.io.MoreFiles;
 import dev.trainingrun.api.Architecture;
 import dev.trainingrun.api.DataSpec;
 import dev.trainingrun.api.DataVolume;
@@ -12,6 +11,7 @@ import dev.trainingrun.trainer.bench.PipelineBenchmark;
 import dev.trainingrun.trainer.bench.TrainingBenchmark;
 import dev.trainingrun.trainer.config.ManifestValidator;
 import dev.trainingrun.trainer.files.Folders;
+import dev.trainingrun.trainer.files.ScratchFolder;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
 import dev.trainingrun.trainer.model.MemoryFormat;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -120,8 +120,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
         if (!skip.contains(DATA)) {
-            Path root = data != null ? data : Files.createTempDirectory("trainer-benchmark");
-            try {
+            try (ScratchFolder scratch = data != null ? null : ScratchFolder.create(null, "trainer-benchmark")) {
+                Path root = data != null ? data : scratch.path();
                 for (int size : sizes) {
                     Path folder = root.resolve(Integer.toString(size));
                     if (!Files.isDirectory(folder.resolve("train"))) {
@@ -130,10 +130,6 @@ final class BenchmarkCommand implements Callable<Integer> {
                     }
                     print(PipelineBenchmark.measure(folder.resolve("train"), size, batch, loaderThreads,
                             minSeconds / 4), loaderThreads);
-                }
-            } finally {
-                if (data == null) {
-                    MoreFiles.deleteRecursively(root);
                 }
             }
         }

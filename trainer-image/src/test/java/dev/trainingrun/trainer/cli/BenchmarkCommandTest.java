@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainingrun.api.TrainerExitCode;
+import dev.trainingrun.testing.Await;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -114,14 +117,8 @@ class BenchmarkCommandTest {
     @Test
     void theFoldersItMakesAreRemovedAfterwards() throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process benchmark = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + tmp, TrainerCommand.class.getName(),
-                "benchmark", "--skip", "train", "--models", "ResNet18", "--sizes", "32", "--min-seconds", "0",
-                "--saves", "1")
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("log").toFile())
-                .start();
+        Process benchmark = benchmark(tmp, "--skip", "train", "--models", "ResNet18", "--sizes", "32",
+                "--min-seconds", "0", "--saves", "1");
         assertTrue(benchmark.waitFor(3, TimeUnit.MINUTES), "the benchmark did not finish");
         String log = Files.readString(dir.resolve("log"));
         assertEquals(0, benchmark.exitValue(), log);
@@ -129,6 +126,41 @@ class BenchmarkCommandTest {
         try (Stream<Path> left = Files.list(tmp)) {
             assertEquals(List.of(), left.toList());
         }
+    }
+
+    /** Ctrl-C while the images are read: the JVM's shutdown removes the folder they were written to. */
+    @Test
+    void theFolderItMakesIsRemovedWhenCtrlCEndsIt() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        // The data part measures for a quarter of --min-seconds: long enough to be interrupted.
+        Process benchmark = benchmark(tmp, "--skip", "train,checkpoint", "--sizes", "32", "--min-seconds", "400");
+        // The last of the 128 images of the last class: the images are written, the reading is measured.
+        Await.until("the benchmark's images", Duration.ofMinutes(2), () -> {
+            try (Stream<Path> made = Files.find(tmp, 5,
+                    (path, attributes) -> path.endsWith("train/triangle/triangle-0127.png"))) {
+                return made.findAny().isPresent();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(benchmark.pid())).start().waitFor());
+        assertTrue(benchmark.waitFor(1, TimeUnit.MINUTES), "the benchmark did not end on SIGINT");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList(), Files.readString(dir.resolve("log")));
+        }
+    }
+
+    /** {@code trainer benchmark} with {@code options}, in a JVM of its own whose temporary folder is {@code tmp}. */
+    private Process benchmark(Path tmp, String... options) throws IOException {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", classPath, "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + tmp,
+                TrainerCommand.class.getName(), "benchmark"));
+        command.addAll(List.of(options));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log").toFile())
+                .start();
     }
 
     private static void assertRefused(List<String> options, String expected) {
