@@ -1,6 +1,7 @@
 package dev.trainingrun.trainer.generate;
 
 import dev.trainingrun.trainer.files.IoErrors;
+import dev.trainingrun.trainer.files.Png;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import javax.imageio.ImageIO;
 
 /**
  * A small image data set the project makes itself, so the quickstart and the tests need no download: one shape per
@@ -96,9 +96,15 @@ public final class ShapesDataSet {
             try {
                 Files.createDirectories(classDir);
                 for (int i = 0; i < perClass; i++) {
-                    BufferedImage image = draw(shape, spec.size(), seeds.split());
-                    ImageIO.write(image, "png", classDir.resolve(String.format(Locale.ROOT, "%s-%04d.png", shape, i))
-                            .toFile());
+                    byte[] png = Png.encode(draw(shape, spec.size(), seeds.split()));
+                    Path file = classDir.resolve(String.format(Locale.ROOT, "%s-%04d.png", shape, i));
+                    try {
+                        Files.write(file, png);
+                    } catch (IOException e) {
+                        // A volume that fills up fails a write part-way: half a PNG would be a corrupt image.
+                        Files.deleteIfExists(file);
+                        throw e;
+                    }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write images to " + classDir + ": "

@@ -1,15 +1,10 @@
 package dev.trainingrun.trainer.output;
 
 import dev.trainingrun.trainer.events.EpochMetrics;
+import dev.trainingrun.trainer.files.Png;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.List;
-import javax.imageio.ImageIO;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
@@ -36,7 +31,7 @@ public final class CurvesChart {
     private CurvesChart() {}
 
     /** The picture for {@code epochs} of a run of {@code totalEpochs}. */
-    public static byte[] png(String title, List<EpochMetrics> epochs, int totalEpochs) throws IOException {
+    public static byte[] png(String title, List<EpochMetrics> epochs, int totalEpochs) {
         XYSeries trainLoss = new XYSeries("training loss");
         XYSeries valLoss = new XYSeries("validation loss");
         XYSeries valAccuracy = new XYSeries("validation accuracy");
@@ -68,14 +63,7 @@ public final class CurvesChart {
         }
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        BufferedImage image = chart.createBufferedImage(WIDTH, HEIGHT);
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        // Encoded in memory: ImageIO's default stream caches in a temporary file, and a pod's root file system is
-        // read-only.
-        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(png)) {
-            ImageIO.write(image, "png", stream);
-        }
-        return png.toByteArray();
+        return Png.encode(chart.createBufferedImage(WIDTH, HEIGHT));
     }
 
     private static XYLineAndShapeRenderer lines(Color... colors) {

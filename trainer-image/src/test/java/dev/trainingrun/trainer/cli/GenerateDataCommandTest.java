@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainingrun.api.TrainerExitCode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +56,32 @@ class GenerateDataCommandTest {
         assertTrue(result.err().startsWith("error: cannot write images to " + output.resolve("train/circle") + ": "),
                 result.err());
         TrainCommandTest.assertWithoutJava(result.err());
+    }
+
+    /**
+     * A volume that fills up in the middle of an image, as a file size limit (ulimit -f 1: 1 KiB) makes every write
+     * past it fail: the command fails naming the file, and no part of an image stays, which a data set would then
+     * hold as a corrupt image.
+     */
+    @Test
+    void anImageCutShortByAFullVolumeIsNotLeftBehind() throws Exception {
+        Path output = dir.resolve("data");
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        // -XX:-UsePerfData: the JVM's own 32 KB performance file would otherwise meet the limit first.
+        Process generate = new ProcessBuilder("bash", "-c", "ulimit -f 1 && exec \"$@\"", "generate-data",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "-cp",
+                classPath, TrainerCommand.class.getName(), "generate-data", "--output", output.toString(),
+                "--size", "256")
+                .redirectErrorStream(true)
+                .start();
+        String said = new String(generate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertEquals(TrainerExitCode.FAILED.code(), generate.waitFor(), said);
+        assertEquals("error: cannot write images to " + output.resolve("train/circle") + ": File too large",
+                said.strip());
+        try (Stream<Path> files = Files.list(output.resolve("train/circle"))) {
+            assertEquals(List.of(), files.toList(), said);
+        }
     }
 
     private void assertRefused(String problem, String... options) {
