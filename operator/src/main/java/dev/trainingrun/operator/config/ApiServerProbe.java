@@ -98,7 +98,7 @@ public class ApiServerProbe {
     }
 
     /** Where the client took its server and credentials from, as one sentence. */
-    private static String origin(Config settings) {
+    static String origin(Config settings) {
         String context = settings.getCurrentContext() != null ? settings.getCurrentContext().getName() : null;
         String file = settings.getFile() != null ? settings.getFile().getPath() : null;
         return origin(context, file, Files.exists(Path.of(Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH)),

@@ -1,5 +1,7 @@
 package dev.trainingrun.operator.it;
 
+import static dev.trainingrun.operator.it.FailingStart.fromContext;
+import static dev.trainingrun.operator.it.FailingStart.kubeconfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,10 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * without a stack trace, which API server it could not use, why, and where that server came from.
  */
 class ApiServerProbeIT {
-    /** The client's retries of a refused connection take about half a minute. */
-    private static final Duration EXIT_TIMEOUT = Duration.ofMinutes(3);
-    private static final String CONTEXT = "probe";
-
     @TempDir
     Path folder;
 
@@ -99,10 +97,7 @@ class ApiServerProbeIT {
         @Test
         void credentialsTheServerRefuses(KubernetesClient admin, @TempDir Path own) throws IOException {
             Config config = admin.getConfiguration();
-            String authority = config.getCaCertData() != null
-                    ? "certificate-authority-data: " + config.getCaCertData()
-                    : "certificate-authority: " + config.getCaCertFile();
-            Path kubeconfig = kubeconfig(own, config.getMasterUrl(), authority, "{token: not-a-token-of-this-cluster}");
+            Path kubeconfig = kubeconfig(own, config, "not-a-token-of-this-cluster");
 
             assertEquals(List.of("The Kubernetes API server at " + config.getMasterUrl() + " does not accept the "
                     + "operator's credentials (401 Unauthorized). " + fromContext(kubeconfig)),
@@ -110,43 +105,7 @@ class ApiServerProbeIT {
         }
     }
 
-    /**
-     * Starts the operator, expects exit code 1, and returns what this run printed beside the log records at INFO (the
-     * first of which names the AES-GCM provider): what the user is told went wrong, each line as printed, stack trace
-     * lines included.
-     */
     private static List<String> problems(String name, Path kubeconfig) {
-        OperatorProcess operator = OperatorProcess.launch(ApiServerProbeIT.class.getSimpleName() + "-" + name,
-                kubeconfig);
-        try (operator) {
-            assertEquals(1, operator.awaitExitCode(EXIT_TIMEOUT), String.join("\n", operator.logLines()));
-            return operator.logLines().stream()
-                    .filter(line -> !line.contains("\"level\":\"INFO\""))
-                    .toList();
-        }
-    }
-
-    private static String fromContext(Path kubeconfig) {
-        return "Server and credentials are those of context " + CONTEXT + " in " + kubeconfig + ".";
-    }
-
-    /** A kubeconfig of one context, {@link #CONTEXT}; {@code user} is the user entry as a YAML flow map. */
-    private static Path kubeconfig(Path folder, String server, String authority, String user) throws IOException {
-        return Files.writeString(folder.resolve("kubeconfig"), String.join("\n",
-                "apiVersion: v1",
-                "kind: Config",
-                "clusters:",
-                "- name: probed",
-                "  cluster:",
-                "    server: " + server,
-                authority.isEmpty() ? "" : "    " + authority,
-                "users:",
-                "- name: probing",
-                "  user: " + user,
-                "contexts:",
-                "- name: " + CONTEXT,
-                "  context: {cluster: probed, user: probing}",
-                "current-context: " + CONTEXT,
-                ""));
+        return FailingStart.problems(ApiServerProbeIT.class.getSimpleName() + "-" + name, kubeconfig, Map.of());
     }
 }

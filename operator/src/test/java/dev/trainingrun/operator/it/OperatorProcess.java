@@ -65,8 +65,8 @@ public final class OperatorProcess implements AutoCloseable {
     }
 
     /** Starts the operator without waiting for it, for a test of a start-up that fails ({@link #awaitExitCode}). */
-    public static OperatorProcess launch(String name, Path kubeconfig) {
-        return launch(name, kubeconfig, Map.of(), List.of());
+    public static OperatorProcess launch(String name, Path kubeconfig, Map<String, String> env) {
+        return launch(name, kubeconfig, env, List.of());
     }
 
     private static OperatorProcess launch(String name, Path kubeconfig, Map<String, String> env,
