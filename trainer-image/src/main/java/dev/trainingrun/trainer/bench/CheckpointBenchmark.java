@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 /**
@@ -50,8 +51,11 @@ public final class CheckpointBenchmark {
     /**
      * Saves a step checkpoint {@code saves} times (at least 1) in a run folder made under {@code folder}, an existing
      * folder, and removes the run folder again.
+     *
+     * @throws MeasurementStopped when {@code stopRequested} turns true, checked between saves
      */
-    public static Saves measure(Architecture architecture, Path folder, int saves) throws IOException {
+    public static Saves measure(Architecture architecture, Path folder, int saves, BooleanSupplier stopRequested)
+            throws IOException {
         try (ScratchFolder root = ScratchFolder.create(folder, "checkpoint-benchmark");
                 NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 NDManager optimiserScope = manager.newSubManager()) {
@@ -70,6 +74,7 @@ public final class CheckpointBenchmark {
                     0, 1, Clock.systemUTC())) {
                 RunHistory history = new RunHistory(List.of());
                 for (int i = 0; i < saves; i++) {
+                    MeasurementStopped.ifRequested(stopRequested);
                     SavedStep saved = checkpoints.saveStep(history, new LoopState(0, 1, 1, optimizer),
                             EpochProgress.start(1), SavedStep.Reason.INTERVAL);
                     seconds[i] = saved.seconds();

@@ -16,6 +16,7 @@ import dev.trainingrun.trainer.optim.AdamWParameterServer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.SplittableRandom;
 
 /**
@@ -28,9 +29,11 @@ public final class TrainingBenchmark {
     /**
      * Images per second of {@code architecture} at {@code side} px, batch {@code batchSize}, with the network in
      * {@code memoryFormat}, or when empty in the format training would choose ({@link MemoryFormat#forTraining}).
+     *
+     * @throws MeasurementStopped when {@code stopRequested} turns true, checked between steps
      */
     public static Measurement measure(Architecture architecture, int side, int batchSize, int warmupSteps,
-            int minSteps, double minSeconds, Optional<MemoryFormat> memoryFormat) {
+            int minSteps, double minSeconds, Optional<MemoryFormat> memoryFormat, BooleanSupplier stopRequested) {
         ImageBatch batch = syntheticBatch(side, batchSize);
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 NDManager optimiserScope = manager.newSubManager()) {
@@ -43,12 +46,14 @@ public final class TrainingBenchmark {
             store.setParameterServer(optimizer, new Device[] {Device.cpu()});
             TrainStep step = new TrainStep(network.block(), store, List.of(Device.cpu()), manager);
             for (int i = 0; i < warmupSteps; i++) {
+                MeasurementStopped.ifRequested(stopRequested);
                 step.run(batch);
             }
             optimizer.nanos = 0;
             long start = System.nanoTime();
             int steps = 0;
             while (steps < minSteps || (System.nanoTime() - start) / 1e9 < minSeconds) {
+                MeasurementStopped.ifRequested(stopRequested);
                 step.run(batch);
                 steps++;
             }

@@ -3,13 +3,16 @@ package dev.trainingrun.trainer.cli;
 import dev.trainingrun.api.Architecture;
 import dev.trainingrun.api.DataSpec;
 import dev.trainingrun.api.DataVolume;
+import dev.trainingrun.api.TrainerExitCode;
 import dev.trainingrun.api.TrainingRun;
 import dev.trainingrun.api.TrainingRunSpec;
 import dev.trainingrun.trainer.bench.CheckpointBenchmark;
 import dev.trainingrun.trainer.bench.Measurement;
+import dev.trainingrun.trainer.bench.MeasurementStopped;
 import dev.trainingrun.trainer.bench.PipelineBenchmark;
 import dev.trainingrun.trainer.bench.TrainingBenchmark;
 import dev.trainingrun.trainer.config.ManifestValidator;
+import dev.trainingrun.trainer.engine.StopRequest;
 import dev.trainingrun.trainer.files.Folders;
 import dev.trainingrun.trainer.files.ScratchFolder;
 import dev.trainingrun.trainer.generate.ShapesDataSet;
@@ -29,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,6 +122,19 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join("\n", problems));
         }
+        StopRequest stop = StopSignals.install(System.err, "stopping after the current step; what the benchmark "
+                + "made is removed");
+        try {
+            measure(stop::requested);
+        } catch (MeasurementStopped e) {
+            System.err.println("stopped on request: no figure for the part that was running");
+            return TrainerExitCode.STOPPED.code();
+        }
+        return 0;
+    }
+
+    /** Prints each part's figures as they come, until {@code stopRequested} turns true. */
+    private void measure(BooleanSupplier stopRequested) throws IOException {
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
         if (!skip.contains(DATA)) {
             try (ScratchFolder scratch = data != null ? null : ScratchFolder.create(null, "trainer-benchmark")) {
@@ -129,7 +146,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                         ShapesDataSet.write(folder, new ShapesDataSet.Spec(3, 128, 0, size * 8 / 7, 0));
                     }
                     print(PipelineBenchmark.measure(folder.resolve("train"), size, batch, loaderThreads,
-                            minSeconds / 4), loaderThreads);
+                            minSeconds / 4, stopRequested), loaderThreads);
                 }
             }
         }
@@ -137,18 +154,17 @@ final class BenchmarkCommand implements Callable<Integer> {
             for (Architecture model : models) {
                 for (int size : sizes) {
                     print(TrainingBenchmark.measure(model, size, batch, warmupSteps, minSteps, minSeconds,
-                            Optional.ofNullable(memoryFormat)), threads);
+                            Optional.ofNullable(memoryFormat), stopRequested), threads);
                 }
             }
         }
         if (!skip.contains(CHECKPOINT)) {
             Path folder = checkpointDir != null ? checkpointDir : Path.of(System.getProperty("java.io.tmpdir"));
             for (Architecture model : models) {
-                System.out.println(CheckpointBenchmark.measure(model, folder, saves).json());
+                System.out.println(CheckpointBenchmark.measure(model, folder, saves, stopRequested).json());
                 System.out.flush();
             }
         }
-        return 0;
     }
 
     /**

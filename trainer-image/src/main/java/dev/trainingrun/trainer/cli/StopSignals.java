@@ -7,9 +7,10 @@ import java.util.List;
 import sun.misc.Signal;
 
 /**
- * Turns SIGTERM (what Kubernetes sends a pod it stops) and SIGINT (Ctrl-C) into a {@link StopRequest}: the loop
- * saves a step checkpoint at the next step boundary and the process exits with {@link TrainerExitCode#STOPPED}. A
- * second signal ends the process at once, for a person who does not want to wait.
+ * Turns SIGTERM (what Kubernetes sends a pod it stops) and SIGINT (Ctrl-C) into a {@link StopRequest}: training
+ * saves a step checkpoint at the next step boundary, a benchmark stops measuring and removes what it made, and the
+ * process exits with {@link TrainerExitCode#STOPPED}. A second signal ends the process at once, for a person who does
+ * not want to wait.
  *
  * <p>{@code sun.misc.Signal} rather than a shutdown hook: a hook runs while the JVM is already shutting down, beside
  * the other hooks, and {@code System.exit} from the training thread would then block; a handler only sets the
@@ -18,7 +19,8 @@ import sun.misc.Signal;
 final class StopSignals {
     private StopSignals() {}
 
-    static StopRequest install(PrintStream err) {
+    /** @param stopping what the command does now, printed after the signal's name */
+    static StopRequest install(PrintStream err, String stopping) {
         StopRequest stop = new StopRequest();
         for (String name : List.of("TERM", "INT")) {
             Signal.handle(new Signal(name), signal -> {
@@ -26,7 +28,7 @@ final class StopSignals {
                     err.println("SIG" + name + " again: exiting now, without saving");
                     Runtime.getRuntime().halt(128 + signal.getNumber());
                 }
-                err.println("SIG" + name + ": stopping after the current step; a step checkpoint will hold it");
+                err.println("SIG" + name + ": " + stopping);
                 stop.request("SIG" + name);
             });
         }

@@ -87,7 +87,8 @@ final class TrainCommand implements Callable<Integer> {
             Optional<StatusReporter> status = InClusterStatus.fromEnvironment(System.getenv(), System.err);
             status.ifPresent(listeners::add);
             try {
-                result = RunTrainer.run(config, listeners, StopSignals.install(System.err), Clock.systemUTC());
+                result = RunTrainer.run(config, listeners, StopSignals.install(System.err,
+                        "stopping after the current step; a step checkpoint will hold it"), Clock.systemUTC());
             } finally {
                 status.ifPresent(StatusReporter::close);
             }

@@ -6,16 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A temporary folder that lives as long as a command needs it: removed with everything in it by {@link #close}, and
- * also when the JVM ends before that (Ctrl-C, SIGTERM: the JVM runs its shutdown hooks then; only SIGKILL leaves it).
+ * A temporary folder that lives as long as a command needs it, for a try-with-resources: {@link #close} removes it
+ * with everything in it. A command that may be interrupted stops through its StopRequest, so that the close runs
+ * (a shutdown hook would remove the folder while the command's threads still read it).
  */
 public final class ScratchFolder implements AutoCloseable {
     private final Path path;
-    private final Thread removal;
 
     private ScratchFolder(Path path) {
         this.path = path;
-        this.removal = new Thread(this::removeQuietly, "remove " + path);
     }
 
     /**
@@ -23,10 +22,8 @@ public final class ScratchFolder implements AutoCloseable {
      * when {@code parent} is null.
      */
     public static ScratchFolder create(Path parent, String prefix) throws IOException {
-        ScratchFolder folder = new ScratchFolder(parent == null ? Files.createTempDirectory(prefix)
+        return new ScratchFolder(parent == null ? Files.createTempDirectory(prefix)
                 : Files.createTempDirectory(parent, prefix));
-        Runtime.getRuntime().addShutdownHook(folder.removal);
-        return folder;
     }
 
     public Path path() {
@@ -36,24 +33,6 @@ public final class ScratchFolder implements AutoCloseable {
     /** Removes the folder and what it holds. */
     @Override
     public void close() throws IOException {
-        try {
-            Runtime.getRuntime().removeShutdownHook(removal);
-        } catch (IllegalStateException shuttingDown) {
-            return; // the hook removes it
-        }
-        remove();
-    }
-
-    private void remove() throws IOException {
         MoreFiles.deleteRecursively(path);
-    }
-
-    /** In a shutdown hook, where a failure can only be printed. */
-    private void removeQuietly() {
-        try {
-            remove();
-        } catch (IOException e) {
-            System.err.println("could not remove " + path + ": " + IoErrors.describe(e, path));
-        }
     }
 }

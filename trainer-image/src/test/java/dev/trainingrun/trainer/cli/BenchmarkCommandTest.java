@@ -128,7 +128,10 @@ class BenchmarkCommandTest {
         }
     }
 
-    /** Ctrl-C while the images are read: the JVM's shutdown removes the folder they were written to. */
+    /**
+     * Ctrl-C while the images are read: the benchmark stops between two batches, with exit code 3 and one line, and
+     * removes the folder the images were written to.
+     */
     @Test
     void theFolderItMakesIsRemovedWhenCtrlCEndsIt() throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
@@ -145,8 +148,13 @@ class BenchmarkCommandTest {
         });
         assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(benchmark.pid())).start().waitFor());
         assertTrue(benchmark.waitFor(1, TimeUnit.MINUTES), "the benchmark did not end on SIGINT");
+        String log = Files.readString(dir.resolve("log"));
+        assertEquals(TrainerExitCode.STOPPED.code(), benchmark.exitValue(), log);
+        assertTrue(log.endsWith("SIGINT: stopping after the current step; what the benchmark made is removed\n"
+                + "stopped on request: no figure for the part that was running\n"), log);
+        TrainCommandTest.assertWithoutJava(log);
         try (Stream<Path> left = Files.list(tmp)) {
-            assertEquals(List.of(), left.toList(), Files.readString(dir.resolve("log")));
+            assertEquals(List.of(), left.toList(), log);
         }
     }
 
