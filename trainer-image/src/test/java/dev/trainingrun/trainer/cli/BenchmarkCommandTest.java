@@ -158,11 +158,35 @@ class BenchmarkCommandTest {
         }
     }
 
-    /** {@code trainer benchmark} with {@code options}, in a JVM of its own whose temporary folder is {@code tmp}. */
+    /** A heap too small for the batches the loader makes: one line that says so, exit code 1. */
+    @Test
+    void memoryThatRunsOutIsOneLine() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Process benchmark = benchmark(tmp, List.of("-Xmx48m"), "--skip", "train,checkpoint", "--sizes", "1024",
+                "--batch", "64");
+        assertTrue(benchmark.waitFor(3, TimeUnit.MINUTES), "the benchmark did not finish");
+        String log = Files.readString(dir.resolve("log"));
+        assertEquals(TrainerExitCode.FAILED.code(), benchmark.exitValue(), log);
+        assertTrue(log.strip().endsWith("error: out of memory in the JVM (Java heap space). A smaller batch or image size "
+                + "needs less; or give the trainer more: the pod's memory limit, and TRAINER_JAVA_OPTS=-Xmx... for "
+                + "the JVM's heap."), log);
+        assertFalse(log.contains("\tat "), log);
+    }
+
     private Process benchmark(Path tmp, String... options) throws IOException {
+        return benchmark(tmp, List.of(), options);
+    }
+
+    /**
+     * {@code trainer benchmark} with {@code options}, in a JVM of its own with {@code jvmOptions} whose temporary
+     * folder is {@code tmp}.
+     */
+    private Process benchmark(Path tmp, List<String> jvmOptions, String... options) throws IOException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", classPath, "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + tmp,
+                .toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + tmp,
                 TrainerCommand.class.getName(), "benchmark"));
         command.addAll(List.of(options));
         return new ProcessBuilder(command)
