@@ -63,6 +63,9 @@ public final class ProgressPrinter implements RunListener {
         boolean ended = !start.finished().isEmpty()
                 && start.finished().get(start.finished().size() - 1).stop().isPresent();
         String next = start.firstEpoch() > plan.epochs() || ended ? "nothing left to train"
+                // Stopped after the epoch's last step, before its validation: what is left of the epoch is that.
+                : batches >= plan.stepsPerEpoch() ? String.format(Locale.ROOT, "epoch %d's %d steps are trained, "
+                        + "validating it", start.firstEpoch(), plan.stepsPerEpoch())
                 : batches > 0 ? String.format(Locale.ROOT, "continuing epoch %d at step %d/%d", start.firstEpoch(),
                         batches + 1, plan.stepsPerEpoch())
                 : "continuing with epoch " + start.firstEpoch();
