@@ -177,11 +177,16 @@ final class BenchmarkCommand implements Callable<Integer> {
         atLeast("--warmup-steps", warmupSteps, 0).ifPresent(problems::add);
         atLeast("--min-steps", minSteps, 1).ifPresent(problems::add);
         atLeast("--min-seconds", minSeconds, 0).ifPresent(problems::add);
+        if (minSeconds == Double.POSITIVE_INFINITY) {
+            problems.add("--min-seconds: must be a number of seconds, got Infinity, which would never end");
+        }
         atLeast("--saves", saves, 1).ifPresent(problems::add);
         if (data != null) {
             Folders.cannotBeMade(data).map(problem -> "--data: " + problem).ifPresent(problems::add);
         }
-        if (checkpointDir != null && !Files.isDirectory(checkpointDir)) {
+        if (checkpointDir != null && checkpointDir.toString().isEmpty()) {
+            problems.add("--checkpoint-dir: is empty, expected a folder");
+        } else if (checkpointDir != null && !Files.isDirectory(checkpointDir)) {
             problems.add("--checkpoint-dir: " + (Files.exists(checkpointDir) ? checkpointDir + " is not a folder"
                     : "folder " + checkpointDir + " does not exist"));
         }

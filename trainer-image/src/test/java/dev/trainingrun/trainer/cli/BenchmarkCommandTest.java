@@ -91,12 +91,16 @@ class BenchmarkCommandTest {
         assertRefused(List.of("--min-steps", "0"), "--min-steps: must be at least 1, got 0");
         assertRefused(List.of("--min-seconds", "-0.5"), "--min-seconds: must be at least 0, got -0.5");
         assertRefused(List.of("--saves", "-1"), "--saves: must be at least 1, got -1");
+        // Beside another problem, so that without the check the benchmark is refused at once, not run for ever.
+        assertRefused(List.of("--min-seconds", "Infinity", "--saves", "0"), "--min-seconds: must be a number of "
+                + "seconds, got Infinity, which would never end");
     }
 
     @Test
     void foldersThatCannotBeUsedAreRefusedBeforeAnythingIsMeasured() throws IOException {
         Path file = Files.writeString(dir.resolve("file"), "");
         assertRefused(List.of("--checkpoint-dir", file.toString()), "--checkpoint-dir: " + file + " is not a folder");
+        assertRefused(List.of("--checkpoint-dir", ""), "--checkpoint-dir: is empty, expected a folder");
         assertRefused(List.of("--checkpoint-dir", dir.resolve("none").toString()), "--checkpoint-dir: folder "
                 + dir.resolve("none") + " does not exist");
         assertRefused(List.of("--data", file.toString()), "--data: " + file + " exists and is not a folder");
