@@ -80,7 +80,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--min-steps", defaultValue = "5", description = "Timed steps at least (default ${DEFAULT-VALUE}).")
     private int minSteps;
 
-    @Option(names = "--min-seconds", defaultValue = "20", description = "Timed seconds at least (default ${DEFAULT-VALUE}).")
+    @Option(names = "--min-seconds", defaultValue = "20", description = "Timed seconds at least, per training figure; a data figure times a quarter of it (default ${DEFAULT-VALUE}).")
     private double minSeconds;
 
     @Option(names = "--memory-format", paramLabel = "FORMAT", converter = MemoryFormatConverter.class,
