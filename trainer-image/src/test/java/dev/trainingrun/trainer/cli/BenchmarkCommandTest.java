@@ -187,14 +187,11 @@ class BenchmarkCommandTest {
      * folder is {@code tmp}.
      */
     private Process benchmark(Path tmp, List<String> jvmOptions, String... options) throws IOException {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", classPath, "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + tmp,
-                TrainerCommand.class.getName(), "benchmark"));
-        command.addAll(List.of(options));
-        return new ProcessBuilder(command)
+        List<String> jvm = new ArrayList<>(jvmOptions);
+        jvm.add("-Djava.io.tmpdir=" + tmp);
+        List<String> args = new ArrayList<>(List.of("benchmark"));
+        args.addAll(List.of(options));
+        return new ProcessBuilder(Cli.inItsOwnJvm(jvm, args.toArray(String[]::new)))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("log").toFile())
                 .start();

@@ -4,13 +4,30 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 
-/** Runs the trainer's command line in this JVM, as {@code main} would, and keeps what it printed. */
+/**
+ * Runs the trainer's command line in this JVM, as {@code main} would, and keeps what it printed; or gives the command
+ * that runs it in a JVM of its own, for tests of signals, limits and JVM options.
+ */
 final class Cli {
     private Cli() {}
 
     record Result(int exitCode, String out, String err) {}
+
+    /** {@code java}, {@code jvmOptions}, this test's class path and the trainer's main class, then {@code args}. */
+    static List<String> inItsOwnJvm(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path")), "-Dai.djl.offline=true", TrainerCommand.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
 
     static Result run(String... args) {
         PrintStream originalOut = System.out;

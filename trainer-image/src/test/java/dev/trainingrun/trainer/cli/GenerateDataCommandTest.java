@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -66,12 +67,11 @@ class GenerateDataCommandTest {
     @Test
     void anImageCutShortByAFullVolumeIsNotLeftBehind() throws Exception {
         Path output = dir.resolve("data");
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         // -XX:-UsePerfData: the JVM's own 32 KB performance file would otherwise meet the limit first.
-        Process generate = new ProcessBuilder("bash", "-c", "ulimit -f 1 && exec \"$@\"", "generate-data",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "-cp",
-                classPath, TrainerCommand.class.getName(), "generate-data", "--output", output.toString(),
-                "--size", "256")
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -f 1 && exec \"$@\"", "generate-data"));
+        command.addAll(Cli.inItsOwnJvm(List.of("-XX:-UsePerfData"), "generate-data", "--output", output.toString(),
+                "--size", "256"));
+        Process generate = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .start();
         String said = new String(generate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -63,8 +63,7 @@ class LocaleTest {
 
     @Test
     void aJavaStartedUnderTheCLocaleNamesTheFolderItCannotRead() throws Exception {
-        Result result = run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                classPath(), "-Dai.djl.offline=true", TrainerCommand.class.getName()), Map.of());
+        Result result = run(Cli.inItsOwnJvm(List.of()), Map.of());
         assertEquals(TrainerExitCode.INVALID_INPUT.code(), result.exitCode(), result.log());
         assertTrue(result.log().contains("error: spec.data.trainDir: the name of " + dir.resolve("data/train/caf"))
                 && result.log().contains("cannot be decoded in this process's character set"), result.log());

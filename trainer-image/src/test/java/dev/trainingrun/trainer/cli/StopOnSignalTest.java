@@ -73,11 +73,8 @@ class StopOnSignalTest {
     }
 
     private Process train(Path output, Path log) throws IOException {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, "-Dai.djl.offline=true", TrainerCommand.class.getName(),
-                "train", dir.resolve("run.yaml").toString(), "--data", dir.resolve("data").toString(),
-                "--output", output.toString())
+        return new ProcessBuilder(Cli.inItsOwnJvm(List.of(), "train", dir.resolve("run.yaml").toString(), "--data",
+                dir.resolve("data").toString(), "--output", output.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
