@@ -185,7 +185,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             Folders.cannotBeMade(data).map(problem -> "--data: " + problem).ifPresent(problems::add);
         }
         if (checkpointDir != null && checkpointDir.toString().isEmpty()) {
-            problems.add("--checkpoint-dir: is empty, expected a folder");
+            problems.add("--checkpoint-dir: " + Folders.EMPTY);
         } else if (checkpointDir != null && !Files.isDirectory(checkpointDir)) {
             problems.add("--checkpoint-dir: " + (Files.exists(checkpointDir) ? checkpointDir + " is not a folder"
                     : "folder " + checkpointDir + " does not exist"));

@@ -8,6 +8,9 @@ import java.util.Optional;
 public final class Folders {
     private Folders() {}
 
+    /** The problem with an empty folder option, which Java would take for the working folder. */
+    public static final String EMPTY = "is empty, expected a folder";
+
     /**
      * Why {@code folder} cannot be made, when it cannot: it is empty (to Java the working folder, so a forgotten
      * value would write wherever the shell is), or it, or the nearest part of its path that exists, is not a folder
@@ -15,7 +18,7 @@ public final class Folders {
      */
     public static Optional<String> cannotBeMade(Path folder) {
         if (folder.toString().isEmpty()) {
-            return Optional.of("is empty, expected a folder");
+            return Optional.of(EMPTY);
         }
         Path existing = folder;
         while (existing.getParent() != null && !Files.exists(existing)) {
